@@ -1,0 +1,131 @@
+#include "emulator/app/application.h"
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <fstream>
+#include <thread>
+
+#include "emulator/app/admin.h"
+#include "emulator/core/clock.h"
+#include "emulator/core/ids.h"
+#include "emulator/core/logging.h"
+#include "emulator/http/router.h"
+#include "emulator/http/server.h"
+#include "emulator/store/state_store.h"
+
+namespace hayloft::app {
+namespace asio = boost::asio;
+
+namespace {
+
+class pool_runner final : public core::task_runner {
+ public:
+  explicit pool_runner(std::size_t n) : pool_(n) {}
+  ~pool_runner() override { pool_.join(); }
+  void post(std::function<void()> fn) override { asio::post(pool_, std::move(fn)); }
+  void stop() { pool_.stop(); }
+
+ private:
+  asio::thread_pool pool_;
+};
+
+std::filesystem::path make_memory_dir() {
+  std::filesystem::path base = std::filesystem::exists("/dev/shm") ? "/dev/shm" : std::filesystem::temp_directory_path();
+  auto dir = base / ("hayloft-mem-" + std::to_string(::getpid()) + "-" + core::random_hex(4));
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+}  // namespace
+
+struct application::impl {
+  explicit impl(up_options o) : opts(std::move(o)) {}
+  up_options opts;
+  std::filesystem::path data_dir;
+  std::unique_ptr<core::clock> clock;
+  std::unique_ptr<pool_runner> blocking;
+  std::unique_ptr<store::state_store> store;
+  std::unique_ptr<admin_service> admin;
+  http::router router;
+  asio::io_context ioc;
+  std::unique_ptr<http::server> server;
+
+  void build();
+  void shutdown();
+};
+
+void application::impl::build() {
+  if (opts.clock == "manual") clock = core::make_manual_clock();
+  else if (opts.time_scale != 1.0) clock = core::make_scaled_clock(opts.time_scale);
+  else clock = core::make_system_clock();
+
+  data_dir = opts.in_memory ? make_memory_dir() : opts.data_dir;
+  auto st = store::state_store::open({.dir = data_dir, .durable = !opts.in_memory});
+  if (!st.ok()) throw std::runtime_error("cannot open state in " + data_dir.string() + ": " + st.err().message);
+  store = std::move(st).value();
+  blocking = std::make_unique<pool_runner>(4);
+
+  admin = std::make_unique<admin_service>(*clock, *blocking);
+  router.set(http::route::admin, admin.get());
+
+  http::server_options so;
+  so.host = opts.host;
+  so.port = opts.port;
+  so.spill_dir = store->blobs().tmp_dir();
+  server = std::make_unique<http::server>(ioc, so, [this](const core::request& r) { return router.find(r); });
+}
+
+void application::impl::shutdown() {
+  spdlog::info("shutting down: finishing requests in flight");
+  server->shutdown();
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  std::thread waiter([this, deadline] {
+    while (server->busy() > 0 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    ioc.stop();
+  });
+  waiter.detach();
+}
+
+application::application(up_options opts) : impl_(std::make_unique<impl>(std::move(opts))) {}
+application::~application() {
+  if (impl_ && impl_->opts.in_memory && !impl_->data_dir.empty()) {
+    impl_->server.reset();
+    impl_->store.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(impl_->data_dir, ec);
+  }
+}
+
+int application::run() {
+  auto& s = *impl_;
+  s.build();
+  std::uint16_t port = s.server->listen();
+  spdlog::info("hayloft {} listening on http://{}:{} (data: {}{})", HAYLOFT_VERSION, s.opts.host, port,
+               s.data_dir.string(), s.opts.in_memory ? ", in memory" : "");
+  if (!s.opts.port_file.empty()) {
+    auto tmp = s.opts.port_file + ".tmp";
+    std::ofstream(tmp) << port << "\n";
+    std::filesystem::rename(tmp, s.opts.port_file);
+  }
+  asio::signal_set signals(s.ioc, SIGINT, SIGTERM);
+  signals.async_wait([&s](const boost::system::error_code& ec, int sig) {
+    if (ec) return;
+    spdlog::info("received signal {}", sig);
+    s.shutdown();
+  });
+  unsigned n = s.opts.io_threads ? s.opts.io_threads : std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::thread> threads;
+  for (unsigned i = 1; i < n; ++i) threads.emplace_back([&s] { s.ioc.run(); });
+  s.ioc.run();
+  for (auto& t : threads) t.join();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace hayloft::app

@@ -1,0 +1,95 @@
+#include "emulator/app/cli.h"
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "emulator/app/application.h"
+#include "emulator/core/logging.h"
+#include "emulator/http/client.h"
+
+namespace hayloft::app {
+namespace {
+
+// Prints a JSON response body, or the error it carries; returns the exit code.
+int print_result(const result<http::client_response>& r) {
+  if (!r.ok()) {
+    std::cerr << "error: " << r.err().message << "\n";
+    return 1;
+  }
+  auto j = nlohmann::json::parse(r->body, nullptr, false);
+  if (r->status >= 300) {
+    if (!j.is_discarded() && j.contains("error")) std::cerr << "error: " << j["error"].value("message", r->body) << "\n";
+    else std::cerr << "error: HTTP " << r->status << ": " << r->body;
+    return 1;
+  }
+  std::cout << (j.is_discarded() ? r->body : j.dump(2) + "\n");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"hayloft: S3, SQS, a KEDA-style autoscaler and an indexing consumer in one process"};
+  cli.require_subcommand(1);
+  cli.set_version_flag("--version", HAYLOFT_VERSION);
+  std::string endpoint_flag;
+  cli.add_option("--endpoint", endpoint_flag, "hayloft endpoint for client verbs (default $HAYLOFT_ENDPOINT or http://127.0.0.1:4566)");
+
+  up_options up;
+  auto* up_cmd = cli.add_subcommand("up", "run the stack in the foreground");
+  up_cmd->add_option("--host", up.host, "address to bind")->capture_default_str();
+  up_cmd->add_option("--port", up.port, "port to bind (0 picks a free port)")->capture_default_str();
+  up_cmd->add_option("--port-file", up.port_file, "write the bound port to this file");
+  up_cmd->add_option("--data-dir", up.data_dir, "state directory")->capture_default_str();
+  up_cmd->add_flag("--in-memory", up.in_memory, "keep state in memory (no durability)");
+  up_cmd->add_option("--log-level", up.log_level, "trace|debug|info|warn|error|off")->capture_default_str();
+  up_cmd->add_flag("--auth", up.auth, "verify SigV4 signatures against credentials from --config");
+  up_cmd->add_option("--config", up.config_file, "YAML config file (credentials, image map)");
+  up_cmd->add_option("--time-scale", up.time_scale, "run every interval K times faster")->check(CLI::PositiveNumber);
+  up_cmd->add_option("--clock", up.clock, "system|manual (manual: time moves only on POST /_hayloft/clock)")
+      ->check(CLI::IsMember({"system", "manual"}));
+  up_cmd->add_option("--io-threads", up.io_threads, "I/O threads (default: one per core)");
+  up_cmd->add_option("--workers", up.workers, "indexing pipeline threads")->capture_default_str();
+  up_cmd->add_option("--embedder", up.embedder, "use|hash")->check(CLI::IsMember({"use", "hash"}));
+  up_cmd->add_option("--model-dir", up.model_dir, "directory of the USE-lite model");
+  up_cmd->add_option("--bootstrap", up.bootstrap_dirs, "run *.sh init scripts from DIR once ready");
+  up_cmd->add_option("--apply", up.apply_paths, "apply manifests from FILE|DIR at start");
+  up_cmd->add_flag("--kubeconfig-merge", up.kubeconfig_merge, "merge a hayloft context into ~/.kube/config");
+
+  auto* health_cmd = cli.add_subcommand("health", "show the health of a running hayloft");
+  auto* reset_cmd = cli.add_subcommand("reset", "empty all state of a running hayloft");
+  auto* clock_cmd = cli.add_subcommand("clock", "show or advance the clock (advance needs --clock manual)");
+  std::vector<std::string> clock_args;
+  clock_cmd->add_option("args", clock_args, "[advance DURATION]");
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return cli.exit(e);
+  }
+
+  if (up_cmd->parsed()) {
+    core::init_logging(up.log_level);
+    try {
+      application app(up);
+      return app.run();
+    } catch (const std::exception& e) {
+      spdlog::critical("{}", e.what());
+      return 1;
+    }
+  }
+  http::client client(http::default_endpoint(endpoint_flag));
+  if (health_cmd->parsed()) return print_result(client.get("/_hayloft/health"));
+  if (reset_cmd->parsed()) return print_result(client.post("/_hayloft/reset", ""));
+  if (clock_cmd->parsed()) {
+    if (clock_args.empty()) return print_result(client.get("/_hayloft/clock"));
+    if (clock_args.size() == 2 && clock_args[0] == "advance")
+      return print_result(client.post("/_hayloft/clock", nlohmann::json({{"advance", clock_args[1]}}).dump()));
+    std::cerr << "usage: hayloft clock [advance DURATION]\n";
+    return 2;
+  }
+  return 0;
+}
+
+}  // namespace hayloft::app
