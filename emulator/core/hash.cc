@@ -4,6 +4,7 @@
 #include <openssl/hmac.h>
 #include <zlib.h>
 
+#include <cstdio>
 #include <stdexcept>
 
 namespace hayloft::core {
@@ -193,4 +194,17 @@ std::string incremental_hash::final_raw() {
   return std::string(reinterpret_cast<char*>(out), len);
 }
 
+}  // namespace hayloft::core
+
+namespace hayloft::core {
+std::string md5_hex_of_file(const std::filesystem::path& p) {
+  std::FILE* f = std::fopen(p.c_str(), "rb");
+  if (!f) return {};
+  incremental_hash h(incremental_hash::kind::md5);
+  char buf[65536];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) h.update(std::string_view(buf, n));
+  std::fclose(f);
+  return to_hex(h.final_raw());
+}
 }  // namespace hayloft::core

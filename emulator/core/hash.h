@@ -3,6 +3,7 @@
 // x-amz-checksum-*, SigV4 HMAC-SHA256, SQS MD5OfMessageAttributes). Backed by OpenSSL,
 // except CRC32C which OpenSSL lacks.
 #include <array>
+#include <filesystem>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -44,4 +45,9 @@ class incremental_hash {
   void* ctx_;
 };
 
+}  // namespace hayloft::core
+
+namespace hayloft::core {
+// MD5 of a file's contents, hex; empty string if the file cannot be read.
+std::string md5_hex_of_file(const std::filesystem::path& p);
 }  // namespace hayloft::core

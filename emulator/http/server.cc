@@ -186,7 +186,7 @@ asio::awaitable<void> server::impl::session(std::shared_ptr<connection> c) {
     c->stream.expires_after(opts.idle_timeout);
     bhttp::request_parser<bhttp::buffer_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(opts.header_limit));
-    parser.body_limit(opts.body_limit);
+    parser.body_limit(boost::none);  // checked below, so the client gets the service's error
     auto [ec, n] = co_await bhttp::async_read_header(c->stream, buffer, parser, use_tuple);
     if (ec) {
       if (ec == bhttp::error::header_limit) {
@@ -252,14 +252,15 @@ asio::awaitable<void> server::impl::session(std::shared_ptr<connection> c) {
         if (rec2 == bhttp::error::need_buffer) rec2 = {};
         if (rec2) {
           body_ok = false;
-          if (rec2 == bhttp::error::body_limit) {
-            core::request_handler* target = route(req);
-            if (target)
-              co_await write_response(*c, req, target->render_error(req, {400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size"}), false);
-          }
           break;
         }
         std::size_t got = chunk.size() - h.body().size;
+        if (req.body_size + got > opts.body_limit) {
+          body_ok = false;
+          if (core::request_handler* target = route(req))
+            co_await write_response(*c, req, target->render_error(req, {400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size"}), false);
+          break;
+        }
         if (got && !sink.append(chunk.data(), got)) {
           body_ok = false;
           co_await write_simple(*c, 500, "cannot store request body\n");
@@ -271,7 +272,12 @@ asio::awaitable<void> server::impl::session(std::shared_ptr<connection> c) {
 
     core::request_handler* target = route(req);
     core::response resp;
-    std::string method = req.method;
+    // What the response writer and the observer need after the request is handed over.
+    core::request shell;
+    shell.method = req.method;
+    shell.path = req.path;
+    shell.request_id = req.request_id;
+    if (observe) shell.headers = req.headers;
     if (!target) {
       resp.status = 404;
       resp.headers.add("Content-Type", "text/plain");
@@ -286,11 +292,8 @@ asio::awaitable<void> server::impl::session(std::shared_ptr<connection> c) {
       }
     }
     unsigned status = resp.status;
-    bool ok = co_await write_response(*c, req, std::move(resp), keep_alive && !stopping);
-    if (observe) {
-      req.method = method;
-      observe(req, status, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-    }
+    bool ok = co_await write_response(*c, shell, std::move(resp), keep_alive && !stopping);
+    if (observe) observe(shell, status, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     if (!ok || !keep_alive || stopping) break;
   }
   boost::system::error_code ec;
