@@ -1,0 +1,54 @@
+#include "consumer/embed/compute_pool.h"
+
+#include <algorithm>
+#include <latch>
+#include <utility>
+
+namespace hayloft::embed {
+
+compute_pool::compute_pool(std::size_t threads) {
+  threads = std::max<std::size_t>(threads, 1);
+  workers_.reserve(threads);
+  for (std::size_t i = 0; i < threads; ++i) workers_.emplace_back([this, i] { work(i); });
+}
+
+compute_pool::~compute_pool() {
+  {
+    std::lock_guard lock(queue_mutex_);
+    stopping_ = true;
+  }
+  queue_ready_.notify_all();
+  for (auto& t : workers_) t.join();
+}
+
+void compute_pool::run(std::vector<task> tasks) {
+  if (tasks.empty()) return;
+  std::latch done(static_cast<std::ptrdiff_t>(tasks.size()));
+  {
+    std::lock_guard lock(queue_mutex_);
+    for (auto& t : tasks) {
+      queue_.emplace_back([&done, t = std::move(t)](std::size_t worker) {
+        t(worker);
+        done.count_down();
+      });
+    }
+  }
+  queue_ready_.notify_all();
+  done.wait();
+}
+
+void compute_pool::work(std::size_t index) {
+  for (;;) {
+    std::function<void(std::size_t)> next;
+    {
+      std::unique_lock lock(queue_mutex_);
+      queue_ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and nothing left to run
+      next = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    next(index);
+  }
+}
+
+}  // namespace hayloft::embed
