@@ -155,7 +155,7 @@ int main(int argc, char** argv) {
       for (std::size_t c = 0; c < batch; ++c) {
         const auto ids = model.vocabulary().encode(chunks[round * batch + c]);
         tokens += ids.size();
-        for (const auto& w : split_windows(ids.size(), model.max_tokens(), 32)) lengths.push_back(w.length);
+        for (const auto& w : model.windows(ids.size())) lengths.push_back(w.length);
       }
       flops_per_round[round] = encoder::flops(lengths);
     }

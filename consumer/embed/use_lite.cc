@@ -10,14 +10,17 @@
 
 namespace hayloft::embed {
 
-std::vector<token_window> split_windows(std::size_t count, std::size_t max_tokens, std::size_t overlap) {
+std::vector<token_window> split_windows(std::size_t count, std::size_t max_tokens, std::size_t min_overlap) {
   if (count <= max_tokens) return {{0, count}};
-  const std::size_t stride = max_tokens - overlap;
-  std::vector<token_window> windows;
-  std::size_t begin = 0;
-  for (; begin + max_tokens < count; begin += stride) windows.push_back({begin, max_tokens});
-  windows.push_back({count - max_tokens, max_tokens});
-  return windows;
+  // The fewest windows that cover the text with at least min_overlap shared tokens between
+  // neighbours, spread evenly from the first token to the last.
+  const std::size_t step = max_tokens - min_overlap;
+  const std::size_t windows = (count - min_overlap + step - 1) / step;
+  const std::size_t span = count - max_tokens;  // the last window's start
+  std::vector<token_window> out;
+  out.reserve(windows);
+  for (std::size_t i = 0; i < windows; ++i) out.push_back({i * span / (windows - 1), max_tokens});
+  return out;
 }
 
 use_lite::use_lite(tokenizer t, encoder e, use_lite_options options)
@@ -45,13 +48,17 @@ result<std::unique_ptr<use_lite>> use_lite::load(const std::filesystem::path& mo
   if (tok->vocab_size() > enc->vocab_size()) {
     return error{errc::model_corrupt, "vocab.json has more pieces than the model has embeddings"};
   }
-  if (options.window_overlap >= enc->max_tokens()) {
+  if (options.min_window_overlap >= enc->max_tokens()) {
     return error{errc::model_corrupt, "window overlap must be smaller than the model's maximum length"};
   }
   options.max_batch_tokens = std::max(options.max_batch_tokens, enc->max_tokens());
   // Parallelism comes from the compute pool; a multi-threaded BLAS under it would oversubscribe.
   openblas_set_num_threads(1);
   return std::unique_ptr<use_lite>(new use_lite(std::move(*tok), std::move(*enc), options));
+}
+
+std::vector<token_window> use_lite::windows(std::size_t count) const {
+  return split_windows(count, encoder_.max_tokens(), options_.min_window_overlap);
 }
 
 result<std::vector<embedding>> use_lite::embed(std::span<const std::string> texts) const {
@@ -68,8 +75,8 @@ result<std::vector<embedding>> use_lite::embed(std::span<const std::string> text
 }
 
 result<std::vector<embedding>> use_lite::embed_ids(std::span<const std::vector<std::int32_t>> texts) const {
-  std::vector<std::span<const std::int32_t>> windows;
-  std::vector<std::size_t> first_window;  // texts[i] owns windows [first_window[i], first_window[i+1])
+  std::vector<std::span<const std::int32_t>> pieces;  // every window of every text, in order
+  std::vector<std::size_t> first_window;  // texts[i] owns pieces [first_window[i], first_window[i+1])
   first_window.reserve(texts.size() + 1);
   for (const auto& ids : texts) {
     for (std::int32_t id : ids) {
@@ -77,16 +84,16 @@ result<std::vector<embedding>> use_lite::embed_ids(std::span<const std::vector<s
         return error{errc::invalid_token, "token id " + std::to_string(id) + " is outside the vocabulary"};
       }
     }
-    first_window.push_back(windows.size());
-    for (const token_window& w : split_windows(ids.size(), encoder_.max_tokens(), options_.window_overlap)) {
-      windows.push_back(std::span<const std::int32_t>(ids).subspan(w.begin, w.length));
+    first_window.push_back(pieces.size());
+    for (const token_window& w : windows(ids.size())) {
+      pieces.push_back(std::span<const std::int32_t>(ids).subspan(w.begin, w.length));
     }
   }
-  first_window.push_back(windows.size());
+  first_window.push_back(pieces.size());
 
   const std::size_t dim = encoder::output_dim;
-  std::vector<float> rows(windows.size() * dim);
-  auto ran = run_windows(windows, rows.data());
+  std::vector<float> rows(pieces.size() * dim);
+  auto ran = run_windows(pieces, rows.data());
   if (!ran) return ran.err();
 
   std::vector<embedding> out(texts.size(), embedding(dim, 0.0f));

@@ -2,10 +2,11 @@
 // The default embedder: Universal Sentence Encoder lite (512-d, Apache-2.0) from the model
 // directory that scripts/fetch-model fills (model.json, group1-shard*of7, vocab.json).
 //
-// Long texts: the model reads at most 128 tokens. A text with more is cut into windows of 128
-// tokens that overlap by `window_overlap` tokens (the last window ends at the last token), each
-// window is embedded, and the text's vector is the renormalised mean of its windows' vectors,
-// so no part of a chunk is silently dropped (see README.md for why).
+// Long texts: the model reads at most 128 tokens. A text with more is cut into the fewest
+// windows of 128 tokens that cover it with at least `min_window_overlap` tokens shared by
+// neighbours (spread evenly, the first starting at the first token and the last ending at the
+// last), each window is embedded, and the text's vector is the renormalised mean of its
+// windows' vectors, so no part of a chunk is silently dropped (see README.md for why).
 //
 // Threading: load() once per process; embed() is const and safe from any number of threads.
 // The forward passes of all callers run on one internal compute_pool (`threads` workers, one
@@ -30,7 +31,7 @@ namespace hayloft::embed {
 
 struct use_lite_options {
   std::size_t threads = 0;             // compute workers; 0 = std::thread::hardware_concurrency()
-  std::size_t window_overlap = 32;     // tokens shared by consecutive windows of a long text
+  std::size_t min_window_overlap = 8;  // tokens at least shared by neighbouring windows
   std::size_t max_batch_tokens = 1024;  // tokens per forward pass: bounds scratch memory
 };
 
@@ -41,9 +42,10 @@ struct token_window {
   bool operator==(const token_window&) const = default;
 };
 // The windows the model reads for a text of `count` tokens: one window (possibly empty) when
-// count <= max_tokens; otherwise windows of max_tokens starting every max_tokens - overlap
-// tokens, the last one aligned to end at `count`. Requires overlap < max_tokens.
-std::vector<token_window> split_windows(std::size_t count, std::size_t max_tokens, std::size_t overlap);
+// count <= max_tokens; otherwise the fewest windows of max_tokens such that neighbours share at
+// least min_overlap tokens, their starts spread evenly from 0 to count - max_tokens. Requires
+// min_overlap < max_tokens.
+std::vector<token_window> split_windows(std::size_t count, std::size_t max_tokens, std::size_t min_overlap);
 
 class use_lite final : public embedder {
  public:
@@ -59,6 +61,9 @@ class use_lite final : public embedder {
   // The same for texts already tokenised with vocabulary() (ids in [0, vocab)); embed(texts)
   // is embed_ids of the texts' encodings. errc::invalid_token for an id out of range.
   result<std::vector<embedding>> embed_ids(std::span<const std::vector<std::int32_t>> texts) const;
+
+  // The windows this model reads for a text of `count` tokens (split_windows with its options).
+  std::vector<token_window> windows(std::size_t count) const;
 
   const tokenizer& vocabulary() const { return tokenizer_; }
   std::size_t max_tokens() const { return encoder_.max_tokens(); }

@@ -120,19 +120,28 @@ TEST_F(EmbedUseLiteTest, ABatchGivesWhatEachTextGetsAlone) {
   }
 }
 
-TEST(EmbedWindowsTest, SplitsLongInputsIntoOverlappingWindowsThatReachTheEnd) {
+TEST(EmbedWindowsTest, SplitsLongInputsIntoTheFewestOverlappingWindowsThatReachTheEnd) {
   using w = token_window;
-  EXPECT_EQ(split_windows(0, 128, 32), (std::vector<w>{{0, 0}}));
-  EXPECT_EQ(split_windows(5, 128, 32), (std::vector<w>{{0, 5}}));
-  EXPECT_EQ(split_windows(128, 128, 32), (std::vector<w>{{0, 128}}));
-  EXPECT_EQ(split_windows(129, 128, 32), (std::vector<w>{{0, 128}, {1, 128}}));
-  EXPECT_EQ(split_windows(300, 128, 32), (std::vector<w>{{0, 128}, {96, 128}, {172, 128}}));
-  EXPECT_EQ(split_windows(320, 128, 32), (std::vector<w>{{0, 128}, {96, 128}, {192, 128}}));
-  for (std::size_t n = 129; n < 1000; n += 37) {
-    const auto ws = split_windows(n, 128, 32);
-    EXPECT_EQ(ws.front().begin, 0u);
-    EXPECT_EQ(ws.back().begin + ws.back().length, n);
-    for (std::size_t i = 1; i < ws.size(); ++i) EXPECT_GE(ws[i - 1].begin + ws[i - 1].length, ws[i].begin + 32);
+  EXPECT_EQ(split_windows(0, 128, 8), (std::vector<w>{{0, 0}}));
+  EXPECT_EQ(split_windows(5, 128, 8), (std::vector<w>{{0, 5}}));
+  EXPECT_EQ(split_windows(128, 128, 8), (std::vector<w>{{0, 128}}));
+  EXPECT_EQ(split_windows(129, 128, 8), (std::vector<w>{{0, 128}, {1, 128}}));
+  EXPECT_EQ(split_windows(248, 128, 8), (std::vector<w>{{0, 128}, {120, 128}}));
+  EXPECT_EQ(split_windows(249, 128, 8), (std::vector<w>{{0, 128}, {60, 128}, {121, 128}}));
+  EXPECT_EQ(split_windows(356, 128, 8), (std::vector<w>{{0, 128}, {114, 128}, {228, 128}}));
+  EXPECT_EQ(split_windows(369, 128, 8), (std::vector<w>{{0, 128}, {80, 128}, {160, 128}, {241, 128}}));
+  for (std::size_t overlap : {0, 8, 32, 100}) {
+    for (std::size_t n = 129; n < 2000; n += 7) {
+      const auto ws = split_windows(n, 128, overlap);
+      EXPECT_EQ(ws.front().begin, 0u);
+      EXPECT_EQ(ws.back().begin + ws.back().length, n);
+      for (std::size_t i = 1; i < ws.size(); ++i) {
+        EXPECT_EQ(ws[i].length, 128u);
+        EXPECT_GE(ws[i - 1].begin + 128, ws[i].begin + overlap) << n << " " << i;
+      }
+      // One window fewer could not cover the text with that overlap.
+      EXPECT_LT((ws.size() - 1) * 128 - (ws.size() - 2) * overlap, n) << n;
+    }
   }
 }
 
@@ -141,7 +150,9 @@ TEST_F(EmbedUseLiteTest, LongTextIsTheMeanOfItsWindows) {
   const auto ids = model_->vocabulary().encode(text);
   ASSERT_GT(ids.size(), 300u);
   std::vector<std::vector<std::int32_t>> windows;
-  for (const auto& w : split_windows(ids.size(), 128, 32)) {
+  const auto ws = model_->windows(ids.size());
+  ASSERT_GE(ws.size(), 3u);
+  for (const auto& w : ws) {
     windows.emplace_back(ids.begin() + static_cast<std::ptrdiff_t>(w.begin),
                          ids.begin() + static_cast<std::ptrdiff_t>(w.begin + w.length));
   }
