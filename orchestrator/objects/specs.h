@@ -1,0 +1,162 @@
+#pragma once
+// Typed views of the specs hayloft acts on, parsed from the stored JSON objects (which keep
+// every field, known or not). Produced by the validators in validate.h. Plain values.
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hayloft::orchestrator::objects {
+
+using label_map = std::map<std::string, std::string>;
+
+// ---- core/v1 and apps/v1 ----------------------------------------------------------------------
+
+struct key_selector {
+  std::string name;  // Secret or ConfigMap name
+  std::string key;
+  bool optional = false;
+};
+
+struct env_var {
+  std::string name;
+  std::string value;
+  std::optional<key_selector> secret_key_ref;
+  std::optional<key_selector> config_map_key_ref;
+  std::optional<std::string> field_ref;  // metadata.name, metadata.namespace, status.podIP, ...
+};
+
+struct env_from_source {
+  std::string prefix;
+  std::string secret_name;      // exactly one of secret_name / config_map_name is set
+  std::string config_map_name;
+  bool optional = false;
+};
+
+struct container_spec {
+  std::string name;
+  std::string image;
+  std::vector<std::string> command;
+  std::vector<std::string> args;
+  std::vector<env_var> env;
+  std::vector<env_from_source> env_from;
+  std::string working_dir;
+  std::optional<std::int64_t> cpu_request_milli;
+};
+
+struct pod_template {
+  label_map labels;
+  label_map annotations;
+  std::vector<container_spec> containers;
+  std::int64_t termination_grace_seconds = 30;
+};
+
+struct deployment_spec {
+  std::int32_t replicas = 1;
+  label_map selector;  // matchLabels
+  pod_template tmpl;
+};
+
+// ---- autoscaling/v2 -----------------------------------------------------------------------------
+
+struct scaling_policy {
+  std::string type;  // "Pods" | "Percent"
+  std::int32_t value = 0;
+  std::int32_t period_seconds = 0;
+};
+
+struct scaling_rules {
+  std::optional<std::int32_t> stabilization_window_seconds;
+  std::optional<std::string> select_policy;  // "Max" | "Min" | "Disabled"
+  std::optional<std::vector<scaling_policy>> policies;
+  std::optional<double> tolerance;
+};
+
+struct hpa_behavior {
+  std::optional<scaling_rules> scale_up;
+  std::optional<scaling_rules> scale_down;
+};
+
+struct metric_target {
+  std::string type;  // "Utilization" | "Value" | "AverageValue"
+  std::optional<std::int32_t> average_utilization;
+  std::optional<std::int64_t> value_milli;
+  std::optional<std::int64_t> average_value_milli;
+};
+
+struct metric_spec {
+  std::string type;  // "Resource" | "External" | "Pods" | "Object" | "ContainerResource"
+  std::string name;  // resource name ("cpu") or metric name
+  label_map selector;
+  metric_target target;
+};
+
+struct cross_version_ref {
+  std::string api_version = "apps/v1";
+  std::string kind = "Deployment";
+  std::string name;
+};
+
+struct hpa_spec {
+  cross_version_ref target;
+  std::int32_t min_replicas = 1;
+  std::int32_t max_replicas = 1;
+  std::vector<metric_spec> metrics;
+  std::optional<hpa_behavior> behavior;
+};
+
+// ---- keda.sh/v1alpha1 ---------------------------------------------------------------------------
+
+struct trigger_spec {
+  std::string type;
+  std::string name;
+  std::map<std::string, std::string> metadata;
+  std::string auth_ref;       // authenticationRef.name
+  std::string auth_ref_kind;  // "TriggerAuthentication" | "ClusterTriggerAuthentication"
+  std::string metric_type = "AverageValue";
+  bool use_cached_metrics = false;
+};
+
+struct fallback_spec {
+  std::int32_t failure_threshold = 0;
+  std::int32_t replicas = 0;
+  std::string behavior = "static";
+};
+
+struct scaled_object_spec {
+  cross_version_ref target;
+  std::string env_source_container;
+  std::int32_t polling_interval = 30;
+  std::int32_t cooldown_period = 300;
+  std::int32_t initial_cooldown_period = 0;
+  std::optional<std::int32_t> min_replica_count;
+  std::int32_t max_replica_count = 100;
+  std::optional<std::int32_t> idle_replica_count;
+  std::optional<fallback_spec> fallback;
+  std::optional<hpa_behavior> behavior;  // advanced.horizontalPodAutoscalerConfig.behavior
+  std::string hpa_name;                  // default keda-hpa-<name>
+  bool restore_to_original_replica_count = false;
+  std::vector<trigger_spec> triggers;
+
+  // The HPA's bounds as KEDA computes them (GetHPAMinReplicas / GetHPAMaxReplicas).
+  std::int32_t hpa_min_replicas() const {
+    return min_replica_count && *min_replica_count > 0 ? *min_replica_count : 1;
+  }
+};
+
+struct secret_target_ref {
+  std::string parameter;
+  std::string name;
+  std::string key;
+};
+
+struct trigger_authentication_spec {
+  std::vector<secret_target_ref> secret_target_refs;
+  std::vector<secret_target_ref> config_map_target_refs;
+  std::vector<std::pair<std::string, std::string>> env;  // parameter -> env var name
+  std::string pod_identity_provider;
+};
+
+}  // namespace hayloft::orchestrator::objects

@@ -1,0 +1,98 @@
+#include <gtest/gtest.h>
+
+#include "orchestrator/objects/kinds.h"
+#include "orchestrator/objects/quantity.h"
+#include "orchestrator/objects/yaml_io.h"
+
+namespace hayloft::orchestrator::objects {
+namespace {
+
+TEST(YamlIo, ResolvesScalarsLikeGoYamlV2) {
+  auto docs = parse_manifests(
+      "a: yes\nb: \"yes\"\nc: 10\nd: \"10\"\ne: ~\nf: 1.5\ng: off\nh: 0x1F\ni: hello world\nj: ''\nk: 007\n");
+  ASSERT_TRUE(docs);
+  const json& d = docs->at(0);
+  EXPECT_EQ(d["a"], true);
+  EXPECT_EQ(d["b"], "yes");
+  EXPECT_EQ(d["c"], 10);
+  EXPECT_EQ(d["d"], "10");
+  EXPECT_TRUE(d["e"].is_null());
+  EXPECT_DOUBLE_EQ(d["f"].get<double>(), 1.5);
+  EXPECT_EQ(d["g"], false);
+  EXPECT_EQ(d["h"], 31);
+  EXPECT_EQ(d["i"], "hello world");
+  EXPECT_EQ(d["j"], "");
+  EXPECT_EQ(d["k"], 7);
+}
+
+TEST(YamlIo, SplitsDocumentsSkipsEmptyOnesAndExpandsLists) {
+  auto docs = parse_manifests("---\nkind: A\n---\n---\nkind: List\nitems:\n- kind: B\n- kind: C\n...\n");
+  ASSERT_TRUE(docs);
+  ASSERT_EQ(docs->size(), 3u);
+  EXPECT_EQ(docs->at(0)["kind"], "A");
+  EXPECT_EQ(docs->at(2)["kind"], "C");
+}
+
+TEST(YamlIo, ReportsSyntaxErrorsWithLine) {
+  auto docs = parse_manifests("a: b\nc: [unclosed\n");
+  ASSERT_FALSE(docs);
+  EXPECT_NE(docs.err().message.find("error converting YAML to JSON: yaml: line"), std::string::npos);
+  EXPECT_FALSE(parse_manifests("- a\n- b\n"));
+}
+
+TEST(YamlIo, EmitsKubectlStyleYamlThatRoundTrips) {
+  json obj = json::parse(R"({"apiVersion":"v1","kind":"Secret","data":{"k":"dGVzdA=="},
+    "spec":{"containers":[{"name":"c","args":["1","true",""],"env":[]}],"n":3,"t":true,"e":{}}})");
+  std::string y = to_yaml(obj);
+  EXPECT_NE(y.find("apiVersion: v1\n"), std::string::npos);
+  EXPECT_NE(y.find("  containers:\n  - args:\n    - \"1\"\n    - \"true\"\n    - \"\"\n"), std::string::npos) << y;
+  EXPECT_NE(y.find("    env: []\n"), std::string::npos) << y;
+  EXPECT_NE(y.find("  e: {}\n"), std::string::npos) << y;
+  auto back = parse_manifests(y);
+  ASSERT_TRUE(back) << y;
+  EXPECT_EQ(back->at(0), obj);
+}
+
+TEST(Quantity, ParsesKubernetesForms) {
+  EXPECT_EQ(parse_milli("750m"), 750);
+  EXPECT_EQ(parse_milli("2"), 2000);
+  EXPECT_EQ(parse_milli("1.5"), 1500);
+  EXPECT_EQ(parse_milli("1k"), 1000000);
+  EXPECT_EQ(parse_milli("1Ki"), 1024000);
+  EXPECT_EQ(parse_milli("1e3"), 1000000);
+  EXPECT_EQ(parse_milli("0.0001"), 1);  // rounds up like MilliValue()
+  EXPECT_FALSE(parse_milli("ten"));
+  EXPECT_FALSE(parse_milli("5x"));
+  EXPECT_EQ(quantity_milli(json(10)), 10000);
+  EXPECT_EQ(quantity_milli(json("10")), 10000);
+}
+
+TEST(Quantity, FormatsCanonically) {
+  EXPECT_EQ(format_milli(25000), "25");
+  EXPECT_EQ(format_milli(12500), "12500m");
+  EXPECT_EQ(format_milli(10000000), "10k");
+  EXPECT_EQ(format_milli(1500000), "1500");
+  EXPECT_EQ(format_milli(0), "0");
+  EXPECT_EQ(format_milli(-2000), "-2");
+}
+
+TEST(Kinds, ResolveCommandLineWordsAndManifests) {
+  EXPECT_EQ(kind_from_word("pods"), kind::pod);
+  EXPECT_EQ(kind_from_word("po"), kind::pod);
+  EXPECT_EQ(kind_from_word("deploy"), kind::deployment);
+  EXPECT_EQ(kind_from_word("deployments.apps"), kind::deployment);
+  EXPECT_EQ(kind_from_word("so"), kind::scaled_object);
+  EXPECT_EQ(kind_from_word("ScaledObject.keda.sh"), kind::scaled_object);
+  EXPECT_EQ(kind_from_word("hpa"), kind::horizontal_pod_autoscaler);
+  EXPECT_FALSE(kind_from_word("deployments.keda.sh"));
+  EXPECT_FALSE(kind_from_word("widgets"));
+  EXPECT_EQ(kind_from_manifest("apps/v1", "Deployment"), kind::deployment);
+  EXPECT_EQ(kind_from_manifest("autoscaling/v1", "HorizontalPodAutoscaler"), kind::horizontal_pod_autoscaler);
+  EXPECT_FALSE(kind_from_manifest("extensions/v1beta1", "Deployment"));
+  EXPECT_EQ(qualified_plural(kind::deployment), "deployments.apps");
+  EXPECT_EQ(qualified_singular(kind::scaled_object), "scaledobject.keda.sh");
+  EXPECT_EQ(qualified_singular(kind::secret), "secret");
+}
+
+}  // namespace
+}  // namespace hayloft::orchestrator::objects
