@@ -73,16 +73,18 @@ std::vector<std::string> make_chunks(std::size_t count, std::size_t words_per_ch
 
 // `threads` workers each running single-threaded sgemm at once: the ceiling of the embedder's
 // execution model (one core per forward pass).
-double sgemm_peak(std::size_t threads, std::size_t m, std::size_t n, std::size_t k, double seconds) {
+double sgemm_peak(std::size_t threads, std::size_t m, std::size_t n, std::size_t k,
+                  double seconds) {
   std::vector<double> rates(threads);
   std::vector<std::thread> workers;
   for (std::size_t t = 0; t < threads; ++t) {
     workers.emplace_back([&, t] {
       std::vector<float> a(m * k, 0.5f), b(k * n, 0.25f), c(m * n);
       auto run = [&] {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<blasint>(m), static_cast<blasint>(n),
-                    static_cast<blasint>(k), 1.0f, a.data(), static_cast<blasint>(k), b.data(),
-                    static_cast<blasint>(n), 0.0f, c.data(), static_cast<blasint>(n));
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<blasint>(m),
+                    static_cast<blasint>(n), static_cast<blasint>(k), 1.0f, a.data(),
+                    static_cast<blasint>(k), b.data(), static_cast<blasint>(n), 0.0f, c.data(),
+                    static_cast<blasint>(n));
       };
       run();
       std::size_t iterations = 0;
@@ -91,7 +93,8 @@ double sgemm_peak(std::size_t threads, std::size_t m, std::size_t n, std::size_t
         run();
         ++iterations;
       } while (seconds_since(t0) < seconds);
-      rates[t] = 2.0 * static_cast<double>(m * n * k) * static_cast<double>(iterations) / seconds_since(t0) / 1e9;
+      rates[t] = 2.0 * static_cast<double>(m * n * k) * static_cast<double>(iterations) /
+                 seconds_since(t0) / 1e9;
     });
   }
   for (auto& w : workers) w.join();
@@ -108,9 +111,12 @@ int main(int argc, char** argv) {
   std::filesystem::path model_dir;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string_view flag = argv[i];
-    if (flag == "--seconds") seconds = std::atof(argv[i + 1]);
-    else if (flag == "--threads") threads = static_cast<std::size_t>(std::atoi(argv[i + 1]));
-    else if (flag == "--model-dir") model_dir = argv[i + 1];
+    if (flag == "--seconds")
+      seconds = std::atof(argv[i + 1]);
+    else if (flag == "--threads")
+      threads = static_cast<std::size_t>(std::atoi(argv[i + 1]));
+    else if (flag == "--model-dir")
+      model_dir = argv[i + 1];
     else {
       std::fprintf(stderr, "usage: %s [--seconds S] [--threads N] [--model-dir DIR]\n", argv[0]);
       return 2;
@@ -140,9 +146,10 @@ int main(int argc, char** argv) {
   const double peak_square = sgemm_peak(workers, 1024, 1024, 1024, 1.5);
   const double peak_ffn = sgemm_peak(workers, 1024, 1536, 512, 1.5);
   const double peak = std::max(peak_square, peak_ffn);
-  std::printf("sgemm peak, %zu thread(s) x single-threaded OpenBLAS: 1024^3 %.1f GFLOP/s, "
-              "1024x1536x512 %.1f GFLOP/s\n\n",
-              workers, peak_square, peak_ffn);
+  std::printf(
+      "sgemm peak, %zu thread(s) x single-threaded OpenBLAS: 1024^3 %.1f GFLOP/s, "
+      "1024x1536x512 %.1f GFLOP/s\n\n",
+      workers, peak_square, peak_ffn);
 
   std::printf("%-6s %-12s %-12s %-12s %-10s %-8s\n", "batch", "chunks/s", "tokens/chunk", "GFLOP/s",
               "% of peak", "ms/batch");
@@ -176,8 +183,10 @@ int main(int argc, char** argv) {
     } while (seconds_since(t0) < seconds);
     const double elapsed = seconds_since(t0);
     const double gflops = flops / elapsed / 1e9;
-    std::printf("%-6zu %-12.1f %-12.0f %-12.1f %-10.0f %-8.1f\n", batch, static_cast<double>(done) / elapsed,
-                static_cast<double>(tokens) / static_cast<double>(batch * 4), gflops, 100.0 * gflops / peak,
+    std::printf("%-6zu %-12.1f %-12.0f %-12.1f %-10.0f %-8.1f\n", batch,
+                static_cast<double>(done) / elapsed,
+                static_cast<double>(tokens) / static_cast<double>(batch * 4), gflops,
+                100.0 * gflops / peak,
                 1000.0 * elapsed / (static_cast<double>(done) / static_cast<double>(batch)));
   }
   return 0;

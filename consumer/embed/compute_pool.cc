@@ -21,16 +21,28 @@ compute_pool::~compute_pool() {
   for (auto& t : workers_) t.join();
 }
 
-void compute_pool::run(std::vector<task> tasks) {
+std::size_t compute_pool::pending() const {
+  std::lock_guard lock(queue_mutex_);
+  return queue_.size();
+}
+
+void compute_pool::run(std::vector<task> tasks, bool urgent) {
   if (tasks.empty()) return;
   std::latch done(static_cast<std::ptrdiff_t>(tasks.size()));
   {
     std::lock_guard lock(queue_mutex_);
-    for (auto& t : tasks) {
-      queue_.emplace_back([&done, t = std::move(t)](std::size_t worker) {
+    // Urgent tasks are inserted in reverse at the front so that they keep their order.
+    for (std::size_t i = 0; i < tasks.size(); ++i) {
+      auto& t = tasks[urgent ? tasks.size() - 1 - i : i];
+      auto wrapped = [&done, t = std::move(t)](std::size_t worker) {
         t(worker);
         done.count_down();
-      });
+      };
+      if (urgent) {
+        queue_.emplace_front(std::move(wrapped));
+      } else {
+        queue_.emplace_back(std::move(wrapped));
+      }
     }
   }
   queue_ready_.notify_all();

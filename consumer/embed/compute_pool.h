@@ -27,14 +27,18 @@ class compute_pool {
   compute_pool& operator=(const compute_pool&) = delete;
 
   std::size_t size() const { return workers_.size(); }
+  // Tasks queued and not yet started (a gauge for metrics and tests).
+  std::size_t pending() const;
 
   // Runs every task on the workers and returns when all have finished. Tasks must not throw.
-  void run(std::vector<task> tasks);
+  // `urgent` tasks go to the front of the queue: a search query's single short forward pass
+  // then waits for the passes already running, not for every queued batch of the indexers.
+  void run(std::vector<task> tasks, bool urgent = false);
 
  private:
   void work(std::size_t index);
 
-  std::mutex queue_mutex_;  // guards queue_ and stopping_
+  mutable std::mutex queue_mutex_;  // guards queue_ and stopping_
   std::condition_variable queue_ready_;
   std::deque<std::function<void(std::size_t)>> queue_;
   bool stopping_ = false;

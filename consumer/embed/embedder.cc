@@ -18,14 +18,22 @@ class category final : public std::error_category {
   const char* name() const noexcept override { return "embed"; }
   std::string message(int c) const override {
     switch (static_cast<errc>(c)) {
-      case errc::ok: return "ok";
-      case errc::model_not_found: return "embedding model not found";
-      case errc::model_corrupt: return "embedding model corrupt";
-      case errc::vocab_corrupt: return "embedding vocabulary corrupt";
-      case errc::unknown_embedder: return "unknown embedder";
-      case errc::input_too_large: return "text too large to embed";
-      case errc::invalid_token: return "token id outside the vocabulary";
-      case errc::internal: return "embedder internal error";
+      case errc::ok:
+        return "ok";
+      case errc::model_not_found:
+        return "embedding model not found";
+      case errc::model_corrupt:
+        return "embedding model corrupt";
+      case errc::vocab_corrupt:
+        return "embedding vocabulary corrupt";
+      case errc::unknown_embedder:
+        return "unknown embedder";
+      case errc::input_too_large:
+        return "text too large to embed";
+      case errc::invalid_token:
+        return "token id outside the vocabulary";
+      case errc::internal:
+        return "embedder internal error";
     }
     return "unknown embed error";
   }
@@ -58,7 +66,8 @@ float cosine(std::span<const float> a, std::span<const float> b) {
   return static_cast<float>(dot / std::sqrt(na * nb));
 }
 
-result<std::unique_ptr<embedder>> make_embedder(std::string_view kind, const std::filesystem::path& model_dir) {
+result<std::unique_ptr<embedder>> make_embedder(std::string_view kind,
+                                                const std::filesystem::path& model_dir) {
   if (kind == "hash") return std::unique_ptr<embedder>(std::make_unique<hash_embedder>());
   if (kind == "use-lite" || kind == "use") {
     std::filesystem::path dir = model_dir;
@@ -94,8 +103,8 @@ result<std::filesystem::path> find_model_dir() {
     if (std::filesystem::is_regular_file(dir / "model.json", ec)) return dir;
     tried += (tried.empty() ? "" : ", ") + dir.string();
   }
-  return error{errc::model_not_found,
-               "no embedding model in " + tried + " (run scripts/fetch-model or set HAYLOFT_MODEL_DIR)"};
+  return error{errc::model_not_found, "no embedding model in " + tried +
+                                          " (run scripts/fetch-model or set HAYLOFT_MODEL_DIR)"};
 }
 
 }  // namespace hayloft::embed

@@ -21,13 +21,13 @@ namespace hayloft::embed {
 
 enum class errc {
   ok = 0,
-  model_not_found,    // no model directory, or a file of the model is missing
-  model_corrupt,      // model.json / weight shards unreadable or not the expected graph
-  vocab_corrupt,      // vocab.json unreadable or malformed
-  unknown_embedder,   // `--embedder` names no implementation
-  input_too_large,    // one text is larger than embedder::max_text_bytes
-  invalid_token,      // a pre-tokenised input holds an id outside the vocabulary
-  internal,           // a failure inside the forward pass (allocation)
+  model_not_found,   // no model directory, or a file of the model is missing
+  model_corrupt,     // model.json / weight shards unreadable or not the expected graph
+  vocab_corrupt,     // vocab.json unreadable or malformed
+  unknown_embedder,  // `--embedder` names no implementation
+  input_too_large,   // one text is larger than embedder::max_text_bytes
+  invalid_token,     // a pre-tokenised input holds an id outside the vocabulary
+  internal,          // a failure inside the forward pass (allocation)
 };
 const std::error_category& embed_category();
 std::error_code make_error_code(errc e);

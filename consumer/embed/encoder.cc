@@ -20,7 +20,9 @@ const std::string kona = "module_apply_default/Encoder_en/KonaTransformer/";
 const std::string encode = kona + "Encode/";
 const std::string stack = encode + "TransformerStack/";
 
-std::string layer(const std::string& base, int i) { return base + "Layer_" + std::to_string(i) + "/TransformerLayer/"; }
+std::string layer(const std::string& base, int i) {
+  return base + "Layer_" + std::to_string(i) + "/TransformerLayer/";
+}
 std::string concat(const std::string& name) { return name + "/ConcatPartitions/concat"; }
 
 // C[rows x n] (ldc) = A[rows x k] (lda) * B[k x n] + beta * C.
@@ -109,7 +111,8 @@ result<encoder> encoder::create(tfjs_weights weights) {
 
   auto max_tokens = scalar(kona + "ClipToMaxLength/Less/y");
   if (!max_tokens) return max_tokens.err();
-  if (*max_tokens < 1 || *max_tokens > 4096) return error{errc::model_corrupt, "implausible maximum length"};
+  if (*max_tokens < 1 || *max_tokens > 4096)
+    return error{errc::model_corrupt, "implausible maximum length"};
   e.max_tokens_ = static_cast<std::size_t>(*max_tokens);
   // The graph's mask is `id > default_value`; with -1 every real id, unknown (0) included, is
   // a token. Anything else would change which tokens count.
@@ -130,7 +133,8 @@ result<encoder> encoder::create(tfjs_weights weights) {
   }
   e.vocab_ = static_cast<std::size_t>((*emb_shape)[0]);
   e.embeddings_ = take("module/Embeddings_en", {static_cast<std::int64_t>(e.vocab_), embed_dim});
-  const float* inv = take(stack + "Layer_0/AddTimingSignal/TimingSignal/ExpandDims_1", {1, embed_dim / 2});
+  const float* inv =
+      take(stack + "Layer_0/AddTimingSignal/TimingSignal/ExpandDims_1", {1, embed_dim / 2});
   e.adjust_ = take(concat(layer(encode, 0) + "dense/kernel"), {embed_dim, hidden_dim});
   e.adjust_bias_ = take(concat(layer(encode, 0) + "dense/bias"), {hidden_dim});
   for (int i = 0; i < 2; ++i) {
@@ -138,20 +142,23 @@ result<encoder> encoder::create(tfjs_weights weights) {
     a.d_in = i == 0 ? embed_dim : hidden_dim;
     a.d_att = a.d_in;
     const std::string l = layer(encode, i);
-    const std::string module_l = "module/Encoder_en/KonaTransformer/Encode/Layer_" + std::to_string(i) +
-                                 "/TransformerLayer/";
+    const std::string module_l = "module/Encoder_en/KonaTransformer/Encode/Layer_" +
+                                 std::to_string(i) + "/TransformerLayer/";
     const auto d_in = static_cast<std::int64_t>(a.d_in);
     a.ln_scale = take(concat(l + "layer_prepostprocess/layer_norm/layer_norm_scale"), {d_in});
     a.ln_bias = take(concat(l + "layer_prepostprocess/layer_norm/layer_norm_bias"), {d_in});
-    a.qkv = take(module_l + "MultiheadAttention/qkv_transform_single/kernel/part_0", {1, 1, d_in, 3 * d_in});
+    a.qkv = take(module_l + "MultiheadAttention/qkv_transform_single/kernel/part_0",
+                 {1, 1, d_in, 3 * d_in});
     a.qkv_bias = take(concat(l + "MultiheadAttention/qkv_transform_single/bias"), {3 * d_in});
     a.out = take(module_l + "MultiheadAttention/output_transform_single/kernel/part_0",
                  {1, 1, d_in, hidden_dim});
     a.out_bias = take(concat(l + "MultiheadAttention/output_transform_single/bias"), {hidden_dim});
 
     ffn_block& f = e.ffn_[i];
-    f.ln_scale = take(concat(l + "FFN/layer_prepostprocess/layer_norm/layer_norm_scale"), {hidden_dim});
-    f.ln_bias = take(concat(l + "FFN/layer_prepostprocess/layer_norm/layer_norm_bias"), {hidden_dim});
+    f.ln_scale =
+        take(concat(l + "FFN/layer_prepostprocess/layer_norm/layer_norm_scale"), {hidden_dim});
+    f.ln_bias =
+        take(concat(l + "FFN/layer_prepostprocess/layer_norm/layer_norm_bias"), {hidden_dim});
     const std::string stack_l = layer(stack, i);
     f.w1 = take(stack_l + "FFN/conv1/Tensordot/Reshape_1", {hidden_dim, ffn_dim});
     f.b1 = take(concat(l + "FFN/conv1/bias"), {ffn_dim});
@@ -167,7 +174,8 @@ result<encoder> encoder::create(tfjs_weights weights) {
     if (*split != std::vector<double>(3, static_cast<double>(a.d_att))) {
       return error{errc::model_corrupt, "unexpected q/k/v split in layer " + std::to_string(i)};
     }
-    auto head_dim = scalar(stack_l + "MultiheadAttention/split_heads/split_last_dimension/Reshape/shape/3");
+    auto head_dim =
+        scalar(stack_l + "MultiheadAttention/split_heads/split_last_dimension/Reshape/shape/3");
     if (!head_dim) return head_dim.err();
     if (*head_dim < 1 || static_cast<std::size_t>(*head_dim) > a.d_att ||
         a.d_att % static_cast<std::size_t>(*head_dim) != 0) {
@@ -191,8 +199,8 @@ result<encoder> encoder::create(tfjs_weights weights) {
   return e;
 }
 
-void encoder::attend(const attention_block& b, const float* src, std::span<const std::size_t> offsets,
-                     float* h, encoder_workspace& ws) const {
+void encoder::attend(const attention_block& b, const float* src,
+                     std::span<const std::size_t> offsets, float* h, encoder_workspace& ws) const {
   const std::size_t rows = offsets.back();
   const std::size_t d = b.d_att, dh = d / b.heads, ld = 3 * d;
   grow(ws.normed, rows * b.d_in);
@@ -215,19 +223,22 @@ void encoder::attend(const attention_block& b, const float* src, std::span<const
                   static_cast<blasint>(ld), k, static_cast<blasint>(ld), 0.0f, ws.scores.data(),
                   static_cast<blasint>(len));
       softmax_rows(ws.scores.data(), len, len);
-      gemm(len, dh, len, ws.scores.data(), len, v, ld, 0.0f, ws.att.data() + first * d + head * dh, d);
+      gemm(len, dh, len, ws.scores.data(), len, v, ld, 0.0f, ws.att.data() + first * d + head * dh,
+           d);
     }
   }
   add_bias(h, rows, hidden_dim, b.out_bias, false);
   gemm(rows, hidden_dim, d, ws.att.data(), d, b.out, hidden_dim, 1.0f, h, hidden_dim);
 }
 
-void encoder::feed_forward(const ffn_block& b, std::size_t rows, float* h, encoder_workspace& ws) const {
+void encoder::feed_forward(const ffn_block& b, std::size_t rows, float* h,
+                           encoder_workspace& ws) const {
   grow(ws.normed, rows * hidden_dim);
   grow(ws.ffn, rows * ffn_dim);
   layer_norm(h, rows, hidden_dim, b.ln_scale, b.ln_bias, eps_, ws.normed.data());
   add_bias(ws.ffn.data(), rows, ffn_dim, b.b1, true);
-  gemm(rows, ffn_dim, hidden_dim, ws.normed.data(), hidden_dim, b.w1, ffn_dim, 1.0f, ws.ffn.data(), ffn_dim);
+  gemm(rows, ffn_dim, hidden_dim, ws.normed.data(), hidden_dim, b.w1, ffn_dim, 1.0f, ws.ffn.data(),
+       ffn_dim);
   for (std::size_t i = 0; i < rows * ffn_dim; ++i) ws.ffn[i] = std::max(ws.ffn[i], 0.0f);
   add_bias(h, rows, hidden_dim, b.b2, false);
   gemm(rows, hidden_dim, ffn_dim, ws.ffn.data(), ffn_dim, b.w2, hidden_dim, 1.0f, h, hidden_dim);
@@ -276,7 +287,8 @@ void encoder::forward(std::span<const std::span<const std::int32_t>> seqs, float
     for (std::size_t j = 0; j < hidden_dim; ++j) acc[j] *= inv;
   }
   add_bias(out, seqs.size(), output_dim, tanh_bias_, true);
-  gemm(seqs.size(), output_dim, hidden_dim, pooled, hidden_dim, tanh_, output_dim, 1.0f, out, output_dim);
+  gemm(seqs.size(), output_dim, hidden_dim, pooled, hidden_dim, tanh_, output_dim, 1.0f, out,
+       output_dim);
   for (std::size_t s = 0; s < seqs.size(); ++s) {
     float* v = out + s * output_dim;
     float sq = 0;
@@ -292,10 +304,10 @@ void encoder::forward(std::span<const std::span<const std::int32_t>> seqs, float
 double encoder::flops(std::span<const std::size_t> lengths) {
   // Multiply-adds per token of the per-token layers: layer 0 (residual dense, qkv, output,
   // FFN) and layer 1 (qkv, output, FFN).
-  constexpr double per_token =
-      embed_dim * hidden_dim + embed_dim * 3 * embed_dim + embed_dim * hidden_dim +
-      2.0 * hidden_dim * ffn_dim + hidden_dim * 3 * hidden_dim + hidden_dim * hidden_dim +
-      2.0 * hidden_dim * ffn_dim;
+  constexpr double per_token = embed_dim * hidden_dim + embed_dim * 3 * embed_dim +
+                               embed_dim * hidden_dim + 2.0 * hidden_dim * ffn_dim +
+                               hidden_dim * 3 * hidden_dim + hidden_dim * hidden_dim +
+                               2.0 * hidden_dim * ffn_dim;
   double macs = 0;
   for (std::size_t len : lengths) {
     const double l = static_cast<double>(len);

@@ -78,8 +78,8 @@ class encoder {
   tfjs_weights weights_;
   std::size_t vocab_ = 0, max_tokens_ = 0;
   float eps_ = 0, l2_floor_ = 0;
-  const float* embeddings_ = nullptr;      // vocab x 256
-  std::vector<float> timing_;              // max_tokens x 256: [sin(p*inv), cos(p*inv)]
+  const float* embeddings_ = nullptr;  // vocab x 256
+  std::vector<float> timing_;          // max_tokens x 256: [sin(p*inv), cos(p*inv)]
   const float *adjust_ = nullptr, *adjust_bias_ = nullptr;  // layer 0 residual 256 -> 512
   attention_block attention_[2];
   ffn_block ffn_[2];

@@ -46,7 +46,8 @@ void add(embedding& v, const feature_hash& f, float weight) {
 }  // namespace
 
 hash_embedder::hash_embedder(std::size_t dimension)
-    : dimension_(dimension == 0 ? 1 : dimension), name_("hash-lexical-" + std::to_string(dimension_)) {}
+    : dimension_(dimension == 0 ? 1 : dimension),
+      name_("hash-lexical-" + std::to_string(dimension_)) {}
 
 embedding hash_embedder::embed_text(std::string_view text) const {
   const std::u32string cps = nfkc_code_points(text, /*fold_case=*/true);

@@ -62,9 +62,8 @@ result<tfjs_weights> tfjs_weights::load(const std::filesystem::path& model_dir) 
       shards.push_back(model_dir / rel);
     }
     for (const auto& w : group["weights"]) {
-      if (!w.is_object() || !w.contains("name") || !w["name"].is_string() ||
-          !w.contains("shape") || !w["shape"].is_array() || !w.contains("dtype") ||
-          !w["dtype"].is_string()) {
+      if (!w.is_object() || !w.contains("name") || !w["name"].is_string() || !w.contains("shape") ||
+          !w["shape"].is_array() || !w.contains("dtype") || !w["dtype"].is_string()) {
         return corrupt("malformed weight entry in weightsManifest");
       }
       if (w.contains("quantization")) {
@@ -102,8 +101,8 @@ result<tfjs_weights> tfjs_weights::load(const std::filesystem::path& model_dir) 
     const auto size = std::filesystem::file_size(shard, ec);
     if (ec) return error{errc::model_not_found, "cannot stat weight shard " + shard.string()};
     if (have + size > want) {
-      return corrupt("weight shards hold more bytes than the manifest describes (" + shard.string() +
-                     ")");
+      return corrupt("weight shards hold more bytes than the manifest describes (" +
+                     shard.string() + ")");
     }
     if (!s.read(dest + have, static_cast<std::streamsize>(size))) {
       return corrupt("short read from " + shard.string());
@@ -111,8 +110,8 @@ result<tfjs_weights> tfjs_weights::load(const std::filesystem::path& model_dir) 
     have += size;
   }
   if (have != want) {
-    return corrupt("weight shards hold " + std::to_string(have) + " bytes, the manifest describes " +
-                   std::to_string(want));
+    return corrupt("weight shards hold " + std::to_string(have) +
+                   " bytes, the manifest describes " + std::to_string(want));
   }
   for (auto& e : entries) {
     weight_view v{out.buffer_.data() + e.offset, std::move(e.shape), e.is_int32};

@@ -27,8 +27,8 @@ std::u32string to_code_points(const icu::UnicodeString& s) {
 }
 
 std::u32string utf8_code_points(std::string_view utf8) {
-  return to_code_points(
-      icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size()))));
+  return to_code_points(icu::UnicodeString::fromUTF8(
+      icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size()))));
 }
 
 std::uint32_t utf16_length(const std::u32string& s) {
@@ -43,8 +43,8 @@ std::u32string nfkc_code_points(std::string_view utf8, bool fold_case) {
   UErrorCode status = U_ZERO_ERROR;
   // The instance is owned by ICU, created once and immutable: safe to share across threads.
   const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCInstance(status);
-  icu::UnicodeString in =
-      icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
+  icu::UnicodeString in = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
   icu::UnicodeString out;
   if (U_SUCCESS(status)) {
     out = nfkc->normalize(in, status);
@@ -72,9 +72,9 @@ result<tokenizer> tokenizer::load(const std::filesystem::path& vocab_json) {
   for (const auto& entry : doc) {
     if (!entry.is_array() || entry.size() < 2 || !entry[0].is_string() ||
         !(entry[1].is_number() || entry[1].is_null())) {
-      return error{errc::vocab_corrupt,
-                   vocab_json.string() + ": entry " + std::to_string(pieces.size()) +
-                       " is not [piece, score]"};
+      return error{errc::vocab_corrupt, vocab_json.string() + ": entry " +
+                                            std::to_string(pieces.size()) +
+                                            " is not [piece, score]"};
     }
     pieces.emplace_back(entry[0].get<std::string>(),
                         entry[1].is_null() ? 0.0 : entry[1].get<double>());
@@ -107,7 +107,8 @@ result<tokenizer> tokenizer::from_pieces(std::vector<std::pair<std::string, doub
 void tokenizer::insert(const std::u32string& piece, std::int32_t id, double score) {
   std::uint32_t node = 0;
   for (char32_t cp : piece) {
-    auto [it, added] = children_.try_emplace(edge(node, cp), static_cast<std::uint32_t>(node_id_.size()));
+    auto [it, added] =
+        children_.try_emplace(edge(node, cp), static_cast<std::uint32_t>(node_id_.size()));
     if (added) {
       node_id_.push_back(-1);
       node_score_.push_back(0.0);
@@ -154,8 +155,8 @@ std::vector<std::int32_t> tokenizer::encode(std::string_view utf8) const {
   for (std::size_t start = 0; start < n; ++start) {
     prefix_matches(symbols, start, matches);
     for (const match& m : matches) {
-      edges.push_back({static_cast<std::uint32_t>(start + m.length), static_cast<std::uint32_t>(start),
-                       m.id, m.score});
+      edges.push_back({static_cast<std::uint32_t>(start + m.length),
+                       static_cast<std::uint32_t>(start), m.id, m.score});
     }
   }
   std::stable_sort(edges.begin(), edges.end(),

@@ -10,7 +10,8 @@
 
 namespace hayloft::embed {
 
-std::vector<token_window> split_windows(std::size_t count, std::size_t max_tokens, std::size_t min_overlap) {
+std::vector<token_window> split_windows(std::size_t count, std::size_t max_tokens,
+                                        std::size_t min_overlap) {
   if (count <= max_tokens) return {{0, count}};
   // The fewest windows that cover the text with at least min_overlap shared tokens between
   // neighbours, spread evenly from the first token to the last.
@@ -36,8 +37,8 @@ use_lite::~use_lite() = default;
 result<std::unique_ptr<use_lite>> use_lite::load(const std::filesystem::path& model_dir,
                                                  use_lite_options options) {
   if (!std::filesystem::is_directory(model_dir)) {
-    return error{errc::model_not_found,
-                 "model directory " + model_dir.string() + " does not exist (run scripts/fetch-model)"};
+    return error{errc::model_not_found, "model directory " + model_dir.string() +
+                                            " does not exist (run scripts/fetch-model)"};
   }
   auto weights = tfjs_weights::load(model_dir);
   if (!weights) return weights.err();
@@ -49,7 +50,8 @@ result<std::unique_ptr<use_lite>> use_lite::load(const std::filesystem::path& mo
     return error{errc::model_corrupt, "vocab.json has more pieces than the model has embeddings"};
   }
   if (options.min_window_overlap >= enc->max_tokens()) {
-    return error{errc::model_corrupt, "window overlap must be smaller than the model's maximum length"};
+    return error{errc::model_corrupt,
+                 "window overlap must be smaller than the model's maximum length"};
   }
   options.max_batch_tokens = std::max(options.max_batch_tokens, enc->max_tokens());
   // Parallelism comes from the compute pool; a multi-threaded BLAS under it would oversubscribe.
@@ -74,14 +76,17 @@ result<std::vector<embedding>> use_lite::embed(std::span<const std::string> text
   return embed_ids(ids);
 }
 
-result<std::vector<embedding>> use_lite::embed_ids(std::span<const std::vector<std::int32_t>> texts) const {
+result<std::vector<embedding>> use_lite::embed_ids(
+    std::span<const std::vector<std::int32_t>> texts) const {
   std::vector<std::span<const std::int32_t>> pieces;  // every window of every text, in order
-  std::vector<std::size_t> first_window;  // texts[i] owns pieces [first_window[i], first_window[i+1])
+  std::vector<std::size_t>
+      first_window;  // texts[i] owns pieces [first_window[i], first_window[i+1])
   first_window.reserve(texts.size() + 1);
   for (const auto& ids : texts) {
     for (std::int32_t id : ids) {
       if (id < 0 || static_cast<std::size_t>(id) >= encoder_.vocab_size()) {
-        return error{errc::invalid_token, "token id " + std::to_string(id) + " is outside the vocabulary"};
+        return error{errc::invalid_token,
+                     "token id " + std::to_string(id) + " is outside the vocabulary"};
       }
     }
     first_window.push_back(pieces.size());
@@ -114,14 +119,16 @@ result<std::vector<embedding>> use_lite::embed_ids(std::span<const std::vector<s
   return out;
 }
 
-result<void> use_lite::run_windows(std::span<const std::span<const std::int32_t>> windows, float* out) const {
+result<void> use_lite::run_windows(std::span<const std::span<const std::int32_t>> windows,
+                                   float* out) const {
   if (windows.empty()) return {};
   // Batches of consecutive windows, at most max_batch_tokens each and small enough that every
   // worker gets a share of a large call.
   std::size_t total = 0;
   for (const auto& w : windows) total += std::max<std::size_t>(w.size(), 1);
   const std::size_t per_worker = (total + pool_->size() - 1) / pool_->size();
-  const std::size_t budget = std::clamp(per_worker, encoder_.max_tokens(), options_.max_batch_tokens);
+  const std::size_t budget =
+      std::clamp(per_worker, encoder_.max_tokens(), options_.max_batch_tokens);
 
   std::vector<compute_pool::task> tasks;
   std::atomic<bool> failed{false};
@@ -131,8 +138,8 @@ result<void> use_lite::run_windows(std::span<const std::span<const std::int32_t>
       tokens += std::max<std::size_t>(windows[last].size(), 1);
       ++last;
     }
-    tasks.push_back([this, batch = windows.subspan(first, last - first), dest = out + first * encoder::output_dim,
-                     &failed](std::size_t worker) {
+    tasks.push_back([this, batch = windows.subspan(first, last - first),
+                     dest = out + first * encoder::output_dim, &failed](std::size_t worker) {
       try {
         encoder_.forward(batch, dest, workspaces_[worker]);
       } catch (const std::exception&) {  // allocation failure of a scratch buffer
@@ -141,7 +148,8 @@ result<void> use_lite::run_windows(std::span<const std::span<const std::int32_t>
     });
     first = last;
   }
-  pool_->run(std::move(tasks));
+  // A call that fits one window (a search query) jumps the queue of indexing batches.
+  pool_->run(std::move(tasks), /*urgent=*/total <= encoder_.max_tokens());
   if (failed) return error{errc::internal, "out of memory in the embedder's forward pass"};
   return {};
 }

@@ -11,7 +11,8 @@
 // Threading: load() once per process; embed() is const and safe from any number of threads.
 // The forward passes of all callers run on one internal compute_pool (`threads` workers, one
 // core each): a call tokenises on the caller's thread, splits its windows into batches of at
-// most `max_batch_tokens` tokens, queues them on the pool and blocks until they are done. To
+// most `max_batch_tokens` tokens, queues them on the pool and blocks until they are done (a
+// call of at most one window, such as a search query, goes to the front of the queue). To
 // keep that pool the only source of parallelism, load() sets OpenBLAS to one thread
 // (openblas_set_num_threads(1)) for the whole process.
 #include <cstddef>
@@ -30,8 +31,8 @@
 namespace hayloft::embed {
 
 struct use_lite_options {
-  std::size_t threads = 0;             // compute workers; 0 = std::thread::hardware_concurrency()
-  std::size_t min_window_overlap = 8;  // tokens at least shared by neighbouring windows
+  std::size_t threads = 0;              // compute workers; 0 = std::thread::hardware_concurrency()
+  std::size_t min_window_overlap = 8;   // tokens at least shared by neighbouring windows
   std::size_t max_batch_tokens = 1024;  // tokens per forward pass: bounds scratch memory
 };
 
@@ -45,7 +46,8 @@ struct token_window {
 // count <= max_tokens; otherwise the fewest windows of max_tokens such that neighbours share at
 // least min_overlap tokens, their starts spread evenly from 0 to count - max_tokens. Requires
 // min_overlap < max_tokens.
-std::vector<token_window> split_windows(std::size_t count, std::size_t max_tokens, std::size_t min_overlap);
+std::vector<token_window> split_windows(std::size_t count, std::size_t max_tokens,
+                                        std::size_t min_overlap);
 
 class use_lite final : public embedder {
  public:
@@ -72,7 +74,8 @@ class use_lite final : public embedder {
  private:
   use_lite(tokenizer t, encoder e, use_lite_options options);
   // Embeds every window (each at most max_tokens) into rows of `out` on the pool.
-  result<void> run_windows(std::span<const std::span<const std::int32_t>> windows, float* out) const;
+  result<void> run_windows(std::span<const std::span<const std::int32_t>> windows,
+                           float* out) const;
 
   tokenizer tokenizer_;
   encoder encoder_;

@@ -43,7 +43,8 @@ TEST(EmbedHashTest, SharedWordsScoreHigherThanNoSharedWords) {
 
 TEST(EmbedHashTest, IgnoresCaseWidthAndPunctuation) {
   hash_embedder h;
-  EXPECT_EQ(h.embed_text("Full Width!"), h.embed_text("\xEF\xBC\xA6\xEF\xBC\xB5\xEF\xBC\xAC\xEF\xBC\xAC width"));
+  EXPECT_EQ(h.embed_text("Full Width!"),
+            h.embed_text("\xEF\xBC\xA6\xEF\xBC\xB5\xEF\xBC\xAC\xEF\xBC\xAC width"));
   // Shared character trigrams relate inflections: 7 of 8 trigrams shared gives about 0.29.
   EXPECT_GT(cosine(h.embed_text("password"), h.embed_text("passwords")), 0.25f);
   EXPECT_LT(std::abs(cosine(h.embed_text("password"), h.embed_text("banana"))), 0.15f);

@@ -6,7 +6,8 @@
 namespace hayloft::embed::testing {
 
 std::filesystem::path source_dir() {
-  if (const char* env = std::getenv("HAYLOFT_SOURCE_DIR"); env != nullptr && *env != '\0') return env;
+  if (const char* env = std::getenv("HAYLOFT_SOURCE_DIR"); env != nullptr && *env != '\0')
+    return env;
   return std::filesystem::path(__FILE__).parent_path() / ".." / ".." / "..";
 }
 

@@ -18,10 +18,11 @@ using ids = std::vector<std::int32_t>;
 // tests use at a low score, so that no position is unreachable (see UnreachablePositions...).
 tokenizer small(std::vector<std::pair<std::string, double>> pieces) {
   std::vector<std::pair<std::string, double>> all = {{"\xEF\xBF\xBD", 0}, {"<s>", 0}, {"</s>", 0},
-                                                      {"x1", 0},          {"x2", 0},  {"x3", 0}};
+                                                     {"x1", 0},           {"x2", 0},  {"x3", 0}};
   all.insert(all.end(), pieces.begin(), pieces.end());
   for (const char* single : {"\xE2\x96\x81", "a", "b", "f", "i"}) {
-    const bool listed = std::any_of(pieces.begin(), pieces.end(), [&](const auto& p) { return p.first == single; });
+    const bool listed =
+        std::any_of(pieces.begin(), pieces.end(), [&](const auto& p) { return p.first == single; });
     if (!listed) all.emplace_back(single, -10);
   }
   auto t = tokenizer::from_pieces(std::move(all));
@@ -33,7 +34,8 @@ TEST(EmbedTokenizerTest, MatchesTheTfjsTokenizerOnEveryGoldenCase) {
   auto t = tokenizer::load(testing::model_dir() / "vocab.json");
   ASSERT_TRUE(t.ok()) << testing::missing_model_message() << " (" << t.err().message << ")";
   const nlohmann::json cases = testing::golden("tok_golden.json");
-  ASSERT_TRUE(cases.is_array() && !cases.empty()) << "tok_golden.json missing from ../shared/testdata/embedder";
+  ASSERT_TRUE(cases.is_array() && !cases.empty())
+      << "tok_golden.json missing from ../shared/testdata/embedder";
   for (const auto& c : cases) {
     const std::string s = c["s"].get<std::string>();
     EXPECT_EQ(t->encode(s), c["ids"].get<ids>()) << "text: " << s;
@@ -57,28 +59,53 @@ TEST(EmbedTokenizerTest, EmptyTextHasNoTokens) {
 
 TEST(EmbedTokenizerTest, PrefixesTheSeparatorAndReplacesSpaces) {
   // 6 = "▁a", 7 = "▁b"
-  tokenizer t = small({{"\xE2\x96\x81" "a", -1}, {"\xE2\x96\x81" "b", -1}});
+  tokenizer t = small({{"\xE2\x96\x81"
+                        "a",
+                        -1},
+                       {"\xE2\x96\x81"
+                        "b",
+                        -1}});
   EXPECT_EQ(t.encode("a b"), (ids{6, 7}));
 }
 
 TEST(EmbedTokenizerTest, PrefersTheMostLikelySegmentation) {
   // "▁ab" as one piece (-3) beats "▁a" + "b" (-1 + -5) and loses to nothing else.
-  tokenizer t = small({{"\xE2\x96\x81" "a", -1}, {"b", -5}, {"\xE2\x96\x81" "ab", -3}});
+  tokenizer t = small({{"\xE2\x96\x81"
+                        "a",
+                        -1},
+                       {"b", -5},
+                       {"\xE2\x96\x81"
+                        "ab",
+                        -3}});
   EXPECT_EQ(t.encode("ab"), (ids{8}));
-  tokenizer u = small({{"\xE2\x96\x81" "a", -1}, {"b", -1}, {"\xE2\x96\x81" "ab", -3}});
+  tokenizer u = small({{"\xE2\x96\x81"
+                        "a",
+                        -1},
+                       {"b", -1},
+                       {"\xE2\x96\x81"
+                        "ab",
+                        -3}});
   EXPECT_EQ(u.encode("ab"), (ids{6, 7}));
 }
 
 TEST(EmbedTokenizerTest, TiesGoToTheShorterLastPieceLikeTfjs) {
   // Both segmentations score -2: candidates ending at the same position are tried longest
   // first and a tie replaces, so "▁a" + "b" wins.
-  tokenizer t = small({{"\xE2\x96\x81" "a", -1}, {"b", -1}, {"\xE2\x96\x81" "ab", -2}});
+  tokenizer t = small({{"\xE2\x96\x81"
+                        "a",
+                        -1},
+                       {"b", -1},
+                       {"\xE2\x96\x81"
+                        "ab",
+                        -2}});
   EXPECT_EQ(t.encode("ab"), (ids{6, 7}));
 }
 
 TEST(EmbedTokenizerTest, UnknownSymbolsBecomeOneUnknownId) {
   tokenizer t = small({{"\xE2\x96\x81", -1}, {"a", -1}});  // 6, 7
-  EXPECT_EQ(t.encode("a\xE6\x97\xA5\xE6\x9C\xAC" "a"), (ids{6, 7, 0, 7}));  // "a日本a"
+  EXPECT_EQ(t.encode("a\xE6\x97\xA5\xE6\x9C\xAC"
+                     "a"),
+            (ids{6, 7, 0, 7}));  // "a日本a"
 }
 
 TEST(EmbedTokenizerTest, ReservedIdsNeverMatch) {
@@ -87,12 +114,20 @@ TEST(EmbedTokenizerTest, ReservedIdsNeverMatch) {
 }
 
 TEST(EmbedTokenizerTest, NormalisesNfkc) {
-  tokenizer t = small({{"\xE2\x96\x81" "fi", -1}, {"\xE2\x96\x81", -9}, {"f", -9}, {"i", -9}});
+  tokenizer t = small({{"\xE2\x96\x81"
+                        "fi",
+                        -1},
+                       {"\xE2\x96\x81", -9},
+                       {"f", -9},
+                       {"i", -9}});
   EXPECT_EQ(t.encode("\xEF\xAC\x81"), (ids{6}));  // the ligature "ﬁ" becomes "fi"
 }
 
 TEST(EmbedTokenizerTest, DoesNotTruncate) {
-  tokenizer t = small({{"\xE2\x96\x81" "a", -1}, {"\xE2\x96\x81", -1}});
+  tokenizer t = small({{"\xE2\x96\x81"
+                        "a",
+                        -1},
+                       {"\xE2\x96\x81", -1}});
   std::string text;
   for (int i = 0; i < 300; ++i) text += "a ";
   text.pop_back();
@@ -102,9 +137,18 @@ TEST(EmbedTokenizerTest, DoesNotTruncate) {
 TEST(EmbedTokenizerTest, UnreachablePositionsAndZeroScoresBehaveLikeTfjs) {
   // Only "▁a" and "▁b", no single symbols: TF.js scores an unknown symbol 0 and treats a best
   // score of exactly 0 as unset, so the unknown path wins everywhere and collapses to one id.
-  std::vector<std::pair<std::string, double>> pieces = {{"\xEF\xBF\xBD", 0}, {"<s>", 0}, {"</s>", 0},
-                                                         {"x1", 0}, {"x2", 0}, {"x3", 0},
-                                                         {"\xE2\x96\x81" "a", -1}, {"\xE2\x96\x81" "b", -1}};
+  std::vector<std::pair<std::string, double>> pieces = {{"\xEF\xBF\xBD", 0},
+                                                        {"<s>", 0},
+                                                        {"</s>", 0},
+                                                        {"x1", 0},
+                                                        {"x2", 0},
+                                                        {"x3", 0},
+                                                        {"\xE2\x96\x81"
+                                                         "a",
+                                                         -1},
+                                                        {"\xE2\x96\x81"
+                                                         "b",
+                                                         -1}};
   auto t = tokenizer::from_pieces(std::move(pieces));
   ASSERT_TRUE(t.ok());
   EXPECT_EQ(t->encode("a b"), (ids{0}));
@@ -112,7 +156,9 @@ TEST(EmbedTokenizerTest, UnreachablePositionsAndZeroScoresBehaveLikeTfjs) {
 
 TEST(EmbedTokenizerTest, InvalidUtf8IsReplacedNotRejected) {
   tokenizer t = small({{"\xE2\x96\x81", -1}, {"a", -1}});
-  EXPECT_EQ(t.encode("a\xFF" "a"), (ids{6, 7, 0, 7}));
+  EXPECT_EQ(t.encode("a\xFF"
+                     "a"),
+            (ids{6, 7, 0, 7}));
 }
 
 TEST(EmbedTokenizerTest, LoadReportsMissingAndMalformedVocabularies) {
@@ -120,7 +166,8 @@ TEST(EmbedTokenizerTest, LoadReportsMissingAndMalformedVocabularies) {
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.code(), errc::model_not_found);
 
-  const auto dir = std::filesystem::temp_directory_path() / ("embed_vocab_" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("embed_vocab_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   for (const char* body : {"not json", "{\"a\": 1}", "[[\"a\", \"b\"]]", "[[1, 2]]", "[]"}) {
     std::ofstream(dir / "vocab.json") << body;

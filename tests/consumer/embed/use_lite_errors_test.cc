@@ -15,7 +15,8 @@ namespace fs = std::filesystem;
 class EmbedUseLiteErrorsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(fs::is_regular_file(testing::model_dir() / "model.json")) << testing::missing_model_message();
+    ASSERT_TRUE(fs::is_regular_file(testing::model_dir() / "model.json"))
+        << testing::missing_model_message();
     dir_ = fs::temp_directory_path() /
            ("embed_model_" + std::to_string(::getpid()) + "_" +
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
@@ -86,7 +87,8 @@ TEST_F(EmbedUseLiteErrorsTest, MalformedModelJson) {
 TEST_F(EmbedUseLiteErrorsTest, WeightWithTheWrongShape) {
   auto doc = nlohmann::json::parse(read("model.json"));
   for (auto& w : doc["weightsManifest"][0]["weights"]) {
-    if (w["name"] == "module/Encoder_en/hidden_layers/tanh_layer_0/weights") w["shape"] = {256, 1024};
+    if (w["name"] == "module/Encoder_en/hidden_layers/tanh_layer_0/weights")
+      w["shape"] = {256, 1024};
   }
   replace("model.json", doc.dump());
   EXPECT_EQ(load_error(), errc::model_corrupt);

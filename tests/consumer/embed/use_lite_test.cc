@@ -80,7 +80,8 @@ TEST_F(EmbedUseLiteTest, GoldenTokenIdsGiveTheGoldenEmbeddings) {
 }
 
 TEST_F(EmbedUseLiteTest, OutputsAreUnitVectors) {
-  for (const auto& v : embed({"hello", "", "a much longer sentence about nothing in particular", long_text(40)})) {
+  for (const auto& v :
+       embed({"hello", "", "a much longer sentence about nothing in particular", long_text(40)})) {
     double sq = 0;
     for (float x : v) sq += x * x;
     EXPECT_NEAR(sq, 1.0, 1e-5);
@@ -100,7 +101,8 @@ TEST_F(EmbedUseLiteTest, ParaphrasesAreCloserThanUnrelatedSentences) {
        "The invoice must be paid within thirty days."},
       {"Where is the nearest train station?", "How can I get to the closest railway station?",
        "My favourite fruit is a ripe mango."},
-      {"The meeting has been moved to Friday afternoon.", "We rescheduled the meeting for Friday after lunch.",
+      {"The meeting has been moved to Friday afternoon.",
+       "We rescheduled the meeting for Friday after lunch.",
        "Penguins live in the southern hemisphere."},
   };
   for (const auto& c : cases) {
@@ -112,8 +114,8 @@ TEST_F(EmbedUseLiteTest, ParaphrasesAreCloserThanUnrelatedSentences) {
 }
 
 TEST_F(EmbedUseLiteTest, ABatchGivesWhatEachTextGetsAlone) {
-  const std::vector<std::string> texts = {"short", "", long_text(30), "a medium sized sentence for the batch",
-                                          long_text(7)};
+  const std::vector<std::string> texts = {"short", "", long_text(30),
+                                          "a medium sized sentence for the batch", long_text(7)};
   const auto together = embed(texts);
   for (std::size_t i = 0; i < texts.size(); ++i) {
     EXPECT_LT(max_abs_diff(together[i], embed({texts[i]})[0]), 1e-5f) << i;
@@ -129,7 +131,8 @@ TEST(EmbedWindowsTest, SplitsLongInputsIntoTheFewestOverlappingWindowsThatReachT
   EXPECT_EQ(split_windows(248, 128, 8), (std::vector<w>{{0, 128}, {120, 128}}));
   EXPECT_EQ(split_windows(249, 128, 8), (std::vector<w>{{0, 128}, {60, 128}, {121, 128}}));
   EXPECT_EQ(split_windows(356, 128, 8), (std::vector<w>{{0, 128}, {114, 128}, {228, 128}}));
-  EXPECT_EQ(split_windows(369, 128, 8), (std::vector<w>{{0, 128}, {80, 128}, {160, 128}, {241, 128}}));
+  EXPECT_EQ(split_windows(369, 128, 8),
+            (std::vector<w>{{0, 128}, {80, 128}, {160, 128}, {241, 128}}));
   for (std::size_t overlap : {0, 8, 32, 100}) {
     for (std::size_t n = 129; n < 2000; n += 7) {
       const auto ws = split_windows(n, 128, overlap);
@@ -176,7 +179,8 @@ TEST_F(EmbedUseLiteTest, TheTailOfALongTextChangesItsEmbedding) {
   EXPECT_LT(cosine(v[0], v[1]), 0.999f);
   // And the first 128 tokens alone are not the whole story either.
   const auto ids = model_->vocabulary().encode(head);
-  auto first = model_->embed_ids(std::vector<std::vector<std::int32_t>>{{ids.begin(), ids.begin() + 128}});
+  auto first =
+      model_->embed_ids(std::vector<std::vector<std::int32_t>>{{ids.begin(), ids.begin() + 128}});
   ASSERT_TRUE(first.ok());
   EXPECT_LT(cosine(v[0], (*first)[0]), 0.9999f);
 }
@@ -198,7 +202,8 @@ TEST_F(EmbedUseLiteTest, ConcurrentCallersGetTheSameAnswers) {
   for (auto& c : callers) c.join();
   for (const auto& g : got) {
     ASSERT_EQ(g.size(), texts.size());
-    for (std::size_t i = 0; i < texts.size(); ++i) EXPECT_LT(max_abs_diff(g[i], expected[i]), 1e-5f);
+    for (std::size_t i = 0; i < texts.size(); ++i)
+      EXPECT_LT(max_abs_diff(g[i], expected[i]), 1e-5f);
   }
 }
 
@@ -209,7 +214,8 @@ TEST_F(EmbedUseLiteTest, EmptyInputGivesNoVectors) {
 }
 
 TEST_F(EmbedUseLiteTest, RefusesOversizedTextsAndBadIds) {
-  auto big = model_->embed(std::vector<std::string>{std::string(embedder::max_text_bytes + 1, 'a')});
+  auto big =
+      model_->embed(std::vector<std::string>{std::string(embedder::max_text_bytes + 1, 'a')});
   ASSERT_FALSE(big.ok());
   EXPECT_EQ(big.code(), errc::input_too_large);
   auto bad = model_->embed_ids(std::vector<std::vector<std::int32_t>>{{5, 8002}});
