@@ -10,7 +10,10 @@
 #include <fstream>
 #include <thread>
 
+#include "consumer/docstore/document_store.h"
+#include "consumer/search/search_api.h"
 #include "emulator/app/admin.h"
+#include "emulator/app/lazy_embedder.h"
 #include "emulator/core/clock.h"
 #include "emulator/core/ids.h"
 #include "emulator/core/logging.h"
@@ -51,6 +54,9 @@ struct application::impl {
   std::unique_ptr<pool_runner> blocking;
   std::unique_ptr<store::state_store> store;
   std::unique_ptr<admin_service> admin;
+  std::unique_ptr<lazy_embedder> embedder;
+  std::unique_ptr<consumer::document_store> docs;
+  std::unique_ptr<consumer::search_api> search;
   http::router router;
   asio::io_context ioc;
   std::unique_ptr<http::server> server;
@@ -72,6 +78,14 @@ void application::impl::build() {
 
   admin = std::make_unique<admin_service>(*clock, *blocking);
   router.set(http::route::admin, admin.get());
+
+  embedder = std::make_unique<lazy_embedder>(opts.embedder, opts.model_dir);
+  docs = std::make_unique<consumer::document_store>(*store, *clock);
+  if (auto r = docs->migrate(); !r.ok()) throw std::runtime_error("document store: " + r.err().message);
+  search = std::make_unique<consumer::search_api>(*docs, *embedder, *blocking);
+  for (const char* route : {"search", "docs"})
+    admin->add_route(route, [this, route](core::request r, core::completion d) { search->handle(route, std::move(r), std::move(d)); });
+  admin->add_reset("docstore", [this] { (void)docs->reset(); });
 
   http::server_options so;
   so.host = opts.host;

@@ -1,10 +1,12 @@
 #include "emulator/app/cli.h"
 
 #include <CLI/CLI.hpp>
+#include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "emulator/app/application.h"
+#include "emulator/core/http_message.h"
 #include "emulator/core/logging.h"
 #include "emulator/http/client.h"
 
@@ -24,6 +26,38 @@ int print_result(const result<http::client_response>& r) {
     return 1;
   }
   std::cout << (j.is_discarded() ? r->body : j.dump(2) + "\n");
+  return 0;
+}
+
+int print_search(const std::string& body) {
+  auto j = nlohmann::json::parse(body, nullptr, false);
+  if (j.is_discarded()) return 1;
+  int rank = 0;
+  for (const auto& r : j["results"]) {
+    const auto& m = r["meta"];
+    std::string where = m.value("bucket", "") + "/" + m.value("key", "");
+    if (m.contains("member")) where += ":" + m["member"].get<std::string>();
+    std::printf("%d. %.4f  %s  (chunk %d%s)\n", ++rank, r["score"].get<double>(), where.c_str(), m.value("chunk", 0),
+                m.contains("page") ? (", page " + std::to_string(m["page"].get<int>())).c_str() : "");
+    std::string text = r.value("text", "");
+    for (auto& c : text)
+      if (c == '\n' || c == '\f') c = ' ';
+    if (text.size() > 300) text = text.substr(0, 297) + "...";
+    std::printf("   %s\n", text.c_str());
+  }
+  if (rank == 0) std::printf("no results (is anything indexed? try `hayloft docs`)\n");
+  return 0;
+}
+
+int print_docs(const std::string& body) {
+  auto j = nlohmann::json::parse(body, nullptr, false);
+  if (j.is_discarded()) return 1;
+  std::printf("%-50s %7s  %-34s %s\n", "FILE", "CHUNKS", "ETAG", "INDEXED");
+  for (const auto& f : j["files"]) {
+    std::string file = f.value("bucket", "") + "/" + f.value("key", "");
+    std::printf("%-50s %7lld  %-34s %s\n", file.c_str(), static_cast<long long>(f.value("chunks", 0)),
+                f.value("etag", "").c_str(), f.value("indexed_at", "").c_str());
+  }
   return 0;
 }
 
@@ -63,6 +97,20 @@ int main(int argc, char** argv) {
   std::vector<std::string> clock_args;
   clock_cmd->add_option("args", clock_args, "[advance DURATION]");
 
+  auto* search_cmd = cli.add_subcommand("search", "semantic search over indexed documents");
+  std::string search_query, search_index = "default", search_prefix, search_output;
+  int search_top_k = 3;
+  search_cmd->add_option("query", search_query, "the question")->required();
+  search_cmd->add_option("--top-k,-k", search_top_k, "results to return")->capture_default_str();
+  search_cmd->add_option("--index", search_index, "document index")->capture_default_str();
+  search_cmd->add_option("--prefix", search_prefix, "only keys starting with this");
+  search_cmd->add_option("-o,--output", search_output, "json for the raw response");
+
+  auto* docs_cmd = cli.add_subcommand("docs", "list indexed files and their chunk counts");
+  std::string docs_index = "default", docs_output;
+  docs_cmd->add_option("--index", docs_index, "document index")->capture_default_str();
+  docs_cmd->add_option("-o,--output", docs_output, "json for the raw response");
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -82,6 +130,17 @@ int main(int argc, char** argv) {
   http::client client(http::default_endpoint(endpoint_flag));
   if (health_cmd->parsed()) return print_result(client.get("/_hayloft/health"));
   if (reset_cmd->parsed()) return print_result(client.post("/_hayloft/reset", ""));
+  if (search_cmd->parsed()) {
+    auto r = client.get("/_hayloft/search?q=" + core::url_encode(search_query) + "&top_k=" + std::to_string(search_top_k) +
+                        "&index=" + core::url_encode(search_index) + "&prefix=" + core::url_encode(search_prefix));
+    if (search_output == "json" || !r.ok() || r->status >= 300) return print_result(r);
+    return print_search(r->body);
+  }
+  if (docs_cmd->parsed()) {
+    auto r = client.get("/_hayloft/docs?index=" + core::url_encode(docs_index));
+    if (docs_output == "json" || !r.ok() || r->status >= 300) return print_result(r);
+    return print_docs(r->body);
+  }
   if (clock_cmd->parsed()) {
     if (clock_args.empty()) return print_result(client.get("/_hayloft/clock"));
     if (clock_args.size() == 2 && clock_args[0] == "advance")
