@@ -1,0 +1,105 @@
+#include "sqs/api/shape.h"
+
+#include <nlohmann/json.hpp>
+
+namespace hayloft::sqs::api {
+namespace {
+
+nlohmann::json json_of(const shape& s) {
+  switch (s.k) {
+    case shape::kind::text:
+      return s.text;
+    case shape::kind::number:
+      return s.number;
+    case shape::kind::boolean:
+      return s.flag;
+    case shape::kind::list: {
+      auto a = nlohmann::json::array();
+      for (const auto& i : s.items) a.push_back(json_of(i));
+      return a;
+    }
+    case shape::kind::structure:
+    case shape::kind::map: {
+      auto o = nlohmann::json::object();
+      for (const auto& [k, v] : s.members) o[k] = json_of(v);
+      return o;
+    }
+  }
+  return nullptr;
+}
+
+void xml_value(const shape& s, std::string& out);
+
+void xml_member(const std::string& name, const shape& v, std::string& out) {
+  if (v.k == shape::kind::list) {
+    for (const auto& i : v.items) {
+      out += '<' + v.item + '>';
+      xml_value(i, out);
+      out += "</" + v.item + '>';
+    }
+    return;
+  }
+  if (v.k == shape::kind::map) {
+    for (const auto& [k, e] : v.members) {
+      out += '<' + v.item + "><" + v.key_name + '>' + xml_escape(k) + "</" + v.key_name + "><" + v.value_name + '>';
+      xml_value(e, out);
+      out += "</" + v.value_name + "></" + v.item + '>';
+    }
+    return;
+  }
+  out += '<' + name + '>';
+  xml_value(v, out);
+  out += "</" + name + '>';
+}
+
+void xml_value(const shape& s, std::string& out) {
+  switch (s.k) {
+    case shape::kind::text:
+      out += xml_escape(s.text);
+      return;
+    case shape::kind::number:
+      out += std::to_string(s.number);
+      return;
+    case shape::kind::boolean:
+      out += s.flag ? "true" : "false";
+      return;
+    case shape::kind::structure:
+      for (const auto& [k, v] : s.members) xml_member(k, v, out);
+      return;
+    case shape::kind::list:
+    case shape::kind::map:
+      xml_member("", s, out);
+      return;
+  }
+}
+
+}  // namespace
+
+std::string to_json(const shape& s) {
+  return json_of(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string to_xml(const shape& s) {
+  std::string out;
+  xml_value(s, out);
+  return out;
+}
+
+std::string xml_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + s.size() / 8);
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      case '\r': out += "&#xD;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace hayloft::sqs::api

@@ -1,0 +1,73 @@
+#pragma once
+// A protocol-neutral output tree. Each result is converted into a `shape` once; the two
+// serializers below write it as AWS JSON 1.0 or as the query protocol's XML, so both protocols
+// always carry the same content.
+//
+// XML follows the SQS query model: every list and map is "flattened" (no wrapper element; each
+// item is its own element named `item`), and a map entry is <item><Name>k</Name><Value>v</Value>
+// (key/value element names configurable: tags use Key/Value).
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace hayloft::sqs::api {
+
+struct shape {
+  enum class kind { text, number, boolean, structure, list, map };
+  kind k = kind::structure;
+  std::string text;
+  std::int64_t number = 0;
+  bool flag = false;
+  std::vector<std::pair<std::string, shape>> members;  // structure members; map entries (key -> value)
+  std::vector<shape> items;                            // list items
+  std::string item;                                    // XML element per list item / map entry
+  std::string key_name = "Name";
+  std::string value_name = "Value";
+
+  static shape of_text(std::string s) {
+    shape n;
+    n.k = kind::text;
+    n.text = std::move(s);
+    return n;
+  }
+  static shape of_number(std::int64_t v) {
+    shape n;
+    n.k = kind::number;
+    n.number = v;
+    return n;
+  }
+  static shape of_bool(bool v) {
+    shape n;
+    n.k = kind::boolean;
+    n.flag = v;
+    return n;
+  }
+  static shape list(std::string item_name) {
+    shape n;
+    n.k = kind::list;
+    n.item = std::move(item_name);
+    return n;
+  }
+  static shape map(std::string item_name, std::string key = "Name", std::string value = "Value") {
+    shape n;
+    n.k = kind::map;
+    n.item = std::move(item_name);
+    n.key_name = std::move(key);
+    n.value_name = std::move(value);
+    return n;
+  }
+  shape& add(std::string name, shape v) {
+    members.emplace_back(std::move(name), std::move(v));
+    return *this;
+  }
+};
+
+// {"QueueUrl":"..."}: structures become objects, lists arrays, maps objects.
+std::string to_json(const shape& s);
+// The members of `s` as XML elements (no document wrapper).
+std::string to_xml(const shape& s);
+// XML character data escaping (&, <, >, quotes, and CR as &#xD; so it survives parsing).
+std::string xml_escape(std::string_view s);
+
+}  // namespace hayloft::sqs::api
