@@ -141,34 +141,22 @@ std::vector<std::int32_t> tokenizer::encode(std::string_view utf8) const {
   symbols.insert(symbols.begin(), separator);
   const std::size_t n = symbols.size();
 
-  // The lattice, as (end, start, piece) edges ordered by end then start: the order in which
-  // TF.js visits them, which decides ties.
-  struct lattice_edge {
-    std::uint32_t end;
-    std::uint32_t start;
-    std::int32_t id;
-    double score;
-  };
-  std::vector<lattice_edge> edges;
-  edges.reserve(n * 4);
+  // Viterbi. TF.js visits the lattice by end position, then by start position, and the order
+  // decides ties. Visiting by start position instead reaches the candidates of every end
+  // position in the same order (each start adds at most one per end, starts ascending), and
+  // best[start] is final by then, so no lattice needs to be stored.
+  std::vector<double> best(n + 1, 0.0);
+  std::vector<std::int32_t> words(n + 1, 0);
   std::vector<match> matches;
   for (std::size_t start = 0; start < n; ++start) {
     prefix_matches(symbols, start, matches);
     for (const match& m : matches) {
-      edges.push_back({static_cast<std::uint32_t>(start + m.length),
-                       static_cast<std::uint32_t>(start), m.id, m.score});
-    }
-  }
-  std::stable_sort(edges.begin(), edges.end(),
-                   [](const lattice_edge& a, const lattice_edge& b) { return a.end < b.end; });
-
-  std::vector<double> best(n + 1, 0.0);
-  std::vector<std::int32_t> words(n + 1, 0);
-  for (const lattice_edge& e : edges) {
-    const double score = e.score + best[e.start];
-    if (best[e.end] == 0.0 || score >= best[e.end]) {
-      best[e.end] = score;
-      words[e.end] = e.id;
+      const std::size_t end = start + m.length;
+      const double score = m.score + best[start];
+      if (best[end] == 0.0 || score >= best[end]) {
+        best[end] = score;
+        words[end] = m.id;
+      }
     }
   }
 

@@ -126,9 +126,12 @@ result<void> use_lite::run_windows(std::span<const std::span<const std::int32_t>
   // worker gets a share of a large call.
   std::size_t total = 0;
   for (const auto& w : windows) total += std::max<std::size_t>(w.size(), 1);
-  const std::size_t per_worker = (total + pool_->size() - 1) / pool_->size();
-  const std::size_t budget =
-      std::clamp(per_worker, encoder_.max_tokens(), options_.max_batch_tokens);
+  // As many batches as max_batch_tokens needs, rounded up to a multiple of the workers so
+  // that they finish together, each of about the same number of tokens.
+  const std::size_t workers = pool_->size();
+  std::size_t batches = (total + options_.max_batch_tokens - 1) / options_.max_batch_tokens;
+  batches = (batches + workers - 1) / workers * workers;
+  const std::size_t budget = std::max(encoder_.max_tokens(), (total + batches - 1) / batches);
 
   std::vector<compute_pool::task> tasks;
   std::atomic<bool> failed{false};
