@@ -6,11 +6,13 @@
 
 #include <algorithm>
 #include <cctype>
+#include <climits>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
+#include "consumer/convert/errc.h"
 #include "consumer/convert/text_decode.h"
 
 namespace hayloft::consumer {
@@ -214,6 +216,9 @@ result<std::string> html_to_text(std::string_view bytes) {
   if (!decoded) return decoded.err();
   const std::string& utf8 = decoded->text;
   if (utf8.empty()) return std::string();
+  if (utf8.size() > static_cast<size_t>(INT_MAX)) {
+    return error{make_error_code(convert_errc::input_too_large), "html larger than 2 GiB"};
+  }
   init_libxml_once();
   std::unique_ptr<xmlDoc, doc_closer> doc(htmlReadMemory(
       utf8.data(), static_cast<int>(utf8.size()), nullptr, "UTF-8",

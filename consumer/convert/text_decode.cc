@@ -2,7 +2,6 @@
 
 #include <unicode/ucnv.h>
 #include <unicode/ucsdet.h>
-#include <unicode/ustring.h>
 
 #include <algorithm>
 #include <cctype>
@@ -24,25 +23,41 @@ struct detector_closer {
 };
 
 // Converts `bytes` from `charset` to UTF-8, failing on any unmapped or illegal sequence.
+// Streams through ICU's pivot buffer so memory stays near the size of the output.
 std::optional<std::string> convert_strict(std::string_view bytes, const char* charset) {
   UErrorCode status = U_ZERO_ERROR;
-  std::unique_ptr<UConverter, converter_closer> cnv(ucnv_open(charset, &status));
+  std::unique_ptr<UConverter, converter_closer> from(ucnv_open(charset, &status));
   if (U_FAILURE(status)) return std::nullopt;
-  ucnv_setToUCallBack(cnv.get(), UCNV_TO_U_CALLBACK_STOP, nullptr, nullptr, nullptr, &status);
+  std::unique_ptr<UConverter, converter_closer> to(ucnv_open("UTF-8", &status));
   if (U_FAILURE(status)) return std::nullopt;
-  if (bytes.size() > static_cast<size_t>(INT32_MAX / 2 - 16)) return std::nullopt;
-  std::vector<UChar> wide(bytes.size() * 2 + 16);
-  int32_t n = ucnv_toUChars(cnv.get(), wide.data(), static_cast<int32_t>(wide.size()),
-                            bytes.data(), static_cast<int32_t>(bytes.size()), &status);
+  ucnv_setToUCallBack(from.get(), UCNV_TO_U_CALLBACK_STOP, nullptr, nullptr, nullptr, &status);
+  ucnv_setFromUCallBack(to.get(), UCNV_FROM_U_CALLBACK_STOP, nullptr, nullptr, nullptr, &status);
   if (U_FAILURE(status)) return std::nullopt;
-  int32_t need = 0;
-  status = U_ZERO_ERROR;
-  u_strToUTF8(nullptr, 0, &need, wide.data(), n, &status);
-  if (status != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(status)) return std::nullopt;
-  std::string out(static_cast<size_t>(need), '\0');
-  status = U_ZERO_ERROR;
-  u_strToUTF8(out.data(), need, nullptr, wide.data(), n, &status);
-  if (U_FAILURE(status)) return std::nullopt;
+
+  std::string out(bytes.size() + bytes.size() / 2 + 16, '\0');
+  std::vector<UChar> pivot(16 * 1024);
+  UChar* pivot_source = pivot.data();
+  UChar* pivot_target = pivot.data();
+  const char* source = bytes.data();
+  const char* const source_end = bytes.data() + bytes.size();
+  size_t written = 0;
+  bool reset = true;
+  for (;;) {
+    char* target = out.data() + written;
+    status = U_ZERO_ERROR;
+    ucnv_convertEx(to.get(), from.get(), &target, out.data() + out.size(), &source, source_end,
+                   pivot.data(), &pivot_source, &pivot_target, pivot.data() + pivot.size(), reset,
+                   true, &status);
+    reset = false;
+    written = static_cast<size_t>(target - out.data());
+    if (status == U_BUFFER_OVERFLOW_ERROR) {
+      out.resize(out.size() * 2);
+      continue;
+    }
+    if (U_FAILURE(status)) return std::nullopt;
+    break;
+  }
+  out.resize(written);
   return out;
 }
 
