@@ -1,0 +1,36 @@
+#pragma once
+// Parsers for S3 request bodies (XML). Malformed documents are MalformedXML, as S3 answers.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "emulator/core/result.h"
+#include "s3/api/checksums.h"
+
+namespace hayloft::s3 {
+
+// CreateBucketConfiguration: the LocationConstraint, or nullopt for an empty body.
+result<std::optional<std::string>> parse_create_bucket(std::string_view body);
+
+struct delete_request {
+  bool quiet = false;
+  std::vector<std::string> keys;
+};
+// <Delete><Quiet/><Object><Key/></Object>...</Delete>, at most 1000 objects.
+result<delete_request> parse_delete(std::string_view body);
+
+struct completed_part {
+  int number = 0;
+  std::string etag;  // as sent (quotes optional)
+  checksum_algorithm checksum_alg = checksum_algorithm::none;
+  std::string checksum;  // base64, when the client sent Checksum{ALG}
+};
+// <CompleteMultipartUpload><Part><PartNumber/><ETag/>[<ChecksumCRC32/>...]</Part>...</...>
+result<std::vector<completed_part>> parse_complete_multipart(std::string_view body);
+
+// An AccessControlPolicy body for Put{Object,Bucket}Acl: returns it re-serialised (canonical),
+// or MalformedACLError.
+result<std::string> parse_access_control_policy(std::string_view body);
+
+}  // namespace hayloft::s3

@@ -1,0 +1,285 @@
+#include "s3/service/engine.h"
+
+#include <charconv>
+#include <cstdio>
+#include <stdexcept>
+#include <unordered_set>
+
+#include "emulator/core/logging.h"
+#include "s3/api/conditions.h"
+#include "s3/api/notifications.h"
+#include "s3/store/schema.h"
+#include "s3/store/uploads.h"
+
+namespace hayloft::s3::detail {
+
+inflight::guard& inflight::guard::operator=(guard&& o) noexcept {
+  if (this != &o) {
+    if (f_) f_->release();
+    f_ = std::exchange(o.f_, nullptr);
+  }
+  return *this;
+}
+
+inflight::guard::~guard() {
+  if (f_) f_->release();
+}
+
+inflight::guard inflight::hold() {
+  std::lock_guard lock(mutex_);
+  ++count_;
+  return guard(this);
+}
+
+void inflight::release() {
+  std::lock_guard lock(mutex_);
+  if (--count_ == 0) idle_.notify_all();
+}
+
+void inflight::wait_idle() {
+  std::unique_lock lock(mutex_);
+  idle_.wait(lock, [&] { return count_ == 0; });
+}
+
+engine::engine(hayloft::store::state_store& s, core::clock& c, core::task_runner& b, options o)
+    : store(s),
+      clock(c),
+      blocking(b),
+      opts(std::move(o)),
+      blobs(s.dir() / "blobs" / "s3", s.blobs().tmp_dir(), s.durable()),
+      cache(opts.cache_bytes),
+      sink_(opts.events) {
+  auto migrated = store.migrate(schema());
+  if (!migrated.ok()) throw std::runtime_error("s3 schema: " + migrated.err().message);
+  // Blob files written before a crash whose metadata never committed (or whose removal never
+  // ran) are unreferenced: drop them.
+  auto reader = store.reader();
+  auto ids = referenced_blobs(*reader);
+  if (!ids.ok()) throw std::runtime_error("s3 blob scan: " + ids.err().message);
+  std::unordered_set<std::string> referenced(ids->begin(), ids->end());
+  auto removed = blobs.collect_garbage(referenced);
+  if (removed > 0) spdlog::info("s3: removed {} unreferenced blob file(s)", removed);
+}
+
+engine::~engine() { work.wait_idle(); }
+
+void engine::reply(call& c, core::response r) const {
+  r.headers.add("x-amz-request-id", c.request_id);
+  r.headers.add("x-amz-id-2", c.host_id);
+  if (c.done) {
+    auto done = std::move(c.done);
+    c.done = nullptr;
+    done(std::move(r));
+  }
+}
+
+core::response engine::error_response(const call& c, const hayloft::error& err) const {
+  auto code = to_errc(err.code);
+  const auto& entry = describe(code);
+  if (code == errc::internal_error) spdlog::error("s3: {} {}: {}", c.req.method, c.req.target, err.message);
+  std::string_view message = err.message.empty() || code == errc::internal_error ? entry.message : err.message;
+  error_fields fields;
+  switch (code) {
+    case errc::no_such_bucket:
+    case errc::bucket_already_exists:
+    case errc::bucket_already_owned_by_you:
+    case errc::bucket_not_empty:
+    case errc::invalid_bucket_name: fields.emplace_back("BucketName", c.addr.bucket); break;
+    case errc::no_such_key: fields.emplace_back("Key", c.addr.key); break;
+    case errc::no_such_upload:
+      fields.emplace_back("UploadId", std::string(c.req.param("uploadId").value_or("")));
+      break;
+    case errc::method_not_allowed:
+      fields.emplace_back("Method", c.req.method);
+      fields.emplace_back("ResourceType", c.addr.key.empty() ? "BUCKET" : "OBJECT");
+      break;
+    default: break;
+  }
+  core::response r;
+  r.status = entry.status;
+  if (!c.head) {
+    r.headers.add("Content-Type", "application/xml");
+    r.body = render_error_xml(entry.code, message, fields, c.req.raw_path, c.request_id, c.host_id);
+  }
+  return r;
+}
+
+void engine::reply_error(call& c, const hayloft::error& e) const {
+  c.error = e;
+  reply(c, error_response(c, e));
+}
+
+void engine::remove_blobs_later(std::vector<std::string> ids) const {
+  if (ids.empty()) return;
+  if (opts.blob_grace.count() <= 0) {
+    for (const auto& id : ids) blobs.remove(id);
+    return;
+  }
+  // Captures a copy of the (path-only) blob_files so the timer may outlive the service; files a
+  // shutdown leaves behind are collected at the next start.
+  clock.call_after(opts.blob_grace, [files = blobs, ids = std::move(ids)] {
+    for (const auto& id : ids) files.remove(id);
+  });
+}
+
+void engine::commit_object(std::shared_ptr<object_commit> oc, std::function<void(result<void>)> done) {
+  struct outcome {
+    std::optional<std::string> old_blob;
+    std::vector<std::string> part_blobs;
+    std::string notification, region;
+  };
+  auto out = std::make_shared<outcome>();
+  store.submit(
+      [oc, out](database& db) -> result<void> {
+        auto bucket = find_bucket(db, oc->bucket);
+        if (!bucket.ok()) return bucket.err();
+        if (!*bucket) return fail(errc::no_such_bucket);
+        if (oc->if_match || oc->if_none_match) {
+          auto current = find_object(db, oc->bucket, oc->row.key, false);
+          if (!current.ok()) return current.err();
+          if (oc->if_none_match && *current) return fail(errc::precondition_failed);
+          if (oc->if_match) {
+            if (!*current) return fail(errc::no_such_key);
+            if (!etag_matches(*oc->if_match, (*current)->etag)) return fail(errc::precondition_failed);
+          }
+        }
+        if (oc->upload_id) {
+          auto upload = find_upload(db, *oc->upload_id);
+          if (!upload.ok()) return upload.err();
+          if (!*upload) return fail(errc::no_such_upload);
+          auto parts = delete_upload(db, *oc->upload_id);
+          if (!parts.ok()) return parts.err();
+          out->part_blobs = std::move(*parts);
+        }
+        auto old = upsert_object(db, oc->bucket, oc->row);
+        if (!old.ok()) return old.err();
+        out->old_blob = std::move(*old);
+        out->notification = std::move((*bucket)->notification);
+        out->region = std::move((*bucket)->region);
+        return {};
+      },
+      [this, oc, out, done = std::move(done)](result<void> r) {
+        if (!r.ok()) {
+          // The new blob was never referenced by a committed row: nobody can be reading it.
+          if (oc->row.blob) blobs.remove(*oc->row.blob);
+          done(std::move(r));
+          return;
+        }
+        cache.invalidate(oc->bucket, oc->row.key);
+        auto doomed = std::move(out->part_blobs);
+        if (out->old_blob && out->old_blob != oc->row.blob) doomed.push_back(*out->old_blob);
+        remove_blobs_later(std::move(doomed));
+        if (!out->notification.empty())
+          emit(out->notification, out->region, oc->event_name, oc->bucket, oc->row.key, oc->row.size, oc->row.etag,
+               oc->request_id, oc->host_id, oc->source_ip);
+        done({});
+      });
+}
+
+void engine::remove_object(std::string bucket, std::string key, std::string request_id, std::string host_id,
+                           std::function<void(result<bool>)> done) {
+  struct outcome {
+    removed_object removed;
+    std::string notification, region;
+  };
+  auto out = std::make_shared<outcome>();
+  auto b = std::make_shared<std::string>(std::move(bucket));
+  auto k = std::make_shared<std::string>(std::move(key));
+  store.submit(
+      [b, k, out](database& db) -> result<void> {
+        auto bucket = find_bucket(db, *b);
+        if (!bucket.ok()) return bucket.err();
+        if (!*bucket) return fail(errc::no_such_bucket);
+        auto removed = delete_object_row(db, *b, *k);
+        if (!removed.ok()) return removed.err();
+        out->removed = std::move(*removed);
+        out->notification = std::move((*bucket)->notification);
+        out->region = std::move((*bucket)->region);
+        return {};
+      },
+      [this, b, k, out, request_id = std::move(request_id), host_id = std::move(host_id),
+       done = std::move(done)](result<void> r) {
+        if (!r.ok()) {
+          done(r.err());
+          return;
+        }
+        cache.invalidate(*b, *k);
+        if (out->removed.blob) remove_blobs_later({*out->removed.blob});
+        if (out->removed.existed && !out->notification.empty())
+          emit(out->notification, out->region, "ObjectRemoved:Delete", *b, *k, 0, "", request_id, host_id, "");
+        done(out->removed.existed);
+      });
+}
+
+void engine::emit(std::string_view notification_xml, std::string_view region, std::string_view event_name,
+                  std::string_view bucket, std::string_view key, std::uint64_t size, std::string_view etag,
+                  std::string_view request_id, std::string_view host_id, std::string_view source_ip) {
+  auto* s = sink();
+  if (!s) return;
+  auto config = parse_notification_configuration(notification_xml);
+  if (!config.ok()) return;
+  std::string sequencer;
+  for (const auto& q : config->queues) {
+    if (!matches(q, event_name, key)) continue;
+    if (sequencer.empty()) {
+      char buf[24];
+      auto n = std::snprintf(buf, sizeof buf, "%016llX",
+                             static_cast<unsigned long long>(core::to_unix_ms(clock.now())) * 1000 +
+                                 (sequencer_.fetch_add(1) % 1000));
+      sequencer.assign(buf, static_cast<std::size_t>(n));
+    }
+    event_record ev;
+    ev.event_name = std::string(event_name);
+    ev.region = std::string(region);
+    ev.time = clock.now();
+    ev.bucket = std::string(bucket);
+    ev.key = std::string(key);
+    ev.size = size;
+    std::string_view tag = etag;
+    if (tag.size() >= 2 && tag.front() == '"') tag = tag.substr(1, tag.size() - 2);
+    ev.etag = std::string(tag);
+    ev.sequencer = sequencer;
+    ev.configuration_id = q.id;
+    ev.request_id = std::string(request_id);
+    ev.host_id = std::string(host_id);
+    ev.source_ip = std::string(source_ip);
+    s->deliver(q.queue_arn, render_event(ev));
+  }
+}
+
+std::string engine::request_region(const core::request& req) const {
+  auto r = signing_region(req);
+  return r.empty() ? opts.default_region : r;
+}
+
+result<bucket_row> read_bucket(engine& e, std::string_view bucket) {
+  auto reader = e.store.reader();
+  auto b = find_bucket(*reader, bucket);
+  if (!b.ok()) return b.err();
+  if (!*b) return fail(errc::no_such_bucket);
+  return std::move(**b);
+}
+
+std::string quote_etag(std::string_view hex) {
+  std::string out;
+  out.reserve(hex.size() + 2);
+  out.push_back('"');
+  out.append(hex);
+  out.push_back('"');
+  return out;
+}
+
+result<int> int_param(const core::request& req, std::string_view name, int fallback, int min, int max) {
+  auto v = req.param(name);
+  if (!v) return fallback;
+  long long n = 0;
+  auto r = std::from_chars(v->data(), v->data() + v->size(), n);
+  if (v->empty() || r.ec != std::errc{} || r.ptr != v->data() + v->size())
+    return fail(errc::invalid_argument, "Provided " + std::string(name) + " not an integer or within integer range");
+  if (n < min) return fail(errc::invalid_argument, "Argument " + std::string(name) + " must be an integer between " +
+                                                       std::to_string(min) + " and " + std::to_string(max));
+  if (n > max) n = max;
+  return static_cast<int>(n);
+}
+
+}  // namespace hayloft::s3::detail

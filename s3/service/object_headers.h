@@ -1,0 +1,38 @@
+#pragma once
+// Internal: the response headers an object keeps (Content-Type, Content-Encoding, -Disposition,
+// -Language, Cache-Control, Expires, x-amz-storage-class, x-amz-website-redirect-location,
+// x-amz-meta-*), stored as one "name: value\n" block so a GET appends them without parsing.
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "emulator/core/http_message.h"
+#include "emulator/core/result.h"
+
+namespace hayloft::s3::detail {
+
+// From a write request. Content-Type defaults to binary/octet-stream; "aws-chunked" is removed
+// from Content-Encoding; metadata names are lower-cased. InvalidStorageClass, MetadataTooLarge.
+result<std::string> stored_headers_from(const core::request& req);
+// Calls fn(name, value) for each stored header.
+template <class Fn>
+void for_each_stored_header(std::string_view block, Fn&& fn) {
+  while (!block.empty()) {
+    auto nl = block.find('\n');
+    auto line = block.substr(0, nl);
+    auto colon = line.find(": ");
+    if (colon != std::string_view::npos) fn(line.substr(0, colon), line.substr(colon + 2));
+    if (nl == std::string_view::npos) break;
+    block.remove_prefix(nl + 1);
+  }
+}
+std::string stored_content_type(std::string_view block);
+std::vector<std::pair<std::string, std::string>> stored_metadata(std::string_view block);
+// A block with only a Content-Type (typed API).
+std::string stored_headers_for_type(std::string_view content_type);
+
+// The canned ACL from x-amz-acl (default "private"); InvalidArgument for unknown values.
+result<std::string> canned_acl_from(const core::request& req);
+
+}  // namespace hayloft::s3::detail

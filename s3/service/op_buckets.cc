@@ -1,0 +1,204 @@
+// Bucket operations: ListBuckets, CreateBucket, DeleteBucket, HeadBucket, GetBucketLocation,
+// bucket ACLs, GetBucketVersioning and the notification configuration.
+#include <algorithm>
+
+#include "s3/api/documents.h"
+#include "s3/api/notifications.h"
+#include "s3/api/results.h"
+#include "s3/api/xml_writer.h"
+#include "s3/service/engine.h"
+#include "s3/service/object_headers.h"
+
+namespace hayloft::s3::detail {
+namespace {
+
+core::response xml_response(std::string body) {
+  core::response r;
+  r.headers.add("Content-Type", "application/xml");
+  r.body = std::move(body);
+  return r;
+}
+
+}  // namespace
+
+void list_buckets(engine& e, call_ptr c) {
+  const auto& req = c->req;
+  auto max = int_param(req, "max-buckets", 10000, 1, 10000);
+  if (!max.ok()) return e.reply_error(*c, max.err());
+  std::string prefix(req.param("prefix").value_or(""));
+  std::string after;
+  if (auto token = req.param("continuation-token")) {
+    if (!core::base64_decode(*token, after))
+      return e.reply_error(*c, fail(errc::invalid_argument, "The continuation token provided is incorrect"));
+  }
+  auto reader = e.store.reader();
+  auto rows = list_bucket_rows(*reader);
+  if (!rows.ok()) return e.reply_error(*c, rows.err());
+  std::vector<bucket_entry> out;
+  std::string next;
+  for (auto& b : *rows) {
+    if (!b.name.starts_with(prefix) || (!after.empty() && b.name <= after)) continue;
+    if (static_cast<int>(out.size()) == *max) {
+      next = core::base64_encode(out.back().name);
+      break;
+    }
+    out.push_back({b.name, core::from_unix_ms(b.created_ms), b.region});
+  }
+  e.reply(*c, xml_response(render_list_buckets(out, prefix, next)));
+}
+
+void create_bucket(engine& e, call_ptr c) {
+  const auto& name = c->addr.bucket;
+  if (!valid_bucket_name(name)) return e.reply_error(*c, fail(errc::invalid_bucket_name));
+  auto location = parse_create_bucket(c->req.body_text());
+  if (!location.ok()) return e.reply_error(*c, location.err());
+  if (*location && **location == "us-east-1")
+    return e.reply_error(*c, fail(errc::invalid_location_constraint));
+  auto acl = canned_acl_from(c->req);
+  if (!acl.ok()) return e.reply_error(*c, acl.err());
+  bucket_row row;
+  row.name = name;
+  // Without a LocationConstraint the bucket lives in the region the request was signed for.
+  row.region = *location ? **location : e.request_region(c->req);
+  row.created_ms = core::to_unix_ms(e.clock.now());
+  row.acl = std::move(*acl);
+  auto r = std::make_shared<bucket_row>(std::move(row));
+  e.store.submit(
+      [r](database& db) -> result<void> {
+        auto existing = find_bucket(db, r->name);
+        if (!existing.ok()) return existing.err();
+        if (*existing) {
+          // AWS: re-creating your own bucket succeeds in us-east-1 (legacy behaviour) and is
+          // BucketAlreadyOwnedByYou in every other region.
+          if ((*existing)->region == "us-east-1" && r->region == "us-east-1") return {};
+          return fail(errc::bucket_already_owned_by_you);
+        }
+        return insert_bucket(db, *r);
+      },
+      [&e, c](result<void> res) {
+        if (!res.ok()) return e.reply_error(*c, res.err());
+        core::response resp;
+        resp.headers.add("Location", "/" + c->addr.bucket);
+        e.reply(*c, std::move(resp));
+      });
+}
+
+void delete_bucket(engine& e, call_ptr c) {
+  auto name = c->addr.bucket;
+  auto blobs = std::make_shared<std::vector<std::string>>();
+  e.store.submit(
+      [name, blobs](database& db) -> result<void> {
+        auto existing = find_bucket(db, name);
+        if (!existing.ok()) return existing.err();
+        if (!*existing) return fail(errc::no_such_bucket);
+        auto any = bucket_has_objects(db, name);
+        if (!any.ok()) return any.err();
+        if (*any) return fail(errc::bucket_not_empty);
+        auto parts = delete_bucket_row(db, name);
+        if (!parts.ok()) return parts.err();
+        *blobs = std::move(*parts);
+        return {};
+      },
+      [&e, c, blobs](result<void> r) {
+        if (!r.ok()) return e.reply_error(*c, r.err());
+        e.remove_blobs_later(std::move(*blobs));
+        core::response resp;
+        resp.status = 204;
+        e.reply(*c, std::move(resp));
+      });
+}
+
+void head_bucket(engine& e, call_ptr c) {
+  auto b = read_bucket(e, c->addr.bucket);
+  if (!b.ok()) return e.reply_error(*c, b.err());
+  core::response r;
+  r.headers.add("x-amz-bucket-region", b->region);
+  r.headers.add("x-amz-access-point-alias", "false");
+  e.reply(*c, std::move(r));
+}
+
+void get_bucket_location(engine& e, call_ptr c) {
+  auto b = read_bucket(e, c->addr.bucket);
+  if (!b.ok()) return e.reply_error(*c, b.err());
+  e.reply(*c, xml_response(render_location(b->region)));
+}
+
+void get_bucket_acl(engine& e, call_ptr c) {
+  auto b = read_bucket(e, c->addr.bucket);
+  if (!b.ok()) return e.reply_error(*c, b.err());
+  e.reply(*c, xml_response(render_acl(b->acl)));
+}
+
+void put_bucket_acl(engine& e, call_ptr c) {
+  std::string acl;
+  if (c->req.headers.has("x-amz-acl")) {
+    auto canned = canned_acl_from(c->req);
+    if (!canned.ok()) return e.reply_error(*c, canned.err());
+    acl = std::move(*canned);
+  } else {
+    auto policy = parse_access_control_policy(c->req.body_text());
+    if (!policy.ok()) return e.reply_error(*c, policy.err());
+    acl = std::move(*policy);
+  }
+  auto name = c->addr.bucket;
+  e.store.submit(
+      [name, acl](database& db) -> result<void> {
+        auto existing = find_bucket(db, name);
+        if (!existing.ok()) return existing.err();
+        if (!*existing) return fail(errc::no_such_bucket);
+        return set_bucket_acl(db, name, acl);
+      },
+      [&e, c](result<void> r) {
+        if (!r.ok()) return e.reply_error(*c, r.err());
+        e.reply(*c, core::response{});
+      });
+}
+
+void get_bucket_versioning(engine& e, call_ptr c) {
+  auto b = read_bucket(e, c->addr.bucket);
+  if (!b.ok()) return e.reply_error(*c, b.err());
+  // hayloft never versions: an empty configuration is what S3 returns for such a bucket.
+  e.reply(*c, xml_response(xml_writer("VersioningConfiguration").str()));
+}
+
+void get_bucket_notification(engine& e, call_ptr c) {
+  auto b = read_bucket(e, c->addr.bucket);
+  if (!b.ok()) return e.reply_error(*c, b.err());
+  notification_configuration config;
+  if (!b->notification.empty()) {
+    auto parsed = parse_notification_configuration(b->notification);
+    if (!parsed.ok()) return e.reply_error(*c, parsed.err());
+    config = std::move(*parsed);
+  }
+  e.reply(*c, xml_response(render_notification_configuration(config)));
+}
+
+void put_bucket_notification(engine& e, call_ptr c) {
+  auto parsed = parse_notification_configuration(c->req.body_text());
+  if (!parsed.ok()) return e.reply_error(*c, parsed.err());
+  auto config = std::make_shared<notification_configuration>(std::move(*parsed));
+  auto xml = config->empty() ? std::string() : render_notification_configuration(*config);
+  auto name = c->addr.bucket;
+  e.store.submit(
+      [name, xml](database& db) -> result<void> {
+        auto existing = find_bucket(db, name);
+        if (!existing.ok()) return existing.err();
+        if (!*existing) return fail(errc::no_such_bucket);
+        return set_bucket_notification(db, name, xml);
+      },
+      [&e, c, config](result<void> r) {
+        if (!r.ok()) return e.reply_error(*c, r.err());
+        // S3 sends one s3:TestEvent to each destination of a new configuration.
+        if (auto* sink = e.sink()) {
+          std::vector<std::string> sent;
+          for (const auto& q : config->queues) {
+            if (std::find(sent.begin(), sent.end(), q.queue_arn) != sent.end()) continue;
+            sent.push_back(q.queue_arn);
+            sink->deliver(q.queue_arn, render_test_event(c->addr.bucket, e.clock.now(), c->request_id, c->host_id));
+          }
+        }
+        e.reply(*c, core::response{});
+      });
+}
+
+}  // namespace hayloft::s3::detail

@@ -1,0 +1,87 @@
+// CopyObject.
+#include "s3/api/results.h"
+#include "s3/service/copy_source.h"
+#include "s3/service/object_headers.h"
+
+namespace hayloft::s3::detail {
+
+void copy_object(engine& e, call_ptr c) {
+  const auto& req = c->req;
+  if (c->addr.key.size() > max_key_bytes) return e.reply_error(*c, fail(errc::key_too_long));
+  auto src_ref = parse_copy_source(*req.headers.get("x-amz-copy-source"));
+  if (!src_ref.ok()) return e.reply_error(*c, src_ref.err());
+  auto directive = req.headers.value_or("x-amz-metadata-directive", "COPY");
+  if (directive != "COPY" && directive != "REPLACE")
+    return e.reply_error(*c, fail(errc::invalid_argument, "Unknown metadata directive."));
+  bool replace = directive == "REPLACE";
+  std::optional<checksum_algorithm> wanted;
+  if (auto a = req.headers.get("x-amz-checksum-algorithm")) {
+    wanted = parse_algorithm(*a);
+    if (!wanted) return e.reply_error(*c, fail(errc::invalid_request, "Checksum algorithm provided is unsupported."));
+  }
+  if (src_ref->bucket == c->addr.bucket && src_ref->key == c->addr.key && !replace && !wanted &&
+      !req.headers.has("x-amz-storage-class"))
+    return e.reply_error(*c, fail(errc::invalid_request,
+                                  "This copy request is illegal because it is trying to copy an object to itself "
+                                  "without changing the object's metadata, storage class, website redirect location "
+                                  "or encryption attributes."));
+  auto acl = canned_acl_from(req);
+  if (!acl.ok()) return e.reply_error(*c, acl.err());
+  if (auto dest = read_bucket(e, c->addr.bucket); !dest.ok()) return e.reply_error(*c, dest.err());
+  auto loaded = load_copy_source(e, req, *src_ref);
+  if (!loaded.ok()) {
+    // Errors about the source name the source key.
+    if (to_errc(loaded.code()) == errc::no_such_key) c->addr.key = src_ref->key;
+    return e.reply_error(*c, loaded.err());
+  }
+  auto src = std::make_shared<const object_row>(std::move(*loaded));
+  auto oc = std::make_shared<object_commit>();
+  oc->bucket = c->addr.bucket;
+  oc->event_name = "ObjectCreated:Copy";
+  oc->request_id = c->request_id;
+  oc->host_id = c->host_id;
+  oc->source_ip = req.remote;
+  oc->row.key = c->addr.key;
+  oc->row.acl = std::move(*acl);
+  if (replace) {
+    auto headers = stored_headers_from(req);
+    if (!headers.ok()) return e.reply_error(*c, headers.err());
+    oc->row.headers = std::move(*headers);
+  } else {
+    oc->row.headers = src->headers;
+  }
+  copy_spec spec;
+  spec.first = 0;
+  spec.length = src->size;
+  bool recompute = wanted && static_cast<int>(*wanted) != src->checksum_alg;
+  if (recompute) spec.checksum = *wanted;
+  copy_bytes(e, src, spec, e.work.hold(), [&e, c, oc, src, recompute](result<ingested> in) {
+    if (!in.ok()) return e.reply_error(*c, in.err());
+    auto& row = oc->row;
+    row.size = src->size;
+    row.etag = src->etag;
+    row.parts = src->parts;
+    row.modified_ms = core::to_unix_ms(e.clock.now());
+    if (recompute) {
+      row.checksum_alg = static_cast<int>(in->checksum_alg);
+      row.checksum = in->checksum;
+      row.checksum_type = "FULL_OBJECT";
+    } else {
+      row.checksum_alg = src->checksum_alg;
+      row.checksum = src->checksum;
+      row.checksum_type = src->checksum_type;
+    }
+    row.blob = in->blob;
+    row.body = std::move(in->body);
+    e.commit_object(oc, [&e, c, oc](result<void> r) {
+      if (!r.ok()) return e.reply_error(*c, r.err());
+      core::response resp;
+      resp.headers.add("Content-Type", "application/xml");
+      resp.body = render_copy_result("CopyObjectResult", oc->row.etag, core::from_unix_ms(oc->row.modified_ms),
+                                     static_cast<checksum_algorithm>(oc->row.checksum_alg), oc->row.checksum);
+      e.reply(*c, std::move(resp));
+    });
+  });
+}
+
+}  // namespace hayloft::s3::detail

@@ -1,0 +1,172 @@
+// ListObjects (v1 and v2) and ListMultipartUploads: read inline on the I/O thread.
+#include "s3/api/results.h"
+#include "s3/service/engine.h"
+#include "s3/store/uploads.h"
+
+namespace hayloft::s3::detail {
+namespace {
+
+result<bool> url_encoding(const core::request& req) {
+  auto enc = req.param("encoding-type");
+  if (!enc) return false;
+  if (*enc != "url") return fail(errc::invalid_argument, "Invalid Encoding Method specified in Request");
+  return true;
+}
+
+}  // namespace
+
+void list_objects(engine& e, call_ptr c, bool v2) {
+  const auto& req = c->req;
+  list_objects_result out;
+  out.v2 = v2;
+  out.bucket = c->addr.bucket;
+  out.prefix = std::string(req.param("prefix").value_or(""));
+  out.delimiter = std::string(req.param("delimiter").value_or(""));
+  auto url = url_encoding(req);
+  if (!url.ok()) return e.reply_error(*c, url.err());
+  out.url_encoding = *url;
+  auto max = int_param(req, "max-keys", 1000, 0, 1000);
+  if (!max.ok()) return e.reply_error(*c, max.err());
+  out.max_keys = *max;
+  std::string start;
+  if (v2) {
+    out.fetch_owner = req.param("fetch-owner").value_or("") == "true";
+    if (auto token = req.param("continuation-token")) {
+      out.has_continuation_token = true;
+      out.continuation_token = std::string(*token);
+      if (token->empty() || !core::base64_decode(*token, start))
+        return e.reply_error(*c, fail(errc::invalid_argument, "The continuation token provided is incorrect"));
+    }
+    if (auto sa = req.param("start-after")) {
+      out.has_start_after = true;
+      out.start_after = std::string(*sa);
+      if (!out.has_continuation_token) start = out.start_after;
+    }
+  } else {
+    out.marker = std::string(req.param("marker").value_or(""));
+    start = out.marker;
+  }
+
+  auto reader = e.store.reader();
+  auto bucket = find_bucket(*reader, c->addr.bucket);
+  if (!bucket.ok()) return e.reply_error(*c, bucket.err());
+  if (!*bucket) return e.reply_error(*c, fail(errc::no_such_bucket));
+
+  const std::string& prefix = out.prefix;
+  const std::string& delim = out.delimiter;
+  std::string cursor = start;
+  bool inclusive = false;
+  int count = 0;
+  std::string last;
+  bool done = out.max_keys == 0;
+  while (!done) {
+    const int batch = out.max_keys + 1;
+    auto rows = list_object_rows(*reader, c->addr.bucket, prefix, cursor, inclusive, batch);
+    if (!rows.ok()) return e.reply_error(*c, rows.err());
+    if (rows->empty()) break;
+    bool requery = false;
+    for (auto& row : *rows) {
+      if (!delim.empty()) {
+        auto pos = std::string_view(row.key).substr(prefix.size()).find(delim);
+        if (pos != std::string_view::npos) {
+          auto cp = row.key.substr(0, prefix.size() + pos + delim.size());
+          // A common prefix at or before the start position was returned on an earlier page.
+          if (start.empty() || cp > start) {
+            if (count == out.max_keys) {
+              out.truncated = true;
+              done = true;
+              break;
+            }
+            out.common_prefixes.push_back(cp);
+            ++count;
+            last = cp;
+          }
+          // Skip every other key under this common prefix.
+          cursor = prefix_successor(cp);
+          inclusive = true;
+          if (cursor.empty()) done = true;
+          requery = true;
+          break;
+        }
+      }
+      if (count == out.max_keys) {
+        out.truncated = true;
+        done = true;
+        break;
+      }
+      object_entry o;
+      o.key = std::move(row.key);
+      o.last_modified = core::from_unix_ms(row.modified_ms);
+      o.etag = std::move(row.etag);
+      o.size = row.size;
+      o.checksum_alg = static_cast<checksum_algorithm>(row.checksum_alg);
+      o.checksum_type = std::move(row.checksum_type);
+      last = o.key;
+      cursor = o.key;
+      inclusive = false;
+      out.contents.push_back(std::move(o));
+      ++count;
+    }
+    if (!requery && !done && static_cast<int>(rows->size()) < batch) break;
+  }
+  if (out.truncated) {
+    if (v2) out.next_continuation_token = core::base64_encode(last);
+    else if (!delim.empty()) out.next_marker = last;
+  }
+  core::response r;
+  r.headers.add("Content-Type", "application/xml");
+  r.body = render_list_objects(out);
+  e.reply(*c, std::move(r));
+}
+
+void list_multipart_uploads(engine& e, call_ptr c) {
+  const auto& req = c->req;
+  list_uploads_result out;
+  out.bucket = c->addr.bucket;
+  out.prefix = std::string(req.param("prefix").value_or(""));
+  out.delimiter = std::string(req.param("delimiter").value_or(""));
+  out.key_marker = std::string(req.param("key-marker").value_or(""));
+  out.upload_id_marker = std::string(req.param("upload-id-marker").value_or(""));
+  auto url = url_encoding(req);
+  if (!url.ok()) return e.reply_error(*c, url.err());
+  out.url_encoding = *url;
+  auto max = int_param(req, "max-uploads", 1000, 1, 1000);
+  if (!max.ok()) return e.reply_error(*c, max.err());
+  out.max_uploads = *max;
+  auto reader = e.store.reader();
+  auto bucket = find_bucket(*reader, c->addr.bucket);
+  if (!bucket.ok()) return e.reply_error(*c, bucket.err());
+  if (!*bucket) return e.reply_error(*c, fail(errc::no_such_bucket));
+  auto rows = list_upload_rows(*reader, c->addr.bucket, out.prefix, out.key_marker, out.upload_id_marker, 100000);
+  if (!rows.ok()) return e.reply_error(*c, rows.err());
+  int count = 0;
+  for (auto& u : *rows) {
+    std::string cp;
+    if (!out.delimiter.empty()) {
+      auto pos = std::string_view(u.key).substr(out.prefix.size()).find(out.delimiter);
+      if (pos != std::string_view::npos) cp = u.key.substr(0, out.prefix.size() + pos + out.delimiter.size());
+    }
+    if (!cp.empty() && !out.common_prefixes.empty() && out.common_prefixes.back() == cp) continue;
+    if (count == out.max_uploads) {
+      out.truncated = true;
+      break;
+    }
+    ++count;
+    if (!cp.empty()) {
+      out.common_prefixes.push_back(cp);
+      out.next_key_marker = cp;
+      out.next_upload_id_marker.clear();
+      continue;
+    }
+    out.next_key_marker = u.key;
+    out.next_upload_id_marker = u.upload_id;
+    out.uploads.push_back({std::move(u.key), std::move(u.upload_id), core::from_unix_ms(u.initiated_ms),
+                           static_cast<checksum_algorithm>(u.checksum_alg)});
+  }
+  core::response r;
+  r.headers.add("Content-Type", "application/xml");
+  r.body = render_list_uploads(out);
+  e.reply(*c, std::move(r));
+}
+
+}  // namespace hayloft::s3::detail

@@ -1,0 +1,368 @@
+// Unit tests of the S3 wire layer: error table, addressing, ranges, conditions, checksums,
+// aws-chunked decoding and request documents.
+#include <gtest/gtest.h>
+
+#include "emulator/core/hash.h"
+#include "s3/api/addressing.h"
+#include "s3/api/aws_chunked.h"
+#include "s3/api/checksums.h"
+#include "s3/api/conditions.h"
+#include "s3/api/documents.h"
+#include "s3/api/errors.h"
+#include "s3/api/results.h"
+
+namespace hayloft::s3 {
+namespace {
+
+struct error_case {
+  errc code;
+  unsigned status;
+  std::string_view name;
+};
+
+TEST(S3Errors, EveryEntryMapsToStatusAndCode) {
+  const error_case cases[] = {
+      {errc::access_denied, 403, "AccessDenied"},
+      {errc::bad_digest, 400, "BadDigest"},
+      {errc::bucket_already_exists, 409, "BucketAlreadyExists"},
+      {errc::bucket_already_owned_by_you, 409, "BucketAlreadyOwnedByYou"},
+      {errc::bucket_not_empty, 409, "BucketNotEmpty"},
+      {errc::entity_too_large, 400, "EntityTooLarge"},
+      {errc::entity_too_small, 400, "EntityTooSmall"},
+      {errc::incomplete_body, 400, "IncompleteBody"},
+      {errc::internal_error, 500, "InternalError"},
+      {errc::invalid_argument, 400, "InvalidArgument"},
+      {errc::invalid_bucket_name, 400, "InvalidBucketName"},
+      {errc::invalid_digest, 400, "InvalidDigest"},
+      {errc::invalid_location_constraint, 400, "InvalidLocationConstraint"},
+      {errc::invalid_part, 400, "InvalidPart"},
+      {errc::invalid_part_number, 400, "InvalidArgument"},
+      {errc::invalid_part_order, 400, "InvalidPartOrder"},
+      {errc::invalid_range, 416, "InvalidRange"},
+      {errc::invalid_request, 400, "InvalidRequest"},
+      {errc::invalid_storage_class, 400, "InvalidStorageClass"},
+      {errc::key_too_long, 400, "KeyTooLongError"},
+      {errc::malformed_acl, 400, "MalformedACLError"},
+      {errc::malformed_xml, 400, "MalformedXML"},
+      {errc::metadata_too_large, 400, "MetadataTooLarge"},
+      {errc::method_not_allowed, 405, "MethodNotAllowed"},
+      {errc::missing_content_length, 411, "MissingContentLength"},
+      {errc::no_such_bucket, 404, "NoSuchBucket"},
+      {errc::no_such_key, 404, "NoSuchKey"},
+      {errc::no_such_upload, 404, "NoSuchUpload"},
+      {errc::not_implemented, 501, "NotImplemented"},
+      {errc::precondition_failed, 412, "PreconditionFailed"},
+      {errc::content_sha256_mismatch, 400, "XAmzContentSHA256Mismatch"},
+  };
+  EXPECT_EQ(std::size(cases), static_cast<std::size_t>(errc::count_) - 1);
+  for (const auto& c : cases) {
+    const auto& e = describe(c.code);
+    EXPECT_EQ(e.status, c.status) << c.name;
+    EXPECT_EQ(e.code, c.name);
+    EXPECT_FALSE(e.message.empty()) << c.name;
+    EXPECT_EQ(to_errc(make_error_code(c.code)), c.code);
+  }
+}
+
+TEST(S3Errors, ForeignCodesBecomeInternalError) {
+  EXPECT_EQ(to_errc(std::make_error_code(std::errc::io_error)), errc::internal_error);
+  EXPECT_EQ(to_errc({}), errc::ok);
+}
+
+TEST(S3Errors, RendersErrorDocument) {
+  auto xml = render_error_xml("NoSuchKey", "The specified key does not exist.", {{"Key", "a&b"}}, "/b/a%26b", "RID",
+                              "HID");
+  EXPECT_EQ(xml,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>NoSuchKey</Code><Message>The specified key does "
+            "not exist.</Message><Key>a&amp;b</Key><Resource>/b/a%26b</Resource><RequestId>RID</RequestId>"
+            "<HostId>HID</HostId></Error>");
+}
+
+TEST(S3Addressing, VirtualHostForms) {
+  struct {
+    std::string_view host;
+    std::optional<std::string> bucket;
+  } cases[] = {
+      {"localhost:4566", std::nullopt},
+      {"127.0.0.1:4566", std::nullopt},
+      {"s3.localhost.localstack.cloud:4566", std::nullopt},
+      {"mybucket.localhost:4566", "mybucket"},
+      {"mybucket.localhost", "mybucket"},
+      {"mybucket.s3.localhost:4566", "mybucket"},
+      {"mybucket.s3.eu-central-1.localhost:4566", "mybucket"},
+      {"my.dotted.bucket.s3.localhost", "my.dotted.bucket"},
+      {"mybucket.s3.localhost.localstack.cloud:4566", "mybucket"},
+      {"MyBucket.Localhost", "mybucket"},
+      {"s3.us-east-1.localhost", std::nullopt},
+      {"example.com", std::nullopt},
+  };
+  for (const auto& c : cases) EXPECT_EQ(bucket_from_host(c.host), c.bucket) << c.host;
+}
+
+TEST(S3Addressing, PathStyleKeepsKeyVerbatim) {
+  core::request req;
+  ASSERT_TRUE(core::parse_target("/bucket/a//..%2F../etc/passwd", req));
+  req.headers.add("Host", "localhost:4566");
+  auto a = resolve_address(req);
+  EXPECT_EQ(a.bucket, "bucket");
+  EXPECT_EQ(a.key, "a//../../etc/passwd");
+  EXPECT_FALSE(a.virtual_host);
+}
+
+TEST(S3Addressing, VirtualHostKeyIsWholePath) {
+  core::request req;
+  ASSERT_TRUE(core::parse_target("/dir/file.txt", req));
+  req.headers.add("Host", "bkt.s3.localhost:4566");
+  auto a = resolve_address(req);
+  EXPECT_EQ(a.bucket, "bkt");
+  EXPECT_EQ(a.key, "dir/file.txt");
+}
+
+TEST(S3Addressing, BucketNames) {
+  const std::string good[] = {"abc", "my-bucket", "my.bucket.1", "a1b", std::string(63, 'a')};
+  for (const auto& ok : good) EXPECT_TRUE(valid_bucket_name(ok)) << ok;
+  const std::string bad[] = {"ab", "ABC", "my_bucket", "-abc", "abc-", "a..b", "192.168.1.1", "xn--abc",
+                             "abc-s3alias", "a.-b", "", std::string(64, 'a')};
+  for (const auto& b : bad) EXPECT_FALSE(valid_bucket_name(b)) << b;
+}
+
+TEST(S3Addressing, SigningRegion) {
+  core::request req;
+  req.headers.add("Authorization",
+                  "AWS4-HMAC-SHA256 Credential=test/20261125/eu-central-1/s3/aws4_request, SignedHeaders=host, "
+                  "Signature=abc");
+  EXPECT_EQ(signing_region(req), "eu-central-1");
+  EXPECT_EQ(signing_region(core::request{}), "");
+}
+
+TEST(S3Range, Forms) {
+  struct {
+    std::string_view header;
+    std::uint64_t size;
+    range_status status;
+    std::uint64_t first, last;
+  } cases[] = {
+      {"bytes=0-9", 100, range_status::satisfiable, 0, 9},
+      {"bytes=10-", 100, range_status::satisfiable, 10, 99},
+      {"bytes=-10", 100, range_status::satisfiable, 90, 99},
+      {"bytes=-200", 100, range_status::satisfiable, 0, 99},
+      {"bytes=50-500", 100, range_status::satisfiable, 50, 99},
+      {"bytes=100-", 100, range_status::unsatisfiable, 0, 0},
+      {"bytes=-0", 100, range_status::unsatisfiable, 0, 0},
+      {"bytes=0-", 0, range_status::unsatisfiable, 0, 0},
+      {"bytes=5-1", 100, range_status::none, 0, 0},
+      {"bytes=0-1,5-6", 100, range_status::none, 0, 0},
+      {"items=0-1", 100, range_status::none, 0, 0},
+      {"bytes=x-1", 100, range_status::none, 0, 0},
+  };
+  for (const auto& c : cases) {
+    byte_range r;
+    EXPECT_EQ(parse_range(c.header, c.size, r), c.status) << c.header;
+    if (c.status == range_status::satisfiable) {
+      EXPECT_EQ(r.first, c.first) << c.header;
+      EXPECT_EQ(r.last, c.last) << c.header;
+    }
+  }
+}
+
+TEST(S3Conditions, PrecedenceFollowsRfc7232) {
+  auto lm = core::from_unix_ms(1767225600000);  // 2026-01-01T00:00:00Z
+  const std::string etag = "\"abc\"";
+  const std::string before = "Wed, 31 Dec 2025 00:00:00 GMT", after = "Fri, 02 Jan 2026 00:00:00 GMT";
+  struct {
+    std::vector<std::pair<std::string, std::string>> headers;
+    condition_result expected;
+  } cases[] = {
+      {{}, condition_result::proceed},
+      {{{"If-Match", "\"abc\""}}, condition_result::proceed},
+      {{{"If-Match", "abc"}}, condition_result::proceed},
+      {{{"If-Match", "\"x\", \"abc\""}}, condition_result::proceed},
+      {{{"If-Match", "*"}}, condition_result::proceed},
+      {{{"If-Match", "\"x\""}}, condition_result::precondition_failed},
+      {{{"If-Unmodified-Since", before}}, condition_result::precondition_failed},
+      {{{"If-Unmodified-Since", after}}, condition_result::proceed},
+      // If-Match true overrides a false If-Unmodified-Since (S3 docs).
+      {{{"If-Match", "\"abc\""}, {"If-Unmodified-Since", before}}, condition_result::proceed},
+      {{{"If-None-Match", "\"abc\""}}, condition_result::not_modified},
+      {{{"If-None-Match", "\"x\""}}, condition_result::proceed},
+      {{{"If-Modified-Since", after}}, condition_result::not_modified},
+      {{{"If-Modified-Since", "Thu, 01 Jan 2026 00:00:00 GMT"}}, condition_result::not_modified},
+      {{{"If-Modified-Since", before}}, condition_result::proceed},
+      // If-None-Match false overrides a true If-Modified-Since... and vice versa.
+      {{{"If-None-Match", "\"x\""}, {"If-Modified-Since", after}}, condition_result::proceed},
+      {{{"If-None-Match", "\"abc\""}, {"If-Modified-Since", before}}, condition_result::not_modified},
+      {{{"If-Match", "\"x\""}, {"If-None-Match", "\"abc\""}}, condition_result::precondition_failed},
+  };
+  for (const auto& c : cases) {
+    core::header_map h;
+    std::string desc;
+    for (const auto& [k, v] : c.headers) {
+      h.add(k, v);
+      desc += k + ": " + v + "; ";
+    }
+    EXPECT_EQ(evaluate_read_conditions(h, etag, lm), c.expected) << desc;
+  }
+}
+
+TEST(S3Checksums, KnownValues) {
+  struct {
+    checksum_algorithm alg;
+    std::string_view expected;
+  } cases[] = {
+      {checksum_algorithm::crc32, "NhCmhg=="},  // as boto3 sends for b"hello"
+      {checksum_algorithm::sha256, "LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ="},
+      {checksum_algorithm::sha1, "qvTGHdzF6KLavt4PO0gs2a6pQ00="},
+  };
+  for (const auto& c : cases) {
+    checksum_hasher h(c.alg);
+    h.update("hel");
+    h.update("lo");
+    EXPECT_EQ(h.final_base64(), c.expected) << algorithm_name(c.alg);
+  }
+  EXPECT_TRUE(valid_checksum_value(checksum_algorithm::crc32, "NhCmhg=="));
+  EXPECT_FALSE(valid_checksum_value(checksum_algorithm::crc32, "NhCmhgAA"));
+  EXPECT_FALSE(valid_checksum_value(checksum_algorithm::sha256, "NhCmhg=="));
+  EXPECT_EQ(parse_algorithm("crc64nvme"), checksum_algorithm::crc64nvme);
+  EXPECT_EQ(parse_algorithm("md5"), std::nullopt);
+}
+
+TEST(S3Checksums, HeaderErrors) {
+  core::header_map two;
+  two.add("x-amz-checksum-crc32", "NhCmhg==");
+  two.add("x-amz-checksum-sha1", "qvTGHdzF6KLavt4PO0gs2a6pQ00=");
+  auto r = checksum_from_headers(two);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(to_errc(r.code()), errc::invalid_request);
+  core::header_map bad;
+  bad.add("x-amz-checksum-crc32", "!!");
+  r = checksum_from_headers(bad);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.err().message, "Value for x-amz-checksum-crc32 header is invalid.");
+  core::header_map trailer;
+  trailer.add("x-amz-trailer", "x-amz-checksum-crc32c");
+  r = checksum_from_headers(trailer);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->in_trailer);
+  EXPECT_EQ(r->algorithm, checksum_algorithm::crc32c);
+}
+
+TEST(S3Checksums, CompositeIsChecksumOfPartChecksums) {
+  checksum_hasher a(checksum_algorithm::crc32), b(checksum_algorithm::crc32);
+  a.update("part one");
+  b.update("part two");
+  auto ra = a.final_raw(), rb = b.final_raw();
+  checksum_hasher whole(checksum_algorithm::crc32);
+  whole.update(ra + rb);
+  EXPECT_EQ(composite_checksum(checksum_algorithm::crc32, {core::base64_encode(ra), core::base64_encode(rb)}),
+            whole.final_base64() + "-2");
+}
+
+std::string decode_all(std::string_view encoded, std::size_t split, aws_chunked_decoder& d, bool& ok) {
+  std::string out;
+  auto sink = [&](std::string_view s) { out.append(s); };
+  ok = true;
+  for (std::size_t i = 0; i < encoded.size(); i += split) ok = ok && d.feed(encoded.substr(i, split), sink);
+  return out;
+}
+
+TEST(S3AwsChunked, SignedChunksAnySplit) {
+  std::string body = "10000;chunk-signature=ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648\r\n" +
+                     std::string(65536, 'a') +
+                     "\r\n400;chunk-signature=0055627c9e194cb4542bae2aa5492e3c1575bbb81b612b7d234b86a503ef5497\r\n" +
+                     std::string(1024, 'b') +
+                     "\r\n0;chunk-signature=b6c6ea8a5354eaf15b3cb7646744f4275b71ea724fed81ceb9323e279d449df9\r\n\r\n";
+  for (std::size_t split : {1u, 7u, 1000u, 1u << 20}) {
+    aws_chunked_decoder d;
+    bool ok;
+    auto out = decode_all(body, split, d, ok);
+    ASSERT_TRUE(ok) << split;
+    EXPECT_TRUE(d.finish());
+    EXPECT_EQ(out, std::string(65536, 'a') + std::string(1024, 'b'));
+    EXPECT_EQ(d.decoded_size(), 66560u);
+  }
+}
+
+TEST(S3AwsChunked, UnsignedTrailer) {
+  std::string body = "5\r\nhello\r\n0\r\nx-amz-checksum-crc32:NhCmhg==\r\n\r\n";
+  aws_chunked_decoder d;
+  bool ok;
+  EXPECT_EQ(decode_all(body, 3, d, ok), "hello");
+  EXPECT_TRUE(ok);
+  EXPECT_TRUE(d.finish());
+  EXPECT_EQ(d.trailer("x-amz-checksum-crc32"), "NhCmhg==");
+}
+
+TEST(S3AwsChunked, RejectsMalformedAndTruncated) {
+  for (std::string_view bad : {"zz\r\nhello\r\n0\r\n\r\n", "5\r\nhelloXX0\r\n\r\n", "5\r\nhello\r\n0\r\nnocolon\r\n"}) {
+    aws_chunked_decoder d;
+    bool ok;
+    decode_all(bad, 4, d, ok);
+    EXPECT_TRUE(!ok || !d.finish()) << bad;
+  }
+  aws_chunked_decoder d;
+  bool ok;
+  decode_all("5\r\nhel", 100, d, ok);
+  EXPECT_TRUE(ok);
+  EXPECT_FALSE(d.finish());
+}
+
+TEST(S3AwsChunked, Detection) {
+  core::header_map h;
+  EXPECT_FALSE(is_aws_chunked(h));
+  h.add("Content-Encoding", "gzip, aws-chunked");
+  EXPECT_TRUE(is_aws_chunked(h));
+  core::header_map s;
+  s.add("x-amz-content-sha256", "STREAMING-UNSIGNED-PAYLOAD-TRAILER");
+  EXPECT_TRUE(is_aws_chunked(s));
+}
+
+TEST(S3Documents, DeleteRequest) {
+  auto r = parse_delete(
+      "<Delete xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Quiet>true</Quiet><Object><Key>a b</Key></Object>"
+      "<Object><Key>c&amp;d</Key><VersionId>null</VersionId></Object></Delete>");
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->quiet);
+  EXPECT_EQ(r->keys, (std::vector<std::string>{"a b", "c&d"}));
+  EXPECT_EQ(to_errc(parse_delete("<Delete>").code()), errc::malformed_xml);
+  EXPECT_EQ(to_errc(parse_delete("<Delete></Delete>").code()), errc::malformed_xml);
+}
+
+TEST(S3Documents, CompleteMultipart) {
+  auto r = parse_complete_multipart(
+      "<CompleteMultipartUpload><Part><ETag>\"e1\"</ETag><PartNumber>1</PartNumber><ChecksumCRC32>AAAAAA==</ChecksumCRC32>"
+      "</Part><Part><PartNumber>2</PartNumber><ETag>e2</ETag></Part></CompleteMultipartUpload>");
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->size(), 2u);
+  EXPECT_EQ((*r)[0].number, 1);
+  EXPECT_EQ((*r)[0].etag, "\"e1\"");
+  EXPECT_EQ((*r)[0].checksum_alg, checksum_algorithm::crc32);
+  EXPECT_EQ((*r)[1].etag, "e2");
+  EXPECT_FALSE(parse_complete_multipart("<CompleteMultipartUpload><Part><PartNumber>x</PartNumber><ETag>a</ETag>"
+                                        "</Part></CompleteMultipartUpload>").ok());
+}
+
+TEST(S3Documents, CreateBucketConfiguration) {
+  auto r = parse_create_bucket("<CreateBucketConfiguration><LocationConstraint>eu-central-1</LocationConstraint>"
+                               "</CreateBucketConfiguration>");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(*r, "eu-central-1");
+  auto empty = parse_create_bucket("  ");
+  ASSERT_TRUE(empty.ok());
+  EXPECT_FALSE(empty->has_value());
+  EXPECT_EQ(to_errc(parse_create_bucket("<Nope/>").code()), errc::malformed_xml);
+}
+
+TEST(S3Results, ListObjectsUrlEncoding) {
+  list_objects_result r;
+  r.v2 = true;
+  r.bucket = "b";
+  r.url_encoding = true;
+  r.contents.push_back({"a b/c+d", core::from_unix_ms(0), "\"e\"", 3});
+  auto xml = render_list_objects(r);
+  EXPECT_NE(xml.find("<Key>a%20b/c%2Bd</Key>"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<KeyCount>1</KeyCount>"), std::string::npos);
+  EXPECT_EQ(xml.find("<Owner>"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace hayloft::s3
