@@ -3,7 +3,9 @@
 // HmacV1Auth and HmacV1QueryAuth on AWSRequest objects with fixed credentials
 // (AKIDHAYLOFTTEST / "hayloft/secret+key") and botocore's clock patched to 2026-01-01T12:00:00Z.
 // The headers below are pasted from the script's output. Each vector must verify, and a copy
-// with one byte altered must not.
+// with one byte altered must not. A second set, recorded with record_boto3_client_requests.py,
+// is what whole boto3 clients send (flexible checksums, x-amzn-query-mode, Expect), unedited
+// except that User-Agent and amz-sdk-* headers, which are not signed, are left out.
 #include <gtest/gtest.h>
 
 #include "emulator/http/auth/verify.h"
@@ -108,6 +110,91 @@ std::vector<vector_case> vectors() {
                               {{"Host", "localhost:4566"}}),
                  scheme::sigv2_query, "s3"});
   return out;
+}
+
+const core::time_point client_recorded_at = at("2026-11-25T16:23:13Z");
+
+std::vector<vector_case> client_vectors() {
+  std::string hello;
+  for (int i = 0; i < 100; ++i) hello += "hello\n";
+  std::vector<vector_case> out;
+  out.push_back(
+      {"boto3 put_object", make_request("PUT", "/test-bucket/dir/hello%20world%2B%281%29.txt",
+                                        {{"Host", "127.0.0.1:53965"},
+                                         {"x-amz-acl", "public-read"},
+                                         {"Expect", "100-continue"},
+                                         {"x-amz-checksum-crc32", "lkzS3Q=="},
+                                         {"x-amz-sdk-checksum-algorithm", "CRC32"},
+                                         {"X-Amz-Date", "20261125T162312Z"},
+                                         {"X-Amz-Content-SHA256",
+                                          "55a67d99d824efff02a01df25056daecafe4c8ab6cdc8e455a93ae930d3e58d3"},
+                                         {"Authorization",
+                                          "AWS4-HMAC-SHA256 Credential=AKIDREAL/20261125/eu-central-1/s3/aws4_request, "
+                                          "SignedHeaders=host;x-amz-acl;x-amz-checksum-crc32;x-amz-content-sha256;"
+                                          "x-amz-date;x-amz-sdk-checksum-algorithm, "
+                                          "Signature=315bd85614ece2217f3eb6f69607a3e1f79352f9c2eb8b5a991ffcd623a785b2"},
+                                         {"Content-Length", "600"}},
+                                        hello),
+       scheme::sigv4_header, "s3"});
+  out.push_back(
+      {"boto3 delete_objects",
+       make_request("POST", "/test-bucket?delete",
+                    {{"Host", "127.0.0.1:53965"},
+                     {"x-amz-checksum-crc32", "3qctVQ=="},
+                     {"x-amz-sdk-checksum-algorithm", "CRC32"},
+                     {"X-Amz-Date", "20261125T162313Z"},
+                     {"X-Amz-Content-SHA256", "0c4da063014659b4bffda79ec385e1824a2082394b8874ed6f0cfb9c7de95181"},
+                     {"Authorization",
+                      "AWS4-HMAC-SHA256 Credential=AKIDREAL/20261125/eu-central-1/s3/aws4_request, "
+                      "SignedHeaders=host;x-amz-checksum-crc32;x-amz-content-sha256;x-amz-date;"
+                      "x-amz-sdk-checksum-algorithm, "
+                      "Signature=549d2c6db1177fbe5220ae8f879883c0be4b89c23f06549c3c092ce111ba2638"},
+                     {"Content-Length", "125"}},
+                    R"(<Delete xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Object><Key>a</Key></Object>)"
+                    R"(<Object><Key>b c</Key></Object></Delete>)"),
+       scheme::sigv4_header, "s3"});
+  out.push_back(
+      {"boto3 sqs get_queue_url",
+       make_request("POST", "/",
+                    {{"Host", "127.0.0.1:53965"},
+                     {"X-Amz-Target", "AmazonSQS.GetQueueUrl"},
+                     {"Content-Type", "application/x-amz-json-1.0"},
+                     {"x-amzn-query-mode", "true"},
+                     {"X-Amz-Date", "20261125T162313Z"},
+                     {"Authorization",
+                      "AWS4-HMAC-SHA256 Credential=AKIDREAL/20261125/eu-central-1/sqs/aws4_request, "
+                      "SignedHeaders=content-type;host;x-amz-date;x-amz-target;x-amzn-query-mode, "
+                      "Signature=ee01e472ee16d62f34d157bd3edb22d5d68ae68f3aa6ecd0146e0c9ed5923fb9"},
+                     {"Content-Length", "27"}},
+                    R"({"QueueName": "test-queue"})"),
+       scheme::sigv4_header, "sqs"});
+  return out;
+}
+
+TEST(AuthBotocore, RecordedClientRequestsVerifyAndRefuseAlteration) {
+  auto creds = static_credentials({{"AKIDREAL", "real/secret+key", ""}});
+  for (const auto& c : client_vectors()) {
+    SCOPED_TRACE(c.name);
+    auto v = verify(c.req, creds, client_recorded_at);
+    ASSERT_TRUE(v.ok()) << v.error().detail;
+    EXPECT_EQ(v.identity().service, c.service);
+    EXPECT_EQ(v.identity().region, "eu-central-1");
+
+    auto changed_header = testing::copy_of(c.req);
+    auto host = std::string(*changed_header.header("Host"));
+    changed_header.headers.set("Host", testing::altered(host, host.size() - 1));
+    auto changed_path = testing::copy_of(c.req);
+    changed_path.raw_path = testing::altered(changed_path.raw_path, changed_path.raw_path.size() - 1);
+    for (const auto* r : {&changed_header, &changed_path}) {
+      auto bad = verify(*r, creds, client_recorded_at);
+      ASSERT_FALSE(bad.ok());
+      EXPECT_EQ(bad.error().reason, failure_reason::signature_mismatch);
+    }
+  }
+  // The SQS JSON body is hashed by the verifier, so a changed body is refused too.
+  auto sqs = testing::copy_of(client_vectors().back().req);
+  sqs.body = R"({"QueueName": "test-queuf"})";
+  EXPECT_FALSE(verify(sqs, creds, client_recorded_at).ok());
 }
 
 TEST(AuthBotocore, RecordedRequestsVerify) {
