@@ -50,12 +50,18 @@ std::string strip_compression_suffix(std::string_view name) {
 
 const char* kind_of(mode_t type) {
   switch (type) {
-    case AE_IFLNK: return "symbolic link";
-    case AE_IFCHR: return "character device";
-    case AE_IFBLK: return "block device";
-    case AE_IFIFO: return "fifo";
-    case AE_IFSOCK: return "socket";
-    default: return "special file";
+    case AE_IFLNK:
+      return "symbolic link";
+    case AE_IFCHR:
+      return "character device";
+    case AE_IFBLK:
+      return "block device";
+    case AE_IFIFO:
+      return "fifo";
+    case AE_IFSOCK:
+      return "socket";
+    default:
+      return "special file";
   }
 }
 
@@ -111,8 +117,8 @@ class limiter {
   }
   error ratio(std::string why) const {
     return {make_error_code(convert_errc::compression_ratio),
-            "compression ratio over " + std::to_string(static_cast<long long>(
-                                            limits_.max_compression_ratio)) +
+            "compression ratio over " +
+                std::to_string(static_cast<long long>(limits_.max_compression_ratio)) +
                 " (zip bomb?): " + why};
   }
 
@@ -160,9 +166,11 @@ result<void> read_archive(std::string_view name, std::string_view label, std::st
   archive_read_support_format_gnutar(a);
   // Raw (a single compressed file) is only an answer for compressed input: plain bytes would
   // otherwise "open" as a raw archive.
-  const bool compressed_input =
-      bytes.starts_with(std::string_view("\x1f\x8b", 2)) || bytes.starts_with("BZh") ||
-      bytes.starts_with(std::string_view("\xfd" "7zXZ\0", 6));
+  const bool compressed_input = bytes.starts_with(std::string_view("\x1f\x8b", 2)) ||
+                                bytes.starts_with("BZh") ||
+                                bytes.starts_with(std::string_view("\xfd"
+                                                                   "7zXZ\0",
+                                                                   6));
   if (compressed_input) archive_read_support_format_raw(a);
 
   if (archive_read_open_memory(a, bytes.data(), bytes.size()) != ARCHIVE_OK) {
@@ -177,9 +185,9 @@ result<void> read_archive(std::string_view name, std::string_view label, std::st
     if (rc == ARCHIVE_EOF) break;
     if (rc < ARCHIVE_WARN) return corrupt(a, label, "bad member header");
     if (++budget.members > budget.limits.max_members) {
-      return error{make_error_code(convert_errc::archive_too_large),
-                   "archive too large: more than " + std::to_string(budget.limits.max_members) +
-                       " members"};
+      return error{
+          make_error_code(convert_errc::archive_too_large),
+          "archive too large: more than " + std::to_string(budget.limits.max_members) + " members"};
     }
     const bool raw = archive_format(a) == ARCHIVE_FORMAT_RAW;
     std::string member_name;
@@ -205,8 +213,8 @@ result<void> read_archive(std::string_view name, std::string_view label, std::st
       continue;
     }
     if (archive_entry_is_encrypted(entry)) {
-      skipped.push_back({member, make_error_code(convert_errc::corrupt_archive),
-                         "encrypted member"});
+      skipped.push_back(
+          {member, make_error_code(convert_errc::corrupt_archive), "encrypted member"});
       continue;
     }
     std::uint64_t declared = 0;
@@ -234,8 +242,7 @@ result<void> read_archive(std::string_view name, std::string_view label, std::st
     }
     if (unreadable) continue;
     auto slash = member.find_last_of('/');
-    std::string classify_name =
-        slash == std::string::npos ? member : member.substr(slash + 1);
+    std::string classify_name = slash == std::string::npos ? member : member.substr(slash + 1);
     HAYLOFT_TRY(visit(member, classify_name, std::move(data)));
   }
   return {};

@@ -18,18 +18,19 @@ std::string lower_basename(std::string_view filename) {
 }
 
 bool ends_with_any(std::string_view name, std::initializer_list<std::string_view> suffixes) {
-  return std::any_of(suffixes.begin(), suffixes.end(),
-                     [&](std::string_view s) { return name.size() > s.size() && name.ends_with(s); });
+  return std::any_of(suffixes.begin(), suffixes.end(), [&](std::string_view s) {
+    return name.size() > s.size() && name.ends_with(s);
+  });
 }
 
 bool named_tar(std::string_view name) {
-  return ends_with_any(name, {".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz",
-                              ".txz"});
+  return ends_with_any(name,
+                       {".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz"});
 }
 
 bool named_container(std::string_view name) {
-  return ends_with_any(name, {".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp", ".epub", ".jar",
-                              ".apk"});
+  return ends_with_any(
+      name, {".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp", ".epub", ".jar", ".apk"});
 }
 
 file_type by_extension(std::string_view name) {
@@ -43,12 +44,16 @@ file_type by_extension(std::string_view name) {
   return file_type::unknown;
 }
 
-bool starts_with(std::string_view bytes, std::string_view magic) { return bytes.starts_with(magic); }
+bool starts_with(std::string_view bytes, std::string_view magic) {
+  return bytes.starts_with(magic);
+}
 
 bool compressed_magic(std::string_view b) {
   return starts_with(b, std::string_view("\x1f\x8b", 2)) ||
          (b.size() >= 4 && starts_with(b, "BZh") && b[3] >= '1' && b[3] <= '9') ||
-         starts_with(b, std::string_view("\xfd" "7zXZ\0", 6));
+         starts_with(b, std::string_view("\xfd"
+                                         "7zXZ\0",
+                                         6));
 }
 
 bool zip_magic(std::string_view b) {
@@ -82,7 +87,8 @@ bool looks_like_html(std::string_view b) {
   for (size_t p = 0; p < head.size(); ++p) {
     if (head[p] != '<') continue;
     auto tag = head.substr(p);
-    if (ieq_prefix(tag, "<html") || ieq_prefix(tag, "<head") || ieq_prefix(tag, "<body")) return true;
+    if (ieq_prefix(tag, "<html") || ieq_prefix(tag, "<head") || ieq_prefix(tag, "<body"))
+      return true;
   }
   return false;
 }
@@ -113,28 +119,44 @@ bool looks_like_text(std::string_view b) {
 
 const char* to_string(file_type t) {
   switch (t) {
-    case file_type::text: return "txt";
-    case file_type::markdown: return "md";
-    case file_type::html: return "html";
-    case file_type::pdf: return "pdf";
-    case file_type::zip: return "zip";
-    case file_type::tar: return "tar";
-    case file_type::compressed: return "gz";
-    case file_type::unknown: break;
+    case file_type::text:
+      return "txt";
+    case file_type::markdown:
+      return "md";
+    case file_type::html:
+      return "html";
+    case file_type::pdf:
+      return "pdf";
+    case file_type::zip:
+      return "zip";
+    case file_type::tar:
+      return "tar";
+    case file_type::compressed:
+      return "gz";
+    case file_type::unknown:
+      break;
   }
   return "unknown";
 }
 
 const char* mime_type(file_type t) {
   switch (t) {
-    case file_type::text: return "text/plain";
-    case file_type::markdown: return "text/markdown";
-    case file_type::html: return "text/html";
-    case file_type::pdf: return "application/pdf";
-    case file_type::zip: return "application/zip";
-    case file_type::tar: return "application/x-tar";
-    case file_type::compressed: return "application/gzip";
-    case file_type::unknown: break;
+    case file_type::text:
+      return "text/plain";
+    case file_type::markdown:
+      return "text/markdown";
+    case file_type::html:
+      return "text/html";
+    case file_type::pdf:
+      return "application/pdf";
+    case file_type::zip:
+      return "application/zip";
+    case file_type::tar:
+      return "application/x-tar";
+    case file_type::compressed:
+      return "application/gzip";
+    case file_type::unknown:
+      break;
   }
   return "application/octet-stream";
 }

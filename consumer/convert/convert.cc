@@ -76,15 +76,16 @@ result<void> convert_one(context& ctx, std::string_view name, const std::string&
     case file_type::compressed:
       if (archive_level > ctx.limits.max_archive_depth) {
         return error{make_error_code(convert_errc::unsupported_type),
-                     "nested archive deeper than " +
-                         std::to_string(ctx.limits.max_archive_depth) + " level(s) not opened"};
+                     "nested archive deeper than " + std::to_string(ctx.limits.max_archive_depth) +
+                         " level(s) not opened"};
       }
       return convert_archive(ctx, name, member, bytes, archive_level);
-    case file_type::unknown: break;
+    case file_type::unknown:
+      break;
   }
-  return error{make_error_code(convert_errc::unsupported_type),
-               "unsupported type: '" + std::string(name) +
-                   "' is not text, Markdown, HTML, PDF, ZIP or tar"};
+  return error{
+      make_error_code(convert_errc::unsupported_type),
+      "unsupported type: '" + std::string(name) + "' is not text, Markdown, HTML, PDF, ZIP or tar"};
 }
 
 }  // namespace

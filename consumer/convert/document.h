@@ -32,9 +32,9 @@ struct convert_limits {
 };
 
 struct doc_meta {
-  std::string member;         // path inside the archive(s), "" for a plain file; a label only
-  std::optional<int> page;    // 1-based page number for PDF pages
-  std::string content_type;   // MIME type of the file or member the text came from
+  std::string member;        // path inside the archive(s), "" for a plain file; a label only
+  std::optional<int> page;   // 1-based page number for PDF pages
+  std::string content_type;  // MIME type of the file or member the text came from
 };
 
 struct converted_doc {

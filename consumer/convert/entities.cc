@@ -25,7 +25,8 @@ char32_t parse_reference(std::string_view s, size_t i, size_t& len) {
       value = value * (hex ? 16 : 10) +
               static_cast<unsigned long>(std::isdigit(static_cast<unsigned char>(s[j]))
                                              ? s[j] - '0'
-                                             : std::tolower(static_cast<unsigned char>(s[j])) - 'a' + 10);
+                                             : std::tolower(static_cast<unsigned char>(s[j])) -
+                                                   'a' + 10);
       ++j;
     }
     if (j == start || j >= s.size() || s[j] != ';') return 0;
@@ -40,7 +41,8 @@ char32_t parse_reference(std::string_view s, size_t i, size_t& len) {
   char32_t cp = 0;
   if (name == "apos") {
     cp = '\'';
-  } else if (const htmlEntityDesc* e = htmlEntityLookup(reinterpret_cast<const xmlChar*>(name.c_str()))) {
+  } else if (const htmlEntityDesc* e =
+                 htmlEntityLookup(reinterpret_cast<const xmlChar*>(name.c_str()))) {
     cp = static_cast<char32_t>(e->value);
   } else {
     return 0;

@@ -38,7 +38,8 @@ std::string lower(std::string_view s) {
 // in the first 2 KiB, or "" if none.
 std::string declared_charset(std::string_view bytes) {
   auto head = lower(bytes.substr(0, 2048));
-  for (size_t pos = head.find("<meta"); pos != std::string::npos; pos = head.find("<meta", pos + 5)) {
+  for (size_t pos = head.find("<meta"); pos != std::string::npos;
+       pos = head.find("<meta", pos + 5)) {
     auto end = head.find('>', pos);
     if (end == std::string::npos) break;
     auto tag = std::string_view(head).substr(pos, end - pos);
@@ -59,16 +60,14 @@ std::string declared_charset(std::string_view bytes) {
 enum class block { none, line, paragraph };
 
 block block_kind(std::string_view name) {
-  static const char* const paragraph[] = {"p",     "h1",         "h2",    "h3",  "h4",
-                                          "h5",    "h6",         "pre",   "blockquote",
-                                          "table", "ul",         "ol",    "dl",  "hr",
-                                          "title", "figure",     "address"};
-  static const char* const line[] = {"div",     "li",       "tr",      "dt",      "dd",
-                                     "section", "article",  "header",  "footer",  "nav",
-                                     "aside",   "main",     "form",    "fieldset", "legend",
-                                     "details", "summary",  "caption", "figcaption", "center",
-                                     "body",    "html",     "tbody",   "thead",   "tfoot",
-                                     "option",  "hgroup",   "menu",    "dialog",  "noframes"};
+  static const char* const paragraph[] = {"p",  "h1",  "h2",         "h3",     "h4",     "h5",
+                                          "h6", "pre", "blockquote", "table",  "ul",     "ol",
+                                          "dl", "hr",  "title",      "figure", "address"};
+  static const char* const line[] = {
+      "div",     "li",      "tr",         "dt",     "dd",     "section",  "article", "header",
+      "footer",  "nav",     "aside",      "main",   "form",   "fieldset", "legend",  "details",
+      "summary", "caption", "figcaption", "center", "body",   "html",     "tbody",   "thead",
+      "tfoot",   "option",  "hgroup",     "menu",   "dialog", "noframes"};
   for (auto* p : paragraph) {
     if (name == p) return block::paragraph;
   }
@@ -121,8 +120,8 @@ class text_builder {
     size_t start = 0;
     while (start <= out_.size()) {
       auto nl = out_.find('\n', start);
-      auto line = std::string_view(out_).substr(start, nl == std::string::npos ? std::string::npos
-                                                                                : nl - start);
+      auto line = std::string_view(out_).substr(
+          start, nl == std::string::npos ? std::string::npos : nl - start);
       while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
       cleaned.append(line);
       if (nl == std::string::npos) break;
@@ -193,7 +192,8 @@ void walk(const xmlNode* root, text_builder& out) {
       if (kind != block::none) out.request_break(kind == block::paragraph ? 2 : 1);
       continue;
     }
-    if (skipped_element(name) || xmlHasProp(n, reinterpret_cast<const xmlChar*>("hidden"))) continue;
+    if (skipped_element(name) || xmlHasProp(n, reinterpret_cast<const xmlChar*>("hidden")))
+      continue;
     if (name == "br") {
       out.line_break();
       continue;
@@ -204,7 +204,8 @@ void walk(const xmlNode* root, text_builder& out) {
     stack.push_back({n, true, f.pre});
     std::vector<const xmlNode*> children;
     for (const xmlNode* c = n->children; c; c = c->next) children.push_back(c);
-    for (auto it = children.rbegin(); it != children.rend(); ++it) stack.push_back({*it, false, pre});
+    for (auto it = children.rbegin(); it != children.rend(); ++it)
+      stack.push_back({*it, false, pre});
   }
 }
 
@@ -220,10 +221,10 @@ result<std::string> html_to_text(std::string_view bytes) {
     return error{make_error_code(convert_errc::input_too_large), "html larger than 2 GiB"};
   }
   init_libxml_once();
-  std::unique_ptr<xmlDoc, doc_closer> doc(htmlReadMemory(
-      utf8.data(), static_cast<int>(utf8.size()), nullptr, "UTF-8",
-      HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-          HTML_PARSE_IGNORE_ENC));
+  std::unique_ptr<xmlDoc, doc_closer> doc(
+      htmlReadMemory(utf8.data(), static_cast<int>(utf8.size()), nullptr, "UTF-8",
+                     HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                         HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC));
   if (!doc) return std::string();
   const xmlNode* root = xmlDocGetRootElement(doc.get());
   if (!root) return std::string();

@@ -232,8 +232,10 @@ bool thematic_break(std::string_view line) {
   if (t.empty() || (t[0] != '-' && t[0] != '*' && t[0] != '_')) return false;
   size_t count = 0;
   for (char c : t) {
-    if (c == t[0]) ++count;
-    else if (c != ' ' && c != '\t') return false;
+    if (c == t[0])
+      ++count;
+    else if (c != ' ' && c != '\t')
+      return false;
   }
   return count >= 3;
 }
@@ -267,7 +269,8 @@ std::optional<std::string_view> atx_heading(std::string_view line) {
   auto content = trim(t.substr(n));
   size_t end = content.size();
   while (end > 0 && content[end - 1] == '#') --end;
-  if (end == 0 || content[end - 1] == ' ' || content[end - 1] == '\t') content = trim(content.substr(0, end));
+  if (end == 0 || content[end - 1] == ' ' || content[end - 1] == '\t')
+    content = trim(content.substr(0, end));
   return content;
 }
 
@@ -291,7 +294,8 @@ std::string_view strip_containers(std::string_view line, bool& list_item) {
   if (!rest.empty() && (rest[0] == '-' || rest[0] == '*' || rest[0] == '+')) {
     marker = 1;
   } else {
-    while (marker < rest.size() && marker < 9 && std::isdigit(static_cast<unsigned char>(rest[marker])))
+    while (marker < rest.size() && marker < 9 &&
+           std::isdigit(static_cast<unsigned char>(rest[marker])))
       ++marker;
     if (marker == 0 || marker >= rest.size() || (rest[marker] != '.' && rest[marker] != ')')) {
       marker = 0;
@@ -378,8 +382,26 @@ std::string markdown_to_text(std::string_view utf8) {
   bool in_list = false;         // indented lines continue a list item, not a code block
   bool prev_blank = true;
 
+  bool in_comment = false;  // inside a multi-line <!-- ... --> block
+  std::string joined;       // a line with a comment removed, kept alive for `line`
   for (size_t i = front_matter_end(lines); i < lines.size(); ++i) {
     std::string_view line = lines[i];
+    if (!in_fence) {
+      if (in_comment) {
+        auto close = line.find("-->");
+        if (close == std::string_view::npos) continue;
+        line.remove_prefix(close + 3);
+        in_comment = false;
+        if (is_blank(line)) continue;
+      }
+      auto open = line.rfind("<!--");
+      if (open != std::string_view::npos && line.find("-->", open + 4) == std::string_view::npos) {
+        in_comment = true;
+        joined.assign(line.substr(0, open));
+        line = joined;
+        if (is_blank(line)) continue;
+      }
+    }
     if (in_fence) {
       if (fence_close(line, *in_fence)) {
         in_fence.reset();

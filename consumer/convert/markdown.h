@@ -14,7 +14,8 @@ namespace hayloft::consumer {
 //    keeps its content verbatim (no markup stripping inside);
 //  - block quotes, list markers and task boxes are removed, thematic breaks become blank lines,
 //    table rows become tab-separated cells and the |---| row is dropped;
-//  - inline HTML tags are removed and entities (&amp;, &#169;, ...) decoded;
+//  - inline HTML tags and comments (also multi-line ones) are removed and entities (&amp;,
+//    &#169;, ...) decoded;
 //  - a leading YAML front matter block (--- ... ---) is dropped.
 // Deviation from Haystack's MarkdownConverter: that one removes code blocks by default
 // (remove_code_snippets=True); hayloft keeps code, which is searchable content.

@@ -18,9 +18,8 @@ namespace {
 // its verdict travels as a value, so the chatter is dropped.
 void silence_poppler_once() {
   static std::once_flag once;
-  std::call_once(once, [] {
-    poppler::set_debug_error_function([](const std::string&, void*) {}, nullptr);
-  });
+  std::call_once(
+      once, [] { poppler::set_debug_error_function([](const std::string&, void*) {}, nullptr); });
 }
 
 std::string page_text(const poppler::page& page) {
@@ -59,9 +58,9 @@ result<std::vector<std::string>> pdf_to_pages(std::string_view bytes, int max_pa
     return error{make_error_code(convert_errc::corrupt_pdf), "corrupt pdf: no pages"};
   }
   if (pages > max_pages) {
-    return error{make_error_code(convert_errc::too_many_pages),
-                 "pdf has " + std::to_string(pages) + " pages, limit is " +
-                     std::to_string(max_pages)};
+    return error{
+        make_error_code(convert_errc::too_many_pages),
+        "pdf has " + std::to_string(pages) + " pages, limit is " + std::to_string(max_pages)};
   }
   std::vector<std::string> out;
   out.reserve(static_cast<size_t>(pages));

@@ -78,10 +78,12 @@ bool is_utf8_label(std::string_view name) {
 std::optional<std::string> binary_reason(std::string_view utf8) {
   size_t controls = 0, nuls = 0;
   for (unsigned char c : utf8) {
-    if (c == 0) ++nuls;
+    if (c == 0)
+      ++nuls;
     else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' && c != 0x1b)
       ++controls;
-    else if (c == 0x7f) ++controls;
+    else if (c == 0x7f)
+      ++controls;
   }
   if (nuls > 0) return std::to_string(nuls) + " NUL bytes";
   if (controls > 0 && controls * 100 > utf8.size()) {

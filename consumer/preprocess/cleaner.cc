@@ -38,7 +38,8 @@ std::string clean_empty_lines(std::string_view text_in) {
   return out;
 }
 
-std::string remove_substrings(std::string_view text_in, const std::vector<std::string>& substrings) {
+std::string remove_substrings(std::string_view text_in,
+                              const std::vector<std::string>& substrings) {
   std::string out(text_in);
   for (const auto& s : substrings) {
     if (!s.empty()) out = text::replace_all(out, s, "");
@@ -111,10 +112,12 @@ std::vector<std::string> remove_header_footer(std::vector<std::string> pages, st
   auto strip_all = [&](const std::string& found) {
     for (auto& p : pages) p = text::replace_all(p, found, "");
   };
-  if (auto header = longest_common_ngram(middle([&](std::string_view p) { return text::prefix(p, n_chars); }))) {
+  if (auto header = longest_common_ngram(
+          middle([&](std::string_view p) { return text::prefix(p, n_chars); }))) {
     strip_all(*header);
   }
-  if (auto footer = longest_common_ngram(middle([&](std::string_view p) { return text::suffix(p, n_chars); }))) {
+  if (auto footer = longest_common_ngram(
+          middle([&](std::string_view p) { return text::suffix(p, n_chars); }))) {
     strip_all(*footer);
   }
   return pages;

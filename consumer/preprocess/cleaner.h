@@ -29,7 +29,8 @@ std::optional<std::string> longest_common_ngram(const std::vector<std::string_vi
 // `n_chars` characters of the pages (ignoring the first `first_pages_to_ignore` and last
 // `last_pages_to_ignore` pages) is removed from every page, then the same for the last `n_chars`.
 // Haystack calls it with n_chars 300, ignoring one page at each end.
-std::vector<std::string> remove_header_footer(std::vector<std::string> pages, std::size_t n_chars = 300,
+std::vector<std::string> remove_header_footer(std::vector<std::string> pages,
+                                              std::size_t n_chars = 300,
                                               std::size_t first_pages_to_ignore = 1,
                                               std::size_t last_pages_to_ignore = 1);
 

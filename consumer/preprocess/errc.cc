@@ -10,9 +10,12 @@ class category final : public std::error_category {
   const char* name() const noexcept override { return "preprocess"; }
   std::string message(int c) const override {
     switch (static_cast<preprocess_errc>(c)) {
-      case preprocess_errc::ok: return "ok";
-      case preprocess_errc::invalid_config: return "invalid pre-processor configuration";
-      case preprocess_errc::invalid_pipeline: return "invalid pipeline YAML";
+      case preprocess_errc::ok:
+        return "ok";
+      case preprocess_errc::invalid_config:
+        return "invalid pre-processor configuration";
+      case preprocess_errc::invalid_pipeline:
+        return "invalid pipeline YAML";
     }
     return "unknown preprocess error";
   }

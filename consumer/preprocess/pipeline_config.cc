@@ -57,7 +57,8 @@ result<std::vector<pipeline_def>> read_pipelines(const YAML::Node& root,
     def.name = scalar_or(p["name"]);
     if (def.name.empty()) return invalid("every pipeline needs a name");
     auto nodes = p["nodes"];
-    if (!nodes || !nodes.IsSequence()) return invalid("pipeline '" + def.name + "' has no nodes list");
+    if (!nodes || !nodes.IsSequence())
+      return invalid("pipeline '" + def.name + "' has no nodes list");
     for (const auto& n : nodes) {
       pipeline_node node;
       node.name = scalar_or(n["name"]);
@@ -74,7 +75,8 @@ result<std::vector<pipeline_def>> read_pipelines(const YAML::Node& root,
       }
       for (const auto& in : inputs) {
         if (!in.IsScalar()) {
-          return invalid("pipeline '" + def.name + "': inputs of '" + node.name + "' must be names");
+          return invalid("pipeline '" + def.name + "': inputs of '" + node.name +
+                         "' must be names");
         }
         node.inputs.push_back(in.Scalar());
       }
@@ -106,9 +108,8 @@ result<void> check_order(const pipeline_def& p) {
 }
 
 bool fed_by_file(const pipeline_def& p) {
-  return !p.nodes.empty() &&
-         std::find(p.nodes.front().inputs.begin(), p.nodes.front().inputs.end(), "File") !=
-             p.nodes.front().inputs.end();
+  return !p.nodes.empty() && std::find(p.nodes.front().inputs.begin(), p.nodes.front().inputs.end(),
+                                       "File") != p.nodes.front().inputs.end();
 }
 
 void read_routes(pipeline_config& out, const std::string& classifier) {
@@ -155,8 +156,9 @@ result<pipeline_config> parse_root(const YAML::Node& root, std::string_view want
       }
     }
   }
-  if (!indexing) return invalid("no indexing pipeline: none is named '" + std::string(wanted) +
-                                "' and none takes File as input");
+  if (!indexing)
+    return invalid("no indexing pipeline: none is named '" + std::string(wanted) +
+                   "' and none takes File as input");
   HAYLOFT_TRY(check_order(*indexing));
   out.pipeline_name = indexing->name;
   out.indexing_nodes = indexing->nodes;
@@ -237,7 +239,8 @@ result<pipeline_config> parse_pipeline_yaml(std::string_view yaml, std::string_v
   }
 }
 
-result<pipeline_config> load_pipeline_yaml(const std::string& path, std::string_view pipeline_name) {
+result<pipeline_config> load_pipeline_yaml(const std::string& path,
+                                           std::string_view pipeline_name) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return invalid("cannot read pipeline YAML '" + path + "'");
   std::ostringstream text;

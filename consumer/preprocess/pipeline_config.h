@@ -12,9 +12,10 @@
 namespace hayloft::consumer {
 
 struct pipeline_node {
-  std::string name;                 // the component's name, as the pipeline refers to it
-  std::string type;                 // its Haystack type, e.g. "PreProcessor"
-  std::vector<std::string> inputs;  // as written: "File", "TextConverter", "FileTypeClassifier.output_1"
+  std::string name;  // the component's name, as the pipeline refers to it
+  std::string type;  // its Haystack type, e.g. "PreProcessor"
+  std::vector<std::string>
+      inputs;  // as written: "File", "TextConverter", "FileTypeClassifier.output_1"
 };
 
 // One outgoing edge of the FileTypeClassifier: files of `file_type` ("txt", "pdf", ...) go to
@@ -25,14 +26,14 @@ struct file_route {
 };
 
 struct pipeline_config {
-  std::string version;                       // the YAML's top-level "version"
-  std::string pipeline_name;                 // the indexing pipeline that was read
+  std::string version;                        // the YAML's top-level "version"
+  std::string pipeline_name;                  // the indexing pipeline that was read
   std::vector<pipeline_node> indexing_nodes;  // in the YAML's order, which Haystack requires to
                                               // list every node after its inputs
   // FileTypeClassifier supported_types (Haystack default: txt, pdf, md, docx, html); output_N is
   // the N-th type. Empty when the pipeline has no FileTypeClassifier.
   std::vector<std::string> classifier_types;
-  std::vector<file_route> routes;            // classifier outputs that some node consumes
+  std::vector<file_route> routes;  // classifier outputs that some node consumes
   // The first PreProcessor of the indexing pipeline: parameters it leaves out take Haystack's
   // defaults (haystack_defaults()). Empty when the pipeline has none (documents are not split).
   std::optional<preprocessor_config> preprocessor;

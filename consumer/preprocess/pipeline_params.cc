@@ -25,7 +25,8 @@ result<std::optional<bool>> get_bool(const component& c, const char* name) {
   auto v = param(c, name);
   if (!v || v.IsNull()) return std::optional<bool>();
   bool out = false;
-  if (!v.IsScalar() || !YAML::convert<bool>::decode(v, out)) return bad(c, name, "true or false", v);
+  if (!v.IsScalar() || !YAML::convert<bool>::decode(v, out))
+    return bad(c, name, "true or false", v);
   return std::optional<bool>(out);
 }
 
@@ -64,7 +65,8 @@ struct param_list {
 const std::vector<param_list>& param_lists() {
   static const std::vector<param_list> lists = {
       {"FileTypeClassifier", {"supported_types", "full_analysis"}},
-      {"TextConverter", {"remove_numeric_tables", "valid_languages", "id_hash_keys", "progress_bar"}},
+      {"TextConverter",
+       {"remove_numeric_tables", "valid_languages", "id_hash_keys", "progress_bar"}},
       {"PDFToTextConverter",
        {"remove_numeric_tables", "valid_languages", "id_hash_keys", "encoding",
         "keep_physical_layout", "sort_by_position", "ocr", "ocr_language", "multiprocessing"}},
@@ -77,11 +79,11 @@ const std::vector<param_list>& param_lists() {
         "tokenizer_model_folder", "language", "id_hash_keys", "progress_bar", "add_page_number",
         "max_chars_check"}},
       {"EmbeddingRetriever",
-       {"document_store", "embedding_model", "model_version", "use_gpu", "batch_size",
-        "max_seq_len", "model_format", "pooling_strategy", "emb_extraction_layer", "top_k",
-        "progress_bar", "devices", "use_auth_token", "scale_score", "embed_meta_fields",
-        "api_key", "azure_api_version", "azure_base_url", "azure_deployment_name",
-        "openai_organization"}},
+       {"document_store",       "embedding_model", "model_version",         "use_gpu",
+        "batch_size",           "max_seq_len",     "model_format",          "pooling_strategy",
+        "emb_extraction_layer", "top_k",           "progress_bar",          "devices",
+        "use_auth_token",       "scale_score",     "embed_meta_fields",     "api_key",
+        "azure_api_version",    "azure_base_url",  "azure_deployment_name", "openai_organization"}},
   };
   return lists;
 }
@@ -126,10 +128,14 @@ result<preprocessor_config> read_preprocessor(const component& c,
   if (split_by && !split_by.IsNull()) {
     if (!split_by.IsScalar()) return bad(c, "split_by", "word, sentence or passage", split_by);
     const std::string& s = split_by.Scalar();
-    if (s == "word") cfg.split_by = split_unit::word;
-    else if (s == "sentence") cfg.split_by = split_unit::sentence;
-    else if (s == "passage") cfg.split_by = split_unit::passage;
-    else return bad(c, "split_by", "word, sentence or passage", split_by);
+    if (s == "word")
+      cfg.split_by = split_unit::word;
+    else if (s == "sentence")
+      cfg.split_by = split_unit::sentence;
+    else if (s == "passage")
+      cfg.split_by = split_unit::passage;
+    else
+      return bad(c, "split_by", "word, sentence or passage", split_by);
   } else if (split_by && split_by.IsNull()) {
     cfg.split_by = split_unit::none;  // split_by: null disables splitting, as in Haystack
   }
@@ -196,7 +202,8 @@ void note_ignored_settings(const component& c, std::vector<std::string>& warning
   for (const char* name : {"remove_numeric_tables", "keep_physical_layout", "sort_by_position",
                            "extract_headlines", "add_frontmatter_to_meta"}) {
     if (known_param(c.type, name) && flag_on(name)) {
-      warnings.push_back(prefix + std::string(name) + " is not supported by hayloft and is ignored");
+      warnings.push_back(prefix + std::string(name) +
+                         " is not supported by hayloft and is ignored");
     }
   }
   if (auto ocr = param(c, "ocr"); ocr && !ocr.IsNull()) {

@@ -28,7 +28,8 @@ bool known_param(std::string_view type, std::string_view param);
 
 // PreProcessor params over haystack_defaults(). Warns about parameters Haystack has but hayloft
 // ignores (tokenizer_model_folder) and about a non-English language.
-result<preprocessor_config> read_preprocessor(const component& c, std::vector<std::string>& warnings);
+result<preprocessor_config> read_preprocessor(const component& c,
+                                              std::vector<std::string>& warnings);
 
 // FileTypeClassifier supported_types, Haystack's default list when absent.
 result<std::vector<std::string>> read_supported_types(const component& c);

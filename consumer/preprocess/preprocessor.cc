@@ -112,8 +112,9 @@ result<preprocess_output> preprocess(std::span<const converted_doc> docs,
     }
   }
   if (out.long_sentences > 0) {
-    spdlog::warn("preprocess: {} sentence(s) longer than split_length {} became chunks of their own",
-                 out.long_sentences, c.split_length);
+    spdlog::warn(
+        "preprocess: {} sentence(s) longer than split_length {} became chunks of their own",
+        out.long_sentences, c.split_length);
   }
   return out;
 }

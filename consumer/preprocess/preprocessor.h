@@ -24,7 +24,7 @@ struct preprocessor_config {
   int split_length = 250;
   int split_overlap = 20;
   bool split_respect_sentence_boundary = true;
-  std::string language = "en";  // only English sentence rules exist; kept for reporting
+  std::string language = "en";   // only English sentence rules exist; kept for reporting
   bool add_page_number = false;  // set meta.page from '\f' counting when the source has none
 };
 

@@ -14,18 +14,17 @@ namespace {
 
 // Never end a sentence: these precede a name, a number or an example.
 constexpr std::array<std::string_view, 48> kTitleAbbreviations = {
-    "mr",   "mrs",  "ms",   "mx",   "dr",   "prof", "rev",  "hon",  "st",   "gen",  "col", "lt",
-    "capt", "sgt",  "maj",  "cmdr", "adm",  "gov",  "sen",  "rep",  "pres", "supt", "det", "insp",
-    "vs",   "v",    "e.g",  "eg",   "i.e",  "ie",   "cf",   "viz",  "approx", "ca", "fig", "figs",
-    "eq",   "eqs",  "no",   "nos",  "vol",  "vols", "pp",   "ch",   "sec",  "art", "para", "op"};
+    "mr",   "mrs", "ms",  "mx",   "dr",  "prof", "rev", "hon", "st",     "gen",  "col",  "lt",
+    "capt", "sgt", "maj", "cmdr", "adm", "gov",  "sen", "rep", "pres",   "supt", "det",  "insp",
+    "vs",   "v",   "e.g", "eg",   "i.e", "ie",   "cf",  "viz", "approx", "ca",   "fig",  "figs",
+    "eq",   "eqs", "no",  "nos",  "vol", "vols", "pp",  "ch",  "sec",    "art",  "para", "op"};
 
 // End a sentence only before a capitalised word.
 constexpr std::array<std::string_view, 52> kOtherAbbreviations = {
-    "etc",  "inc",  "ltd",  "co",   "corp", "llc",  "plc",  "jr",   "sr",   "bros", "u.s", "u.k",
-    "a.m",  "p.m",  "jan",  "feb",  "mar",  "apr",  "jun",  "jul",  "aug",  "sep",  "sept", "oct",
-    "nov",  "dec",  "mon",  "tue",  "wed",  "thu",  "fri",  "sat",  "sun",  "ave",  "blvd", "rd",
-    "dept", "univ", "assn", "est",  "al",   "ft",   "oz",   "lb",   "lbs",  "min",  "max", "hr",
-    "hrs",  "km",   "cm",   "kg"};
+    "etc", "inc", "ltd", "co",  "corp", "llc", "plc", "jr",  "sr",   "bros", "u.s",  "u.k",  "a.m",
+    "p.m", "jan", "feb", "mar", "apr",  "jun", "jul", "aug", "sep",  "sept", "oct",  "nov",  "dec",
+    "mon", "tue", "wed", "thu", "fri",  "sat", "sun", "ave", "blvd", "rd",   "dept", "univ", "assn",
+    "est", "al",  "ft",  "oz",  "lb",   "lbs", "min", "max", "hr",   "hrs",  "km",   "cm",   "kg"};
 
 bool terminator(char c) { return c == '.' || c == '?' || c == '!'; }
 
@@ -75,8 +74,10 @@ bool contains(auto const& list, std::string_view word) {
 bool is_number(std::string_view w) {
   bool digit = false;
   for (char c : w) {
-    if (std::isdigit(static_cast<unsigned char>(c))) digit = true;
-    else if (c != ',' && c != '.' && c != '-') return false;
+    if (std::isdigit(static_cast<unsigned char>(c)))
+      digit = true;
+    else if (c != ',' && c != '.' && c != '-')
+      return false;
   }
   return digit;
 }
@@ -115,7 +116,8 @@ bool period_ends_sentence(std::string_view s, std::size_t sentence_start, std::s
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (word.empty()) return true;
   std::string_view tail = word;
-  if (auto hyphen = tail.rfind('-'); hyphen != std::string_view::npos) tail.remove_prefix(hyphen + 1);
+  if (auto hyphen = tail.rfind('-'); hyphen != std::string_view::npos)
+    tail.remove_prefix(hyphen + 1);
 
   const letter_case after = next_case(s, next);
   if (contains(kTitleAbbreviations, word) || contains(kTitleAbbreviations, tail)) return false;

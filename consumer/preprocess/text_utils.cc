@@ -82,7 +82,8 @@ std::vector<std::string_view> splitlines(std::string_view s) {
     } else if (c >= 0x80) {
       std::size_t len = 0;
       char32_t cp = decode_at(s, i, len);
-      if (cp == 0x85 || cp == 0x2028 || cp == 0x2029) brk = len;
+      if (cp == 0x85 || cp == 0x2028 || cp == 0x2029)
+        brk = len;
       else {
         i += len;
         continue;

@@ -84,12 +84,13 @@ TEST(Archive, SingleGzipFileIsConvertedByItsInnerName) {
 }
 
 TEST(Archive, MemberNamesAreOnlyLabelsAndNeverEscape) {
-  auto r = convert("evil.tar", make_archive(archive_kind::tar, {
-                                                {"../../etc/passwd.txt", "a"},
-                                                {"/abs/path.txt", "b"},
-                                                {"./x/./../y.txt", "c"},
-                                                {"link", "", false, "../../etc/shadow"},
-                                            }));
+  auto r = convert("evil.tar",
+                   make_archive(archive_kind::tar, {
+                                                       {"../../etc/passwd.txt", "a"},
+                                                       {"/abs/path.txt", "b"},
+                                                       {"./x/./../y.txt", "c"},
+                                                       {"link", "", false, "../../etc/shadow"},
+                                                   }));
   ASSERT_TRUE(r.ok()) << r.err().message;
   ASSERT_EQ(r->docs.size(), 3u);
   EXPECT_EQ(r->docs[0].meta.member, "etc/passwd.txt");
@@ -149,8 +150,8 @@ TEST(Archive, ZipBombIsRejectedByDeclaredRatioWithoutInflating) {
 TEST(Archive, DeclaredMemberSizeOverLimitIsRejected) {
   convert_limits limits;
   limits.max_member_bytes = 1000;
-  auto r = convert("big.tar", make_archive(archive_kind::tar, {{"big.txt", std::string(5000, 'x')}}),
-                   limits);
+  auto r = convert("big.tar",
+                   make_archive(archive_kind::tar, {{"big.txt", std::string(5000, 'x')}}), limits);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.code(), convert_errc::archive_too_large);
   EXPECT_NE(r.err().message.find("archive too large"), std::string::npos);
@@ -173,7 +174,8 @@ TEST(Archive, TotalUnpackedLimitAcrossMembers) {
   limits.max_unpacked_bytes = 2500;
   limits.max_compression_ratio = 1e9;
   std::vector<entry> entries;
-  for (int i = 0; i < 3; ++i) entries.push_back({"f" + std::to_string(i) + ".txt", std::string(1000, 'a')});
+  for (int i = 0; i < 3; ++i)
+    entries.push_back({"f" + std::to_string(i) + ".txt", std::string(1000, 'a')});
   auto r = convert("many.zip", make_archive(archive_kind::zip, entries), limits);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.code(), convert_errc::archive_too_large);
@@ -194,8 +196,9 @@ TEST(Archive, NestedBombFailsTheWholeObject) {
   convert_limits limits;
   limits.ratio_floor_bytes = 4096;
   const std::string inner = testing::make_filled_zip("z.txt", 1 << 20, 'z');
-  auto r = convert("outer.tar", make_archive(archive_kind::tar, {{"ok.txt", "fine"}, {"in.zip", inner}}),
-                   limits);
+  auto r =
+      convert("outer.tar", make_archive(archive_kind::tar, {{"ok.txt", "fine"}, {"in.zip", inner}}),
+              limits);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.code(), convert_errc::compression_ratio);
 }
@@ -212,10 +215,9 @@ TEST(Archive, CorruptArchiveIsRejected) {
 }
 
 TEST(Archive, UndecodableMemberIsSkippedNotFatal) {
-  auto r = convert("mixed.zip",
-                   make_archive(archive_kind::zip, {{"bin.txt", std::string(64, '\0')},
-                                                    {"bad.pdf", "not a pdf"},
-                                                    {"good.txt", "good"}}));
+  auto r = convert("mixed.zip", make_archive(archive_kind::zip, {{"bin.txt", std::string(64, '\0')},
+                                                                 {"bad.pdf", "not a pdf"},
+                                                                 {"good.txt", "good"}}));
   ASSERT_TRUE(r.ok()) << r.err().message;
   ASSERT_EQ(r->docs.size(), 1u);
   EXPECT_EQ(r->docs[0].meta.member, "good.txt");

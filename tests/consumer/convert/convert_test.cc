@@ -23,7 +23,10 @@ TEST(Convert, Utf16TextFile) {
 
 TEST(Convert, Latin1TextFile) {
   auto r = convert("old.txt",
-                   "Der B\xe4r l\xe4uft \xfc" "ber die Stra\xdf" "e. Sch\xf6ne Gr\xfc\xdf" "e aus "
+                   "Der B\xe4r l\xe4uft \xfc"
+                   "ber die Stra\xdf"
+                   "e. Sch\xf6ne Gr\xfc\xdf"
+                   "e aus "
                    "M\xfcnchen, sagte der M\xfcller zu seiner Frau. Das Wetter ist sch\xf6n.");
   ASSERT_TRUE(r.ok()) << r.err().message;
   EXPECT_EQ(r->docs[0].text.substr(0, 15), "Der B\xc3\xa4r l\xc3\xa4uft");

@@ -17,8 +17,12 @@ la_ssize_t append_cb(archive*, void* client, const void* buf, size_t n) {
 archive* new_writer(archive_kind kind, std::string& out) {
   archive* a = archive_write_new();
   switch (kind) {
-    case archive_kind::zip: archive_write_set_format_zip(a); break;
-    case archive_kind::tar: archive_write_set_format_pax_restricted(a); break;
+    case archive_kind::zip:
+      archive_write_set_format_zip(a);
+      break;
+    case archive_kind::tar:
+      archive_write_set_format_pax_restricted(a);
+      break;
     case archive_kind::tar_gz:
       archive_write_set_format_pax_restricted(a);
       archive_write_add_filter_gzip(a);
@@ -95,7 +99,8 @@ std::string make_filled_stream(archive_kind kind, std::string_view member, std::
   std::string chunk(1 << 20, fill);
   for (std::uint64_t left = size; left > 0;) {
     auto n = static_cast<size_t>(std::min<std::uint64_t>(left, chunk.size()));
-    if (archive_write_data(a, chunk.data(), n) < 0) throw std::runtime_error(archive_error_string(a));
+    if (archive_write_data(a, chunk.data(), n) < 0)
+      throw std::runtime_error(archive_error_string(a));
     left -= n;
   }
   archive_entry_free(en);
@@ -124,9 +129,10 @@ std::string make_pdf(const std::vector<std::string>& pages) {
   objects.push_back("<< /Type /Pages /Kids [" + kids + "] /Count " + std::to_string(n) + " >>");
   objects.push_back("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
   for (int i = 0; i < n; ++i) {
-    objects.push_back("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font "
-                      "<< /F1 3 0 R >> >> /Contents " +
-                      std::to_string(5 + 2 * i) + " 0 R >>");
+    objects.push_back(
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font "
+        "<< /F1 3 0 R >> >> /Contents " +
+        std::to_string(5 + 2 * i) + " 0 R >>");
     std::string stream = "BT /F1 18 Tf 72 700 Td (" + pages[static_cast<size_t>(i)] + ") Tj ET";
     objects.push_back("<< /Length " + std::to_string(stream.size()) + " >>\nstream\n" + stream +
                       "\nendstream");
@@ -144,8 +150,8 @@ std::string make_pdf(const std::vector<std::string>& pages) {
     std::snprintf(line, sizeof line, "%010zu 00000 n \n", off);
     pdf += line;
   }
-  pdf += "trailer\n<< /Size " + std::to_string(objects.size() + 1) + " /Root 1 0 R >>\nstartxref\n" +
-         std::to_string(xref) + "\n%%EOF\n";
+  pdf += "trailer\n<< /Size " + std::to_string(objects.size() + 1) +
+         " /Root 1 0 R >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
   return pdf;
 }
 

@@ -25,8 +25,10 @@ TEST(HtmlToText, DropsScriptsStylesAndComments) {
 }
 
 TEST(HtmlToText, DecodesEntities) {
-  EXPECT_EQ(to_text("<p>Fish &amp; Chips &lt;3 &copy; 2024 &#8364;5 &#x263A; caf&eacute;&nbsp;ok</p>"),
-            "Fish & Chips <3 \xc2\xa9 2024 \xe2\x82\xac" "5 \xe2\x98\xba caf\xc3\xa9 ok");
+  EXPECT_EQ(
+      to_text("<p>Fish &amp; Chips &lt;3 &copy; 2024 &#8364;5 &#x263A; caf&eacute;&nbsp;ok</p>"),
+      "Fish & Chips <3 \xc2\xa9 2024 \xe2\x82\xac"
+      "5 \xe2\x98\xba caf\xc3\xa9 ok");
 }
 
 TEST(HtmlToText, BlockElementsBreakLines) {
@@ -54,7 +56,8 @@ TEST(HtmlToText, ToleratesBrokenMarkup) {
 TEST(HtmlToText, MetaCharsetIsHonoured) {
   EXPECT_EQ(to_text("<html><head><meta charset=\"iso-8859-1\"></head><body><p>Gr\xfc\xdf"
                     "e</p></body></html>"),
-            "Gr\xc3\xbc\xc3\x9f" "e");
+            "Gr\xc3\xbc\xc3\x9f"
+            "e");
 }
 
 TEST(HtmlToText, HttpEquivUtf8DeclarationKeepsUtf8) {

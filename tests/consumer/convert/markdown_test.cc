@@ -49,12 +49,13 @@ INSTANTIATE_TEST_SUITE_P(
                 "item\n\ncontinued text"},
         md_case{"BlockQuotes", "> quoted *text*\n> > nested", "quoted text\nnested"},
         md_case{"ThematicBreak", "above\n\n***\n\nbelow", "above\n\n\n\nbelow"},
-        md_case{"Tables", "| Name | Value |\n|------|:-----:|\n| a | **1** |",
-                "Name\tValue\na\t1"},
+        md_case{"Tables", "| Name | Value |\n|------|:-----:|\n| a | **1** |", "Name\tValue\na\t1"},
         md_case{"InlineHtmlAndEntities", "A <span class=\"x\">tag</span> &amp; &copy; &#x41;",
                 "A tag & \xc2\xa9 A"},
         md_case{"BackslashEscapes", "\\*literal\\* and \\_under\\_", "*literal* and _under_"},
         md_case{"HardBreakBackslash", "line one\\\nline two", "line one\nline two"},
+        md_case{"HtmlComments", "keep <!-- inline --> this\n<!--\nhidden\nlines\n-->\nshown",
+                "keep  this\nshown"},
         md_case{"FrontMatterDropped", "---\ntitle: x\ntags: [a]\n---\n# Body", "Body"}),
     [](const auto& info) { return std::string(info.param.name); });
 

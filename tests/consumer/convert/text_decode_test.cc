@@ -41,7 +41,9 @@ TEST(DecodeText, Utf8BomIsStripped) {
 TEST(DecodeText, Utf16LittleEndianWithBom) {
   auto r = decode_text(utf16le(u"Gr\u00fc\u00dfe aus K\u00f6ln \u20ac\r\n", true));
   ASSERT_TRUE(r.ok()) << r.err().message;
-  EXPECT_EQ(r->text, "Gr\xc3\xbc\xc3\x9f" "e aus K\xc3\xb6ln \xe2\x82\xac\n");
+  EXPECT_EQ(r->text,
+            "Gr\xc3\xbc\xc3\x9f"
+            "e aus K\xc3\xb6ln \xe2\x82\xac\n");
   EXPECT_EQ(r->encoding, "UTF-16LE");
 }
 
@@ -53,9 +55,10 @@ TEST(DecodeText, Utf16BigEndianWithBom) {
 }
 
 TEST(DecodeText, Utf16WithoutBomIsDetected) {
-  auto r = decode_text(utf16le(u"The quick brown fox jumps over the lazy dog. "
-                               u"The quick brown fox jumps over the lazy dog.",
-                               false));
+  auto r =
+      decode_text(utf16le(u"The quick brown fox jumps over the lazy dog. "
+                          u"The quick brown fox jumps over the lazy dog.",
+                          false));
   ASSERT_TRUE(r.ok()) << r.err().message;
   EXPECT_EQ(r->text,
             "The quick brown fox jumps over the lazy dog. The quick brown fox jumps over the lazy "
@@ -88,9 +91,14 @@ TEST(DecodeText, Windows1252SmartQuotesAndEuro) {
 }
 
 TEST(DecodeText, DeclaredCharsetIsUsed) {
-  auto r = decode_text("Stra\xdf" "e", decode_options{"iso-8859-1"});
+  auto r = decode_text(
+      "Stra\xdf"
+      "e",
+      decode_options{"iso-8859-1"});
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(r->text, "Stra\xc3\x9f" "e");
+  EXPECT_EQ(r->text,
+            "Stra\xc3\x9f"
+            "e");
 }
 
 TEST(DecodeText, BinaryIsRejected) {

@@ -20,7 +20,8 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(clean_case{"NothingToClean", "a\fb\nc", "a\fb\nc"},
                       clean_case{"SinglePage", " a \nb c\nd    \n   e ", "a\nb c\nd\ne"},
                       clean_case{"MultiplePages", " a \f  b\nc     \f", "a\fb\nc\f"},
-                      clean_case{"EmptyPagesKept", "   #Title \f\f\f#Title2   ", "#Title\f\f\f#Title2"},
+                      clean_case{"EmptyPagesKept", "   #Title \f\f\f#Title2   ",
+                                 "#Title\f\f\f#Title2"},
                       // Python's splitlines drops a page's final line break, as Haystack 1.15 does.
                       clean_case{"TrailingNewlineOfAPageGoes", "a\n\fb\n", "a\fb"},
                       clean_case{"CrLfAndTabs", "\ta\r\n  b\t\r\n", "a\nb"},
@@ -42,7 +43,8 @@ INSTANTIATE_TEST_SUITE_P(
 TEST(Cleaner, RemoveSubstrings) {
   // From Haystack's test_remove_substrings.
   auto out = remove_substrings(
-      "This is a header. Some additional text. wiki. Some emoji \xe2\x9c\xa8 \xf0\x9f\xaa\xb2 Weird "
+      "This is a header. Some additional text. wiki. Some emoji \xe2\x9c\xa8 \xf0\x9f\xaa\xb2 "
+      "Weird "
       "whitespace\b\b\b.",
       {"This is a header.", "wiki", "\xf0\x9f\xaa\xb2", ""});
   EXPECT_EQ(out.find("This is a header."), std::string::npos);

@@ -58,21 +58,21 @@ TEST_P(HaystackCounts, SameNumberOfDocuments) {
   EXPECT_EQ(run(kText, c.by, c.length, c.overlap, c.respect).size(), c.expected);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    PreprocessorTests, HaystackCounts,
-    ::testing::Values(
-        // test_preprocess_sentence_split
-        count_case{"SentenceLength1", split_unit::sentence, 1, 0, false, 15},
-        count_case{"SentenceLength10", split_unit::sentence, 10, 0, false, 2},
-        // test_preprocess_word_split
-        count_case{"WordLength10", split_unit::word, 10, 0, false, 11},
-        count_case{"WordRespectLength15", split_unit::word, 15, 0, true, 8},
-        count_case{"WordRespectLength40Overlap10", split_unit::word, 40, 10, true, 5},
-        count_case{"WordRespectLength5", split_unit::word, 5, 0, true, 15},
-        // test_preprocess_passage_split
-        count_case{"PassageLength1", split_unit::passage, 1, 0, false, 3},
-        count_case{"PassageLength2", split_unit::passage, 2, 0, false, 2}),
-    [](const auto& info) { return std::string(info.param.name); });
+INSTANTIATE_TEST_SUITE_P(PreprocessorTests, HaystackCounts,
+                         ::testing::Values(
+                             // test_preprocess_sentence_split
+                             count_case{"SentenceLength1", split_unit::sentence, 1, 0, false, 15},
+                             count_case{"SentenceLength10", split_unit::sentence, 10, 0, false, 2},
+                             // test_preprocess_word_split
+                             count_case{"WordLength10", split_unit::word, 10, 0, false, 11},
+                             count_case{"WordRespectLength15", split_unit::word, 15, 0, true, 8},
+                             count_case{"WordRespectLength40Overlap10", split_unit::word, 40, 10,
+                                        true, 5},
+                             count_case{"WordRespectLength5", split_unit::word, 5, 0, true, 15},
+                             // test_preprocess_passage_split
+                             count_case{"PassageLength1", split_unit::passage, 1, 0, false, 3},
+                             count_case{"PassageLength2", split_unit::passage, 2, 0, false, 2}),
+                         [](const auto& info) { return std::string(info.param.name); });
 
 TEST(HaystackPreprocessor, WordSplitRespectingSentencesKeepsChunksWithinLength) {
   auto chunks = run(kText, split_unit::word, 15, 0, true);
@@ -82,7 +82,8 @@ TEST(HaystackPreprocessor, WordSplitRespectingSentencesKeepsChunksWithinLength) 
     EXPECT_TRUE(text::count_words(c.text) <= 15 || c.text.starts_with("This is to trick"))
         << c.text;
   }
-  for (std::size_t i = 0; i < chunks.size(); ++i) EXPECT_EQ(chunks[i].split_id, static_cast<int>(i));
+  for (std::size_t i = 0; i < chunks.size(); ++i)
+    EXPECT_EQ(chunks[i].split_id, static_cast<int>(i));
 }
 
 // test_page_number_extraction: (split_length, overlap, respect, first index on page 2).
@@ -129,8 +130,9 @@ TEST(HaystackPreprocessor, SentenceLongerThanSplitLengthIsNotRepeated) {
   const std::string long_sentence =
       "This is a test sentence with many many words that exceeds the split length and should "
       "not be repeated. ";
-  auto chunks = run(long_sentence + "This is another test sentence. (This is a third test "
-                                    "sentence.) This is the last test sentence.",
+  auto chunks = run(long_sentence +
+                        "This is another test sentence. (This is a third test "
+                        "sentence.) This is the last test sentence.",
                     split_unit::word, 13, 3, true);
   ASSERT_EQ(chunks.size(), 3u);
   EXPECT_EQ(chunks[0].text, long_sentence);

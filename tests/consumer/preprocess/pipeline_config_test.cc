@@ -37,8 +37,7 @@ TEST(PipelineConfig, ReadsTheReferencePipeline) {
   EXPECT_EQ(c.indexing_nodes[4].type, "EmbeddingRetriever");
   EXPECT_TRUE(c.has_node_type("PDFToTextConverter"));
 
-  EXPECT_EQ(c.classifier_types,
-            (std::vector<std::string>{"txt", "pdf", "md", "docx", "html"}));
+  EXPECT_EQ(c.classifier_types, (std::vector<std::string>{"txt", "pdf", "md", "docx", "html"}));
   ASSERT_EQ(c.routes.size(), 2u);
   EXPECT_EQ(c.routes[0].file_type, "txt");
   EXPECT_EQ(c.routes[0].node, "TextConverter");

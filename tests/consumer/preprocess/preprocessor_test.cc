@@ -60,8 +60,8 @@ class RespectTable : public ::testing::TestWithParam<respect_case> {};
 
 TEST_P(RespectTable, WordCountsPerChunk) {
   const auto& c = GetParam();
-  auto chunks = run({{sentences(c.n_sentences, c.words_per_sentence), {}}},
-                    words(c.length, c.overlap));
+  auto chunks =
+      run({{sentences(c.n_sentences, c.words_per_sentence), {}}}, words(c.length, c.overlap));
   std::vector<std::size_t> counts;
   for (const auto& ch : chunks) counts.push_back(text::count_words(ch.text));
   EXPECT_EQ(counts, c.words_per_chunk);
@@ -174,8 +174,9 @@ TEST(Preprocessor, HeaderFooterAcrossPdfPages) {
   for (int p = 1; p <= 4; ++p) {
     std::string body = "Intro" + std::to_string(p) + ".";
     for (int w = 0; w < 70; ++w) body += " x" + std::to_string(p) + "y" + std::to_string(w);
-    docs.push_back({"Globex internal memo do not share\n" + body + ".\nPrinted by the Globex "
-                    "document system",
+    docs.push_back({"Globex internal memo do not share\n" + body +
+                        ".\nPrinted by the Globex "
+                        "document system",
                     {"", p, "application/pdf"}});
   }
   preprocessor_config c = words(500, 0);

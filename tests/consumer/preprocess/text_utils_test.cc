@@ -17,7 +17,9 @@ TEST(TextUtils, StripLikePython) {
 TEST(TextUtils, CountWordsLikePythonSplit) {
   EXPECT_EQ(count_words(""), 0u);
   EXPECT_EQ(count_words("  one  two\nthree\tfour\ffive "), 5u);
-  EXPECT_EQ(count_words("no\xc2\xa0" "break"), 2u);
+  EXPECT_EQ(count_words("no\xc2\xa0"
+                        "break"),
+            2u);
   EXPECT_EQ(count_words("caf\xc3\xa9 na\xc3\xafve"), 2u);
 }
 
@@ -25,7 +27,10 @@ TEST(TextUtils, SplitlinesLikePython) {
   EXPECT_EQ(splitlines(""), views{});
   EXPECT_EQ(splitlines("a\n"), views{"a"});
   EXPECT_EQ(splitlines("\n"), views{""});
-  EXPECT_EQ(splitlines("a\r\nb\rc\x0b" "d\xe2\x80\xa8" "e"), (views{"a", "b", "c", "d", "e"}));
+  EXPECT_EQ(splitlines("a\r\nb\rc\x0b"
+                       "d\xe2\x80\xa8"
+                       "e"),
+            (views{"a", "b", "c", "d", "e"}));
   EXPECT_EQ(splitlines("a\n\nb"), (views{"a", "", "b"}));
 }
 
@@ -36,9 +41,13 @@ TEST(TextUtils, SplitLikePython) {
 }
 
 TEST(TextUtils, CodePointSlices) {
-  const std::string s = "\xc3\xa9" "abc\xe2\x82\xac";  // é a b c €
+  const std::string s =
+      "\xc3\xa9"
+      "abc\xe2\x82\xac";  // é a b c €
   EXPECT_EQ(length(s), 5u);
-  EXPECT_EQ(prefix(s, 2), "\xc3\xa9" "a");
+  EXPECT_EQ(prefix(s, 2),
+            "\xc3\xa9"
+            "a");
   EXPECT_EQ(suffix(s, 2), "c\xe2\x82\xac");
   EXPECT_EQ(prefix(s, 10), s);
   EXPECT_EQ(suffix(s, 10), s);
