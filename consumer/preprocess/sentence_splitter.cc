@@ -12,19 +12,21 @@
 namespace hayloft::consumer {
 namespace {
 
-// Never end a sentence: these precede a name, a number or an example.
-constexpr std::array<std::string_view, 48> kTitleAbbreviations = {
-    "mr",   "mrs", "ms",  "mx",   "dr",  "prof", "rev", "hon", "st",     "gen",  "col",  "lt",
-    "capt", "sgt", "maj", "cmdr", "adm", "gov",  "sen", "rep", "pres",   "supt", "det",  "insp",
-    "vs",   "v",   "e.g", "eg",   "i.e", "ie",   "cf",  "viz", "approx", "ca",   "fig",  "figs",
-    "eq",   "eqs", "no",  "nos",  "vol", "vols", "pp",  "ch",  "sec",    "art",  "para", "op"};
+// Never end a sentence: these precede a name or an example.
+constexpr std::array<std::string_view, 30> kTitleAbbreviations = {
+    "mr",   "mrs",  "ms",   "mx",  "dr",  "prof", "rev", "hon", "st",  "gen",
+    "col",  "lt",   "capt", "sgt", "maj", "cmdr", "adm", "gov", "sen", "rep",
+    "pres", "supt", "insp", "vs",  "e.g", "eg",   "i.e", "ie",  "cf",  "viz"};
 
-// End a sentence only before a capitalised word.
-constexpr std::array<std::string_view, 52> kOtherAbbreviations = {
-    "etc", "inc", "ltd", "co",  "corp", "llc", "plc", "jr",  "sr",   "bros", "u.s",  "u.k",  "a.m",
-    "p.m", "jan", "feb", "mar", "apr",  "jun", "jul", "aug", "sep",  "sept", "oct",  "nov",  "dec",
-    "mon", "tue", "wed", "thu", "fri",  "sat", "sun", "ave", "blvd", "rd",   "dept", "univ", "assn",
-    "est", "al",  "ft",  "oz",  "lb",   "lbs", "min", "max", "hr",   "hrs",  "km",   "cm",   "kg"};
+// End a sentence only before a capitalised word ("No. 5" and "etc. and" continue, "I said
+// no. We left." ends).
+constexpr std::array<std::string_view, 68> kOtherAbbreviations = {
+    "etc",  "inc",  "ltd",  "co",   "corp", "llc", "plc",    "jr",   "sr",  "bros", "u.s",  "u.k",
+    "a.m",  "p.m",  "jan",  "feb",  "mar",  "apr", "jun",    "jul",  "aug", "sep",  "sept", "oct",
+    "nov",  "dec",  "mon",  "tue",  "wed",  "thu", "fri",    "sat",  "sun", "ave",  "blvd", "rd",
+    "dept", "univ", "assn", "est",  "al",   "ft",  "oz",     "lb",   "lbs", "min",  "max",  "hr",
+    "hrs",  "km",   "cm",   "kg",   "no",   "nos", "vol",    "vols", "pp",  "ch",   "sec",  "art",
+    "para", "op",   "fig",  "figs", "eq",   "eqs", "approx", "ca"};
 
 bool terminator(char c) { return c == '.' || c == '?' || c == '!'; }
 

@@ -14,9 +14,9 @@ namespace hayloft::consumer {
 //    brackets (" ' ) ] } ” ’ »), then whitespace; text running to the end is the last sentence;
 //  - '?' and '!' always end a sentence; newlines alone never do (as punkt);
 //  - a single '.' ends a sentence unless the word before it is
-//      * a title-like abbreviation (Mr, Mrs, Dr, Prof, St, e.g., i.e., cf, vs, Fig, No, ...),
-//      * another known abbreviation (etc, Inc, Ltd, Jan, a.m., U.S., ...) or a dotted acronym
-//        and the next word does not start with a capital letter,
+//      * a title-like abbreviation (Mr, Mrs, Dr, Prof, St, Gen, e.g., i.e., cf, vs, ...),
+//      * another known abbreviation (etc, Inc, Ltd, Jan, a.m., U.S., No, Fig, Vol, ...) or a
+//        dotted acronym and the next word does not start with a capital letter,
 //      * a single letter (an initial: "J. R. R. Tolkien"),
 //      * a number and the next word starts in lower case ("see fig 3. below");
 //  - an ellipsis ("..", "...") ends a sentence only before a capitalised word.

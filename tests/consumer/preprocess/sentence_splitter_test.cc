@@ -79,6 +79,9 @@ INSTANTIATE_TEST_SUITE_P(
         sentence_case{"UnicodeCapitalAfterPeriod",
                       "Fin. \xc3\x89t\xc3\xa9 arrive.",
                       {"Fin. ", "\xc3\x89t\xc3\xa9 arrive."}},
+        sentence_case{"NoAsAWordEnds", "I said no. We left.", {"I said no. ", "We left."}},
+        sentence_case{
+            "NoBeforeNumber", "See No. 5 and Fig. 2 here.", {"See No. 5 and Fig. 2 here."}},
         sentence_case{"Empty", "", {}}),
     [](const auto& info) { return std::string(info.param.name); });
 
