@@ -20,6 +20,8 @@
 #include "emulator/http/router.h"
 #include "emulator/http/server.h"
 #include "emulator/store/state_store.h"
+#include "s3/service/service.h"
+#include "sqs/service/service.h"
 
 namespace hayloft::app {
 namespace asio = boost::asio;
@@ -54,6 +56,8 @@ struct application::impl {
   std::unique_ptr<pool_runner> blocking;
   std::unique_ptr<store::state_store> store;
   std::unique_ptr<admin_service> admin;
+  std::unique_ptr<s3::service> s3;
+  std::unique_ptr<sqs::service> sqs;
   std::unique_ptr<lazy_embedder> embedder;
   std::unique_ptr<consumer::document_store> docs;
   std::unique_ptr<consumer::search_api> search;
@@ -78,6 +82,16 @@ void application::impl::build() {
 
   admin = std::make_unique<admin_service>(*clock, *blocking);
   router.set(http::route::admin, admin.get());
+
+  s3 = std::make_unique<s3::service>(*store, *clock, *blocking);
+  router.set(http::route::s3, s3.get());
+  admin->add_service("s3");
+  admin->add_reset("s3", [this] { (void)s3->reset(); });
+
+  sqs = std::make_unique<sqs::service>(*store, *clock);
+  router.set(http::route::sqs, sqs.get());
+  admin->add_service("sqs");
+  admin->add_reset("sqs", [this] { (void)sqs->reset(); });
 
   embedder = std::make_unique<lazy_embedder>(opts.embedder, opts.model_dir);
   docs = std::make_unique<consumer::document_store>(*store, *clock);
