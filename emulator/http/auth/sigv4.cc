@@ -276,7 +276,13 @@ verdict verify_header(const core::request& req, std::string_view header, const c
   in.credential = std::move(parsed->credential);
   in.signed_headers = std::move(parsed->signed_headers);
   in.claimed = std::move(parsed->signature);
-  return finish(req, in, *creds, scheme::sigv4_header);
+  auto v = finish(req, in, *creds, scheme::sigv4_header);
+  // S3 checks a signed digest against the bytes it stores; no other service looks at it, so a
+  // digest that is not the body's is refused here (SQS bodies are small).
+  if (v.ok() && in.credential.service != "s3" && payload_claim_is_digest(v.identity().payload_hash) &&
+      v.identity().payload_hash != body_sha256_hex(req))
+    return fail(failure_reason::payload_hash_mismatch, "x-amz-content-sha256 is not the SHA-256 of the body");
+  return v;
 }
 
 verdict verify_query(const core::request& req, const credentials_provider& provider, core::time_point now,

@@ -321,10 +321,60 @@ TEST(AuthFailures, PresignedExpiryOnFixedClock) {
   EXPECT_EQ(reason_of(verify(zero, creds(), at("2026-01-01T00:00:01Z"))), failure_reason::expired);
 }
 
+// Random edits of a valid presigned query (and of the path): verdicts only, and nothing is
+// accepted without the exact signature parameter and the signed parameters intact.
+TEST(AuthFailures, MutatedPresignedQueriesNeverCrashAndNeverForge) {
+  const std::string query = presign("20260101T000000Z", 300);
+  const std::string sig = query.substr(query.rfind('=') + 1);
+  std::mt19937 rng(604800);
+  const char alphabet[] = "%&=+/aA0zZ-_.~ \x01\xff";
+  for (int i = 0; i < 3000; ++i) {
+    std::string q = query;
+    auto pos = std::uniform_int_distribution<std::size_t>(0, q.size() - 1)(rng);
+    char c = alphabet[std::uniform_int_distribution<std::size_t>(0, sizeof alphabet - 2)(rng)];
+    switch (i % 4) {
+      case 0: q[pos] = c; break;
+      case 1: q.resize(pos); break;
+      case 2: q.insert(pos, 1, c); break;
+      case 3: q.erase(pos, std::uniform_int_distribution<std::size_t>(1, 20)(rng)); break;
+    }
+    auto v = verify(presigned(q), creds(), signed_at);
+    if (v.ok()) {
+      EXPECT_NE(q.find("X-Amz-Signature=" + sig), std::string::npos) << q;
+      EXPECT_NE(q.find("X-Amz-Expires=300"), std::string::npos) << q;
+    }
+  }
+}
+
 TEST(AuthFailures, PresignedSessionTokenIsEnforcedWhenConfigured) {
   auto with_token = static_credentials({{akid, secret, "tok"}});
   auto req = presigned(presign("20260101T000000Z", 300));
   EXPECT_EQ(reason_of(verify(req, with_token, signed_at)), failure_reason::invalid_token);
+}
+
+// A non-S3 client (the JS SDK v3 does this for SQS) may send x-amz-content-sha256; it is signed
+// literally, and must also be the hash of the body since no service checks it later.
+TEST(AuthFailures, NonS3DigestHeaderMustMatchTheBody) {
+  auto sqs_request = [](const std::string& claimed, const std::string& body) {
+    auto req = make_request("POST", "/", {{"Host", "localhost:4566"},
+                                          {"x-amz-date", "20260101T000000Z"},
+                                          {"x-amz-content-sha256", claimed}},
+                            body);
+    auto scope = std::string("20260101/us-east-1/sqs/aws4_request");
+    auto creq = sigv4::canonical_request(
+        "POST", "/", "", "host:localhost:4566\nx-amz-content-sha256:" + claimed + "\nx-amz-date:20260101T000000Z\n",
+        "host;x-amz-content-sha256;x-amz-date", claimed);
+    auto sig = sigv4::signature(sigv4::signing_key(secret, "20260101", "us-east-1", "sqs"),
+                                sigv4::string_to_sign("20260101T000000Z", scope, creq));
+    req.headers.add("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDHAYLOFT/" + scope +
+                                         ", SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=" + sig);
+    return req;
+  };
+  const std::string body = R"({"QueueName":"q"})";
+  EXPECT_TRUE(verify(sqs_request(core::sha256_hex(body), body), creds(), signed_at).ok());
+  EXPECT_EQ(reason_of(verify(sqs_request(core::sha256_hex("other"), body), creds(), signed_at)),
+            failure_reason::payload_hash_mismatch);
+  EXPECT_TRUE(verify(sqs_request("UNSIGNED-PAYLOAD", body), creds(), signed_at).ok());
 }
 
 TEST(AuthFailures, NonS3BodyIsHashedFromASpilledFile) {
