@@ -13,6 +13,7 @@
 #include "consumer/docstore/document_store.h"
 #include "consumer/search/search_api.h"
 #include "emulator/app/admin.h"
+#include "emulator/app/auth_gate.h"
 #include "emulator/app/lazy_embedder.h"
 #include "emulator/core/clock.h"
 #include "emulator/core/ids.h"
@@ -58,6 +59,8 @@ struct application::impl {
   std::unique_ptr<admin_service> admin;
   std::unique_ptr<s3::service> s3;
   std::unique_ptr<sqs::service> sqs;
+  http::auth::static_credentials credentials;
+  std::unique_ptr<auth_gate> s3_gate, sqs_gate;
   std::unique_ptr<lazy_embedder> embedder;
   std::unique_ptr<consumer::document_store> docs;
   std::unique_ptr<consumer::search_api> search;
@@ -92,6 +95,22 @@ void application::impl::build() {
   router.set(http::route::sqs, sqs.get());
   admin->add_service("sqs");
   admin->add_reset("sqs", [this] { (void)sqs->reset(); });
+
+  if (opts.auth) {
+    if (opts.config_file.empty()) {
+      credentials = http::auth::static_credentials({{"test", "test", ""}});
+      spdlog::warn("--auth without --config: accepting only access key 'test' with secret 'test'");
+    } else {
+      auto c = http::auth::load_credentials_file(opts.config_file);
+      if (!c.ok()) throw std::runtime_error("--config " + opts.config_file + ": " + c.err().message);
+      credentials = std::move(c).value();
+      if (credentials.size() == 0) throw std::runtime_error("--auth: " + opts.config_file + " lists no auth.credentials");
+    }
+    s3_gate = std::make_unique<auth_gate>(*s3, http::auth::protocol::s3, credentials, *clock, *blocking);
+    sqs_gate = std::make_unique<auth_gate>(*sqs, http::auth::protocol::sqs, credentials, *clock, *blocking);
+    router.set(http::route::s3, s3_gate.get());
+    router.set(http::route::sqs, sqs_gate.get());
+  }
 
   embedder = std::make_unique<lazy_embedder>(opts.embedder, opts.model_dir);
   docs = std::make_unique<consumer::document_store>(*store, *clock);

@@ -5,6 +5,7 @@ import subprocess
 import sys
 import tempfile
 import unittest
+import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -178,6 +179,62 @@ class S3CliTest(HayloftTestCase):
                            "--create-bucket-configuration", "LocationConstraint=eu-central-1"], env)
         out = run_cli(awslocal, ["s3api", "list-buckets"], env).stdout
         self.assertIn("test-bucket", out)
+
+
+class AuthTest(unittest.TestCase):
+    """--auth: SigV4 headers and presigned URLs are verified against the config's credentials."""
+
+    @classmethod
+    def setUpClass(cls):
+        import tempfile as _t
+        cls.cfg = _t.NamedTemporaryFile("w", suffix=".yaml", delete=False)
+        cls.cfg.write("auth:\n  credentials:\n    - access_key_id: AKIDEXAMPLE\n      secret_access_key: s3cr3t\n")
+        cls.cfg.close()
+        cls.hayloft = Hayloft("--in-memory", "--auth", "--config", cls.cfg.name).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.hayloft.stop()
+        cls.hayloft.cleanup()
+        os.unlink(cls.cfg.name)
+
+    def client(self, service, key="AKIDEXAMPLE", secret="s3cr3t"):
+        import boto3
+        from botocore.config import Config
+        return boto3.client(service, endpoint_url=self.hayloft.endpoint, region_name="eu-central-1",
+                            aws_access_key_id=key, aws_secret_access_key=secret, config=Config(retries={"max_attempts": 1}))
+
+    def test_signed_requests_pass_and_bad_ones_get_aws_errors(self):
+        s3 = self.client("s3")
+        s3.create_bucket(Bucket="auth-bucket")
+        s3.put_object(Bucket="auth-bucket", Key="k", Body=b"signed body")
+        self.assertEqual(s3.get_object(Bucket="auth-bucket", Key="k")["Body"].read(), b"signed body")
+        self.client("sqs").create_queue(QueueName="auth-queue")
+        cases = [("s3", "AKIDEXAMPLE", "wrong", "SignatureDoesNotMatch"), ("sqs", "AKIDEXAMPLE", "wrong", "SignatureDoesNotMatch"),
+                 ("s3", "NOPE", "s3cr3t", "InvalidAccessKeyId"), ("sqs", "NOPE", "s3cr3t", "InvalidClientTokenId")]
+        for service, key, secret, code in cases:
+            with self.subTest(service=service, code=code):
+                c = self.client(service, key, secret)
+                with self.assertRaises(ClientError) as e:
+                    c.list_buckets() if service == "s3" else c.list_queues()
+                self.assertEqual(e.exception.response["Error"]["Code"], code)
+                self.assertEqual(e.exception.response["ResponseMetadata"]["HTTPStatusCode"], 403)
+        unsigned = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
+                                   self.hayloft.endpoint + "/auth-bucket/k"], capture_output=True, text=True, timeout=30)
+        self.assertEqual(unsigned.stdout, "403")
+
+    def test_presigned_url_expires(self):
+        s3 = self.client("s3")
+        s3.create_bucket(Bucket="presign-bucket")
+        s3.put_object(Bucket="presign-bucket", Key="k", Body=b"soon gone")
+        url = s3.generate_presigned_url("get_object", Params={"Bucket": "presign-bucket", "Key": "k"}, ExpiresIn=1)
+        self.assertEqual(urllib.request.urlopen(url, timeout=10).read(), b"soon gone")
+        import time as _time
+        _time.sleep(2.2)
+        with self.assertRaises(urllib.error.HTTPError) as e:
+            urllib.request.urlopen(url, timeout=10)
+        self.assertEqual(e.exception.code, 403)
+        self.assertIn(b"Request has expired", e.exception.read())
 
 
 class S3PersistenceTest(unittest.TestCase):

@@ -1,0 +1,38 @@
+#include "emulator/app/auth_gate.h"
+
+#include <memory>
+
+#include "emulator/core/logging.h"
+
+namespace hayloft::app {
+
+auth_gate::auth_gate(core::request_handler& inner, http::auth::protocol protocol,
+                     const http::auth::credentials_provider& creds, core::clock& clock, core::task_runner& blocking)
+    : inner_(inner), protocol_(protocol), creds_(creds), clock_(clock), blocking_(blocking) {}
+
+void auth_gate::handle(core::request req, core::completion done) {
+  // Signatures are checked against real time: a manual or scaled clock must not expire URLs.
+  auto v = http::auth::verify(req, creds_, std::chrono::system_clock::now());
+  if (!v.ok()) {
+    spdlog::debug("auth failed for {} {}: {}", req.method, req.path, v.error().detail);
+    return done(inner_.render_error(req, http::auth::to_aws_error(v.error(), protocol_)));
+  }
+  std::string claim = v.identity().payload_hash;
+  if (!http::auth::payload_claim_is_digest(claim)) return inner_.handle(std::move(req), std::move(done));
+  auto mismatch = [this](const core::request& r) {
+    return inner_.render_error(r, http::auth::to_aws_error(
+                                      {http::auth::failure_reason::payload_hash_mismatch, "body"}, protocol_));
+  };
+  if (!req.body_in_file()) {
+    if (claim != http::auth::body_sha256_hex(req)) return done(mismatch(req));
+    return inner_.handle(std::move(req), std::move(done));
+  }
+  // A spilled body is hashed on the blocking pool, never on the I/O thread.
+  auto shared = std::make_shared<core::request>(std::move(req));
+  blocking_.post([this, shared, claim, mismatch, done = std::move(done)]() mutable {
+    if (claim != http::auth::body_sha256_hex(*shared)) return done(mismatch(*shared));
+    inner_.handle(std::move(*shared), std::move(done));
+  });
+}
+
+}  // namespace hayloft::app
