@@ -91,7 +91,8 @@ std::vector<std::string> canonical_uri_s3(std::string_view raw_path) {
   std::size_t pos = 0;
   while (true) {
     auto slash = raw_path.find('/', pos);
-    auto part = raw_path.substr(pos, slash == std::string_view::npos ? std::string_view::npos : slash - pos);
+    auto part = raw_path.substr(
+        pos, slash == std::string_view::npos ? std::string_view::npos : slash - pos);
     if (!decode_component(part, segment)) {
       ok = false;
       break;
@@ -145,7 +146,8 @@ std::vector<std::string> canonical_query(std::string_view raw_query, std::string
     bool ok = true;
     for (const auto& p : params) {
       if (excluded(p)) continue;
-      if (!core::url_decode(p.name, name, plus_as_space) || !core::url_decode(p.value, value, plus_as_space)) {
+      if (!core::url_decode(p.name, name, plus_as_space) ||
+          !core::url_decode(p.value, value, plus_as_space)) {
         ok = false;
         break;
       }
@@ -211,7 +213,8 @@ bool signatures_equal(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   unsigned char diff = 0;
   for (std::size_t i = 0; i < a.size(); ++i)
-    diff |= static_cast<unsigned char>(static_cast<unsigned char>(a[i]) ^ static_cast<unsigned char>(b[i]));
+    diff |= static_cast<unsigned char>(static_cast<unsigned char>(a[i]) ^
+                                       static_cast<unsigned char>(b[i]));
   return diff == 0;
 }
 

@@ -38,7 +38,8 @@ bool chunk_signer::verify_next(std::string_view chunk_data, std::string_view cla
   return accept(expected_next(chunk_data), claimed_sig);
 }
 
-bool chunk_signer::verify_next_digest(std::string_view chunk_sha256_hex, std::string_view claimed_sig) {
+bool chunk_signer::verify_next_digest(std::string_view chunk_sha256_hex,
+                                      std::string_view claimed_sig) {
   std::string hashes(sigv4::empty_sha256);
   hashes.push_back('\n');
   hashes += chunk_sha256_hex;

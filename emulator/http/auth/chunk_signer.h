@@ -21,7 +21,8 @@
 namespace hayloft::http::auth {
 
 inline constexpr std::string_view streaming_signed_payload = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD";
-inline constexpr std::string_view streaming_signed_payload_trailer = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER";
+inline constexpr std::string_view streaming_signed_payload_trailer =
+    "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER";
 
 class chunk_signer {
  public:

@@ -12,8 +12,10 @@ class category final : public std::error_category {
   const char* name() const noexcept override { return "hayloft.auth"; }
   std::string message(int v) const override {
     switch (static_cast<errc>(v)) {
-      case errc::config_unreadable: return "auth config cannot be read";
-      case errc::config_invalid: return "auth config is invalid";
+      case errc::config_unreadable:
+        return "auth config cannot be read";
+      case errc::config_invalid:
+        return "auth config is invalid";
     }
     return "unknown auth error";
   }
@@ -22,7 +24,8 @@ class category final : public std::error_category {
 error invalid(std::string msg) { return {make_error_code(errc::config_invalid), std::move(msg)}; }
 
 // Reads a required scalar string field of a credentials entry.
-result<std::string> field(const YAML::Node& entry, const char* name, std::size_t index, bool required) {
+result<std::string> field(const YAML::Node& entry, const char* name, std::size_t index,
+                          bool required) {
   const auto where = "auth.credentials[" + std::to_string(index) + "]." + name;
   auto node = entry[name];
   if (!node || node.IsNull()) {
@@ -69,7 +72,8 @@ result<static_credentials> load_credentials(const YAML::Node& config_root) {
   std::set<std::string> seen;
   for (std::size_t i = 0; i < list.size(); ++i) {
     const auto entry = list[i];
-    if (!entry.IsMap()) return invalid("auth.credentials[" + std::to_string(i) + "] must be a mapping");
+    if (!entry.IsMap())
+      return invalid("auth.credentials[" + std::to_string(i) + "] must be a mapping");
     auto id = field(entry, "access_key_id", i, true);
     if (!id) return id.err();
     auto secret = field(entry, "secret_access_key", i, true);

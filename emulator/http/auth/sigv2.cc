@@ -12,14 +12,46 @@ namespace {
 
 // Query parameters S3 includes in the SigV2 CanonicalizedResource (the S3 developer guide's
 // list plus the newer sub-resources botocore's HmacV1Auth signs).
-constexpr std::array<std::string_view, 40> sub_resources = {
-    "accelerate", "acl", "analytics", "cors", "delete", "encryption", "intelligent-tiering", "inventory",
-    "legal-hold", "lifecycle", "location", "logging", "metrics", "notification", "object-lock",
-    "ownershipControls", "partNumber", "policy", "policyStatus", "publicAccessBlock", "replication",
-    "requestPayment", "response-cache-control", "response-content-disposition", "response-content-encoding",
-    "response-content-language", "response-content-type", "response-expires", "restore", "retention",
-    "select", "select-type", "tagging", "torrent", "uploadId", "uploads", "versionId", "versioning",
-    "versions", "website"};
+constexpr std::array<std::string_view, 40> sub_resources = {"accelerate",
+                                                            "acl",
+                                                            "analytics",
+                                                            "cors",
+                                                            "delete",
+                                                            "encryption",
+                                                            "intelligent-tiering",
+                                                            "inventory",
+                                                            "legal-hold",
+                                                            "lifecycle",
+                                                            "location",
+                                                            "logging",
+                                                            "metrics",
+                                                            "notification",
+                                                            "object-lock",
+                                                            "ownershipControls",
+                                                            "partNumber",
+                                                            "policy",
+                                                            "policyStatus",
+                                                            "publicAccessBlock",
+                                                            "replication",
+                                                            "requestPayment",
+                                                            "response-cache-control",
+                                                            "response-content-disposition",
+                                                            "response-content-encoding",
+                                                            "response-content-language",
+                                                            "response-content-type",
+                                                            "response-expires",
+                                                            "restore",
+                                                            "retention",
+                                                            "select",
+                                                            "select-type",
+                                                            "tagging",
+                                                            "torrent",
+                                                            "uploadId",
+                                                            "uploads",
+                                                            "versionId",
+                                                            "versioning",
+                                                            "versions",
+                                                            "website"};
 
 bool is_sub_resource(std::string_view name) {
   return std::find(sub_resources.begin(), sub_resources.end(), name) != sub_resources.end();
@@ -36,7 +68,8 @@ failure fail(failure_reason r, std::string detail) { return failure{r, std::move
 std::string host_without_port(const core::request& req) {
   if (!req.host.empty()) return req.host;
   std::string host(trim(req.headers.value_or("host", "")));
-  if (auto colon = host.rfind(':'); colon != std::string::npos && host.find(']') == std::string::npos)
+  if (auto colon = host.rfind(':');
+      colon != std::string::npos && host.find(']') == std::string::npos)
     host.resize(colon);
   return host;
 }
@@ -80,7 +113,8 @@ bool matches(const core::request& req, const credentials& creds, std::string_vie
   for (const auto& d : dates) {
     auto amz = canonical_amz_headers(req, d.skip_amz);
     for (const auto& prefix : prefixes) {
-      auto sts = string_to_sign(req.method, md5, type, d.date_position, amz, canonical_resource(req, prefix));
+      auto sts = string_to_sign(req.method, md5, type, d.date_position, amz,
+                                canonical_resource(req, prefix));
       if (signatures_equal(signature(creds.secret_access_key, sts), claimed)) return true;
     }
   }
@@ -126,7 +160,8 @@ std::string canonical_resource(const core::request& req, std::string_view bucket
     if (!decode_component(p.value, value)) value = std::string(p.value);
     subs.emplace_back(name, p.has_equals ? "=" + value : std::string());
   }
-  std::stable_sort(subs.begin(), subs.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::stable_sort(subs.begin(), subs.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
   for (std::size_t i = 0; i < subs.size(); ++i) {
     out.push_back(i == 0 ? '?' : '&');
     out += subs[i].first;
@@ -135,9 +170,9 @@ std::string canonical_resource(const core::request& req, std::string_view bucket
   return out;
 }
 
-std::string string_to_sign(std::string_view method, std::string_view content_md5, std::string_view content_type,
-                           std::string_view date_or_expires, std::string_view amz_headers,
-                           std::string_view resource) {
+std::string string_to_sign(std::string_view method, std::string_view content_md5,
+                           std::string_view content_type, std::string_view date_or_expires,
+                           std::string_view amz_headers, std::string_view resource) {
   std::string out(method);
   out.push_back('\n');
   out.append(content_md5).push_back('\n');
@@ -152,8 +187,9 @@ std::string signature(std::string_view secret, std::string_view string_to_sign) 
   return core::base64_encode(core::hmac_sha1_raw(secret, string_to_sign));
 }
 
-verdict verify_header(const core::request& req, std::string_view header, const credentials_provider& provider,
-                      core::time_point now, const verify_options& options) {
+verdict verify_header(const core::request& req, std::string_view header,
+                      const credentials_provider& provider, core::time_point now,
+                      const verify_options& options) {
   header = trim(header);
   if (header != "AWS" && !header.starts_with("AWS ") && !header.starts_with("AWS\t"))
     return fail(failure_reason::unsupported_auth_type, std::string(header.substr(0, 32)));
@@ -175,30 +211,34 @@ verdict verify_header(const core::request& req, std::string_view header, const c
   if (!stamp) stamp = req.header("date");
   if (!stamp || !parse_request_date(trim(*stamp), when))
     return fail(failure_reason::missing_date, "neither x-amz-date nor Date holds a valid date");
-  auto skew = std::chrono::duration_cast<std::chrono::seconds>(now > when ? now - when : when - now);
+  auto skew =
+      std::chrono::duration_cast<std::chrono::seconds>(now > when ? now - when : when - now);
   if (skew > options.max_skew)
     return fail(failure_reason::time_skewed, "request time " + std::string(*stamp) + " is " +
-                                                 std::to_string(skew.count()) + "s from server time");
+                                                 std::to_string(skew.count()) +
+                                                 "s from server time");
 
   if (!matches(req, *creds, claimed, date_variants(req), options))
     return fail(failure_reason::signature_mismatch, "SigV2 header signature");
   return accepted(std::string(access_key_id), scheme::sigv2_header);
 }
 
-verdict verify_query(const core::request& req, const credentials_provider& provider, core::time_point now,
-                     const verify_options& options) {
+verdict verify_query(const core::request& req, const credentials_provider& provider,
+                     core::time_point now, const verify_options& options) {
   std::string access_key_id, claimed, expires;
   auto q = std::string_view(req.raw_query);
   if (!find_param(q, "AWSAccessKeyId", access_key_id) || !find_param(q, "Signature", claimed) ||
       !find_param(q, "Expires", expires) || access_key_id.empty() || claimed.empty())
     return fail(failure_reason::malformed_query,
-                "Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters");
+                "Query-string authentication requires the Signature, Expires and AWSAccessKeyId "
+                "parameters");
   // A '+' the client left unencoded in the base64 signature still means '+'; a space can only
   // come from a form-style decoder upstream.
   std::replace(claimed.begin(), claimed.end(), ' ', '+');
   if (expires.empty() || expires.size() > 12 ||
       !std::all_of(expires.begin(), expires.end(), [](char c) { return c >= '0' && c <= '9'; }))
-    return fail(failure_reason::malformed_query, "Expires must be a number of seconds since the epoch");
+    return fail(failure_reason::malformed_query,
+                "Expires must be a number of seconds since the epoch");
 
   auto creds = provider.find(access_key_id);
   if (!creds) return fail(failure_reason::invalid_access_key, access_key_id);
@@ -206,7 +246,8 @@ verdict verify_query(const core::request& req, const credentials_provider& provi
     std::string token;
     if (!find_param(q, "x-amz-security-token", token))
       token = std::string(trim(req.headers.value_or("x-amz-security-token", "")));
-    if (token != creds->session_token) return fail(failure_reason::invalid_token, "x-amz-security-token");
+    if (token != creds->session_token)
+      return fail(failure_reason::invalid_token, "x-amz-security-token");
   }
 
   auto expiry = core::time_point{} + std::chrono::seconds(std::stoll(expires));

@@ -1,7 +1,8 @@
 #pragma once
 // AWS Signature Version 2 as S3 still accepts it from old clients (s3cmd, boto2, presigned
 // URLs with AWSAccessKeyId/Expires/Signature): HMAC-SHA1 over
-//   VERB \n Content-MD5 \n Content-Type \n Date-or-Expires \n CanonicalizedAmzHeaders CanonicalizedResource
+//   VERB \n Content-MD5 \n Content-Type \n Date-or-Expires \n CanonicalizedAmzHeaders
+//   CanonicalizedResource
 // Pure functions; any thread.
 #include <string>
 #include <string_view>
@@ -21,16 +22,17 @@ std::string canonical_amz_headers(const core::request& req, std::string_view ski
 // requests or empty.
 std::string canonical_resource(const core::request& req, std::string_view bucket_prefix);
 
-std::string string_to_sign(std::string_view method, std::string_view content_md5, std::string_view content_type,
-                           std::string_view date_or_expires, std::string_view amz_headers,
-                           std::string_view resource);
+std::string string_to_sign(std::string_view method, std::string_view content_md5,
+                           std::string_view content_type, std::string_view date_or_expires,
+                           std::string_view amz_headers, std::string_view resource);
 // base64(HMAC-SHA1(secret, string_to_sign)).
 std::string signature(std::string_view secret, std::string_view string_to_sign);
 
 // The verifiers behind auth::verify.
-verdict verify_header(const core::request& req, std::string_view header, const credentials_provider& provider,
-                      core::time_point now, const verify_options& options);
-verdict verify_query(const core::request& req, const credentials_provider& provider, core::time_point now,
-                     const verify_options& options);
+verdict verify_header(const core::request& req, std::string_view header,
+                      const credentials_provider& provider, core::time_point now,
+                      const verify_options& options);
+verdict verify_query(const core::request& req, const credentials_provider& provider,
+                     core::time_point now, const verify_options& options);
 
 }  // namespace hayloft::http::auth::sigv2

@@ -52,7 +52,8 @@ struct signing_input {
 std::optional<std::string> match_signature(const core::request& req, const signing_input& in,
                                            const std::string& key, std::string& strict_canonical) {
   const bool s3 = in.credential.service == "s3";
-  auto uris = s3 ? canonical_uri_s3(req.raw_path) : std::vector<std::string>{canonical_uri_generic(req.raw_path)};
+  auto uris = s3 ? canonical_uri_s3(req.raw_path)
+                 : std::vector<std::string>{canonical_uri_generic(req.raw_path)};
   auto queries = canonical_query(req.raw_query, in.exclude_param);
   const auto headers = canonical_headers(req, in.signed_headers);
   const auto names = join_names(in.signed_headers);
@@ -68,8 +69,10 @@ std::optional<std::string> match_signature(const core::request& req, const signi
   return std::nullopt;
 }
 
-verdict finish(const core::request& req, const signing_input& in, const credentials& creds, scheme kind) {
-  auto key = signing_key(creds.secret_access_key, in.credential.date, in.credential.region, in.credential.service);
+verdict finish(const core::request& req, const signing_input& in, const credentials& creds,
+               scheme kind) {
+  auto key = signing_key(creds.secret_access_key, in.credential.date, in.credential.region,
+                         in.credential.service);
   std::string strict;
   auto payload = match_signature(req, in, key, strict);
   if (!payload) return fail(failure_reason::signature_mismatch, "canonical request:\n" + strict);
@@ -90,15 +93,17 @@ bool parse_credential(std::string_view text, credential_scope& out) {
   std::size_t pos = 0;
   while (true) {
     auto slash = text.find('/', pos);
-    parts.push_back(text.substr(pos, slash == std::string_view::npos ? std::string_view::npos : slash - pos));
+    parts.push_back(
+        text.substr(pos, slash == std::string_view::npos ? std::string_view::npos : slash - pos));
     if (slash == std::string_view::npos) break;
     pos = slash + 1;
   }
   if (parts.size() != 5) return false;
-  if (parts[0].empty() || parts[1].size() != 8 || !all_digits(parts[1]) || parts[2].empty() || parts[3].empty() ||
-      parts[4] != "aws4_request")
+  if (parts[0].empty() || parts[1].size() != 8 || !all_digits(parts[1]) || parts[2].empty() ||
+      parts[3].empty() || parts[4] != "aws4_request")
     return false;
-  out = {std::string(parts[0]), std::string(parts[1]), std::string(parts[2]), std::string(parts[3])};
+  out = {std::string(parts[0]), std::string(parts[1]), std::string(parts[2]),
+         std::string(parts[3])};
   return true;
 }
 
@@ -108,7 +113,8 @@ bool parse_signed_headers(std::string_view text, std::vector<std::string>& out) 
   std::size_t pos = 0;
   while (true) {
     auto semi = text.find(';', pos);
-    auto name = text.substr(pos, semi == std::string_view::npos ? std::string_view::npos : semi - pos);
+    auto name =
+        text.substr(pos, semi == std::string_view::npos ? std::string_view::npos : semi - pos);
     if (name.empty()) return false;
     out.push_back(core::to_lower(name));
     if (semi == std::string_view::npos) return true;
@@ -153,12 +159,16 @@ std::optional<authorization> parse_authorization(std::string_view header, std::s
     *slot = value;
   }
   if (!credential || !signed_headers || !sig) {
-    problem = "the authorization header requires three components: Credential, SignedHeaders, and Signature";
+    problem =
+        "the authorization header requires three components: Credential, SignedHeaders, and "
+        "Signature";
     return std::nullopt;
   }
   authorization out;
   if (!parse_credential(*credential, out.credential)) {
-    problem = "the Credential is mal-formed; expecting \"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\"";
+    problem =
+        "the Credential is mal-formed; expecting "
+        "\"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\"";
     return std::nullopt;
   }
   if (!parse_signed_headers(*signed_headers, out.signed_headers)) {
@@ -173,7 +183,8 @@ std::optional<authorization> parse_authorization(std::string_view header, std::s
   return out;
 }
 
-std::string canonical_headers(const core::request& req, const std::vector<std::string>& signed_headers) {
+std::string canonical_headers(const core::request& req,
+                              const std::vector<std::string>& signed_headers) {
   std::string out;
   bool found = false;
   for (const auto& name : signed_headers) {
@@ -191,8 +202,8 @@ std::string canonical_request(std::string_view method, std::string_view canonica
                               std::string_view canonical_query, std::string_view canonical_headers,
                               std::string_view signed_headers, std::string_view payload_hash) {
   std::string out;
-  out.reserve(method.size() + canonical_uri.size() + canonical_query.size() + canonical_headers.size() +
-              signed_headers.size() + payload_hash.size() + 8);
+  out.reserve(method.size() + canonical_uri.size() + canonical_query.size() +
+              canonical_headers.size() + signed_headers.size() + payload_hash.size() + 8);
   out.append(method).push_back('\n');
   out.append(canonical_uri).push_back('\n');
   out.append(canonical_query).push_back('\n');
@@ -202,7 +213,8 @@ std::string canonical_request(std::string_view method, std::string_view canonica
   return out;
 }
 
-std::string string_to_sign(std::string_view amz_date, std::string_view scope, std::string_view canonical_request) {
+std::string string_to_sign(std::string_view amz_date, std::string_view scope,
+                           std::string_view canonical_request) {
   std::string out(algorithm);
   out.push_back('\n');
   out.append(amz_date).push_back('\n');
@@ -239,8 +251,9 @@ std::string format_amz_date(core::time_point t) {
   return buf;
 }
 
-verdict verify_header(const core::request& req, std::string_view header, const credentials_provider& provider,
-                      core::time_point now, const verify_options& options) {
+verdict verify_header(const core::request& req, std::string_view header,
+                      const credentials_provider& provider, core::time_point now,
+                      const verify_options& options) {
   std::string problem;
   auto parsed = parse_authorization(header, problem);
   if (!parsed) return fail(failure_reason::malformed_header, problem);
@@ -262,12 +275,14 @@ verdict verify_header(const core::request& req, std::string_view header, const c
     return fail(failure_reason::missing_date, "neither x-amz-date nor a valid Date header");
   }
   if (parsed->credential.date != std::string_view(in.amz_date).substr(0, 8))
-    return fail(failure_reason::malformed_header, "Invalid credential date. Date is not the same as X-Amz-Date.");
-  auto skew = std::chrono::duration_cast<std::chrono::seconds>(now > when ? now - when : when - now);
+    return fail(failure_reason::malformed_header,
+                "Invalid credential date. Date is not the same as X-Amz-Date.");
+  auto skew =
+      std::chrono::duration_cast<std::chrono::seconds>(now > when ? now - when : when - now);
   if (skew > options.max_skew)
-    return fail(failure_reason::time_skewed,
-                "request time " + in.amz_date + " is " + format_seconds(skew) + " from server time " +
-                    format_amz_date(now));
+    return fail(failure_reason::time_skewed, "request time " + in.amz_date + " is " +
+                                                 format_seconds(skew) + " from server time " +
+                                                 format_amz_date(now));
 
   if (auto claimed = req.header("x-amz-content-sha256"))
     in.payload_candidates.emplace_back(trim(*claimed));
@@ -279,44 +294,52 @@ verdict verify_header(const core::request& req, std::string_view header, const c
   auto v = finish(req, in, *creds, scheme::sigv4_header);
   // S3 checks a signed digest against the bytes it stores; no other service looks at it, so a
   // digest that is not the body's is refused here (SQS bodies are small).
-  if (v.ok() && in.credential.service != "s3" && payload_claim_is_digest(v.identity().payload_hash) &&
+  if (v.ok() && in.credential.service != "s3" &&
+      payload_claim_is_digest(v.identity().payload_hash) &&
       v.identity().payload_hash != body_sha256_hex(req))
-    return fail(failure_reason::payload_hash_mismatch, "x-amz-content-sha256 is not the SHA-256 of the body");
+    return fail(failure_reason::payload_hash_mismatch,
+                "x-amz-content-sha256 is not the SHA-256 of the body");
   return v;
 }
 
-verdict verify_query(const core::request& req, const credentials_provider& provider, core::time_point now,
-                     const verify_options& options) {
+verdict verify_query(const core::request& req, const credentials_provider& provider,
+                     core::time_point now, const verify_options& options) {
   std::string alg, credential, date, expires, signed_headers, sig;
   auto q = std::string_view(req.raw_query);
   if (!find_param(q, "X-Amz-Algorithm", alg) || !find_param(q, "X-Amz-Credential", credential) ||
       !find_param(q, "X-Amz-Date", date) || !find_param(q, "X-Amz-Expires", expires) ||
-      !find_param(q, "X-Amz-SignedHeaders", signed_headers) || !find_param(q, "X-Amz-Signature", sig))
-    return fail(failure_reason::malformed_query,
-                "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, "
-                "X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.");
+      !find_param(q, "X-Amz-SignedHeaders", signed_headers) ||
+      !find_param(q, "X-Amz-Signature", sig))
+    return fail(
+        failure_reason::malformed_query,
+        "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, "
+        "X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.");
   if (alg != algorithm)
-    return fail(failure_reason::malformed_query, "X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\"");
+    return fail(failure_reason::malformed_query,
+                "X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\"");
   signing_input in;
   if (!parse_credential(credential, in.credential))
-    return fail(failure_reason::malformed_query,
-                "Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting "
-                "\"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\".");
+    return fail(
+        failure_reason::malformed_query,
+        "Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting "
+        "\"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\".");
   core::time_point when;
   if (!parse_amz_date(date, when))
     return fail(failure_reason::malformed_query,
                 "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"");
   if (!expires.empty() && expires.front() == '-' && all_digits(std::string_view(expires).substr(1)))
     return fail(failure_reason::malformed_query, "X-Amz-Expires must be non-negative");
-  if (!all_digits(expires)) return fail(failure_reason::malformed_query, "X-Amz-Expires should be a number");
+  if (!all_digits(expires))
+    return fail(failure_reason::malformed_query, "X-Amz-Expires should be a number");
   if (expires.size() > 7 || std::stoll(expires) > max_presign_expires)
     return fail(failure_reason::malformed_query,
-                "X-Amz-Expires must be less than a week (in seconds) that is; the maximum expires is 604800 "
+                "X-Amz-Expires must be less than a week (in seconds) that is; the maximum expires "
+                "is 604800 "
                 "seconds");
   if (in.credential.date != std::string_view(date).substr(0, 8))
     return fail(failure_reason::malformed_query,
-                "Invalid credential date \"" + in.credential.date + "\". This date is not the same as X-Amz-Date: \"" +
-                    date.substr(0, 8) + "\".");
+                "Invalid credential date \"" + in.credential.date +
+                    "\". This date is not the same as X-Amz-Date: \"" + date.substr(0, 8) + "\".");
   if (!parse_signed_headers(signed_headers, in.signed_headers))
     return fail(failure_reason::malformed_query, "X-Amz-SignedHeaders is empty or malformed");
 
@@ -324,23 +347,28 @@ verdict verify_query(const core::request& req, const credentials_provider& provi
   if (!creds) return fail(failure_reason::invalid_access_key, in.credential.access_key_id);
   if (!creds->session_token.empty()) {
     std::string token;
-    if (!find_param(q, "X-Amz-Security-Token", token)) token = std::string(req.headers.value_or("x-amz-security-token", ""));
-    if (token != creds->session_token) return fail(failure_reason::invalid_token, "X-Amz-Security-Token");
+    if (!find_param(q, "X-Amz-Security-Token", token))
+      token = std::string(req.headers.value_or("x-amz-security-token", ""));
+    if (token != creds->session_token)
+      return fail(failure_reason::invalid_token, "X-Amz-Security-Token");
   }
 
   auto lifetime = std::chrono::seconds(std::stoll(expires));
   if (when > now + options.max_skew)
-    return fail(failure_reason::not_yet_valid, "X-Amz-Date " + date + " is after server time " + format_amz_date(now));
+    return fail(failure_reason::not_yet_valid,
+                "X-Amz-Date " + date + " is after server time " + format_amz_date(now));
   if (now > when + lifetime)
-    return fail(failure_reason::expired, "expired at " + format_amz_date(when + lifetime) + ", server time " +
-                                             format_amz_date(now));
+    return fail(failure_reason::expired, "expired at " + format_amz_date(when + lifetime) +
+                                             ", server time " + format_amz_date(now));
 
   if (in.credential.service == "s3") {
     // Presigned S3 URLs sign UNSIGNED-PAYLOAD unless the signer pinned a content hash.
     in.payload_candidates.emplace_back(unsigned_payload);
     std::string pinned;
-    if (!find_param(q, "X-Amz-Content-Sha256", pinned)) pinned = trim(req.headers.value_or("x-amz-content-sha256", ""));
-    if (!pinned.empty() && pinned != unsigned_payload) in.payload_candidates.push_back(std::move(pinned));
+    if (!find_param(q, "X-Amz-Content-Sha256", pinned))
+      pinned = trim(req.headers.value_or("x-amz-content-sha256", ""));
+    if (!pinned.empty() && pinned != unsigned_payload)
+      in.payload_candidates.push_back(std::move(pinned));
   } else {
     in.payload_candidates.push_back(body_sha256_hex(req));
     in.payload_candidates.emplace_back(unsigned_payload);

@@ -35,12 +35,14 @@ bool is_hex(std::string_view s) {
 verdict verify(const core::request& req, const credentials_provider& provider, core::time_point now,
                const verify_options& options) {
   auto header = trim(req.headers.value_or("authorization", ""));
-  const bool v4_query = has_param(req.raw_query, "X-Amz-Algorithm") || has_param(req.raw_query, "X-Amz-Credential") ||
+  const bool v4_query = has_param(req.raw_query, "X-Amz-Algorithm") ||
+                        has_param(req.raw_query, "X-Amz-Credential") ||
                         has_param(req.raw_query, "X-Amz-Signature");
   const bool v2_query = !v4_query && has_param(req.raw_query, "AWSAccessKeyId");
 
   if (!header.empty() && (v4_query || v2_query))
-    return failure{failure_reason::multiple_auth_mechanisms, "Authorization header and presigned parameters"};
+    return failure{failure_reason::multiple_auth_mechanisms,
+                   "Authorization header and presigned parameters"};
   if (!header.empty()) {
     auto space = header.find_first_of(" \t");
     auto name = header.substr(0, space);
@@ -64,7 +66,8 @@ std::string body_sha256_hex(const core::request& req) {
   std::array<char, 64 * 1024> buf;
   while (in) {
     in.read(buf.data(), buf.size());
-    if (in.gcount() > 0) h.update(std::string_view(buf.data(), static_cast<std::size_t>(in.gcount())));
+    if (in.gcount() > 0)
+      h.update(std::string_view(buf.data(), static_cast<std::size_t>(in.gcount())));
   }
   return core::to_hex(h.final_raw());
 }

@@ -3,7 +3,8 @@
 // and presigned query) and Signature Version 2 (S3 Authorization header and presigned query).
 //
 //   auto v = auth::verify(req, provider, clock.now());
-//   if (!v.ok()) return handler.render_error(req, auth::to_aws_error(v.error(), auth::protocol::s3));
+//   if (!v.ok()) return handler.render_error(req, auth::to_aws_error(v.error(),
+//   auth::protocol::s3));
 //
 // verify() is a pure function of its arguments: reentrant, callable from any thread. It reads
 // the request's body only when it must hash it (SigV4 without an x-amz-content-sha256 header,

@@ -56,7 +56,8 @@ TEST(AuthCanonical, RawParameters) {
 }
 
 TEST(AuthCanonical, HeaderValues) {
-  auto req = testing::make_request("GET", "/", {{"X-A", "  one   two "}, {"x-a", "three"}, {"Host", "h:1"}});
+  auto req = testing::make_request("GET", "/",
+                                   {{"X-A", "  one   two "}, {"x-a", "three"}, {"Host", "h:1"}});
   bool found = false;
   EXPECT_EQ(canonical_header_value(req, "x-a", found), "one two,three");
   EXPECT_TRUE(found);

@@ -56,8 +56,10 @@ TEST(AuthCredentials, MalformedSectionsAreConfigErrors) {
       {"auth: {credentials: [{access_key_id: a}]}", "credentials[0].secret_access_key is missing"},
       {"auth: {credentials: [{access_key_id: '', secret_access_key: s}]}", "must not be empty"},
       {"auth: {credentials: [{access_key_id: [a], secret_access_key: s}]}", "must be a string"},
-      {"auth: {credentials: [{access_key_id: a, secret_access_key: s, session_token: {x: 1}}]}", "session_token"},
-      {"auth: {credentials: [{access_key_id: a, secret_access_key: s}, {access_key_id: a, secret_access_key: t}]}",
+      {"auth: {credentials: [{access_key_id: a, secret_access_key: s, session_token: {x: 1}}]}",
+       "session_token"},
+      {"auth: {credentials: [{access_key_id: a, secret_access_key: s}, {access_key_id: a, "
+       "secret_access_key: t}]}",
        "duplicate access_key_id a"},
   };
   for (const auto& c : cases) {
@@ -70,7 +72,8 @@ TEST(AuthCredentials, MalformedSectionsAreConfigErrors) {
 }
 
 TEST(AuthCredentials, LoadsFromAFileAndReportsUnreadableOnes) {
-  auto dir = std::filesystem::temp_directory_path() / ("hayloft-auth-" + std::to_string(::getpid()));
+  auto dir =
+      std::filesystem::temp_directory_path() / ("hayloft-auth-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   auto good = dir / "hayloft.yaml";
   {

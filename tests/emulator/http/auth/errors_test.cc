@@ -23,17 +23,22 @@ void check(protocol p, const row& r, std::string detail = "detail here") {
 TEST(AuthErrors, S3Table) {
   const row rows[] = {
       {failure_reason::missing_auth, 403, "AccessDenied", "Access Denied"},
-      {failure_reason::unsupported_auth_type, 400, "InvalidArgument", "Unsupported Authorization Type"},
-      {failure_reason::multiple_auth_mechanisms, 400, "InvalidArgument", "Only one auth mechanism allowed"},
+      {failure_reason::unsupported_auth_type, 400, "InvalidArgument",
+       "Unsupported Authorization Type"},
+      {failure_reason::multiple_auth_mechanisms, 400, "InvalidArgument",
+       "Only one auth mechanism allowed"},
       {failure_reason::malformed_header, 400, "AuthorizationHeaderMalformed",
        "The authorization header is malformed; detail here"},
       {failure_reason::malformed_query, 400, "AuthorizationQueryParametersError", "detail here"},
-      {failure_reason::missing_date, 403, "AccessDenied", "AWS authentication requires a valid Date or x-amz-date header"},
+      {failure_reason::missing_date, 403, "AccessDenied",
+       "AWS authentication requires a valid Date or x-amz-date header"},
       {failure_reason::invalid_access_key, 403, "InvalidAccessKeyId",
        "The AWS Access Key Id you provided does not exist in our records."},
-      {failure_reason::invalid_token, 400, "InvalidToken", "The provided token is malformed or otherwise invalid."},
+      {failure_reason::invalid_token, 400, "InvalidToken",
+       "The provided token is malformed or otherwise invalid."},
       {failure_reason::signature_mismatch, 403, "SignatureDoesNotMatch",
-       "The request signature we calculated does not match the signature you provided. Check your key and signing"},
+       "The request signature we calculated does not match the signature you provided. Check your "
+       "key and signing"},
       {failure_reason::time_skewed, 403, "RequestTimeTooSkewed",
        "The difference between the request time and the current time is too large."},
       {failure_reason::expired, 403, "AccessDenied", "Request has expired"},
@@ -47,7 +52,8 @@ TEST(AuthErrors, S3Table) {
 TEST(AuthErrors, SqsTable) {
   const row rows[] = {
       {failure_reason::missing_auth, 403, "MissingAuthenticationToken",
-       "The request must contain either a valid (registered) AWS access key ID or X.509 certificate."},
+       "The request must contain either a valid (registered) AWS access key ID or X.509 "
+       "certificate."},
       {failure_reason::unsupported_auth_type, 400, "IncompleteSignature",
        "The request signature does not conform to AWS standards."},
       {failure_reason::multiple_auth_mechanisms, 400, "IncompleteSignature",
@@ -61,11 +67,16 @@ TEST(AuthErrors, SqsTable) {
       {failure_reason::invalid_token, 403, "InvalidClientTokenId",
        "The security token included in the request is invalid."},
       {failure_reason::signature_mismatch, 403, "SignatureDoesNotMatch",
-       "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access"},
-      {failure_reason::time_skewed, 400, "RequestExpired", "The request reached the service more than 15 minutes"},
-      {failure_reason::expired, 400, "RequestExpired", "The request reached the service more than 15 minutes"},
-      {failure_reason::not_yet_valid, 400, "RequestExpired", "The request reached the service more than 15 minutes"},
-      {failure_reason::payload_hash_mismatch, 403, "SignatureDoesNotMatch", "The request signature we calculated"},
+       "The request signature we calculated does not match the signature you provided. Check your "
+       "AWS Secret Access"},
+      {failure_reason::time_skewed, 400, "RequestExpired",
+       "The request reached the service more than 15 minutes"},
+      {failure_reason::expired, 400, "RequestExpired",
+       "The request reached the service more than 15 minutes"},
+      {failure_reason::not_yet_valid, 400, "RequestExpired",
+       "The request reached the service more than 15 minutes"},
+      {failure_reason::payload_hash_mismatch, 403, "SignatureDoesNotMatch",
+       "The request signature we calculated"},
   };
   for (const auto& r : rows) check(protocol::sqs, r);
 }

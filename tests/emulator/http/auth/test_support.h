@@ -13,8 +13,8 @@ namespace hayloft::http::auth::testing {
 using header_list = std::vector<std::pair<std::string, std::string>>;
 
 // `target` is the request-target as received (raw path and query, still percent-encoded).
-inline core::request make_request(std::string method, std::string_view target, const header_list& headers,
-                                  std::string body = {}) {
+inline core::request make_request(std::string method, std::string_view target,
+                                  const header_list& headers, std::string body = {}) {
   core::request req;
   req.method = std::move(method);
   // parse_target may refuse a target whose path is not valid percent-encoding (the SigV4 suite
@@ -27,7 +27,8 @@ inline core::request make_request(std::string method, std::string_view target, c
   }
   for (const auto& [k, v] : headers) {
     req.headers.add(k, v);
-    if (core::iequals(k, "host")) req.host = v.substr(0, v.rfind(':') == std::string::npos ? v.size() : v.rfind(':'));
+    if (core::iequals(k, "host"))
+      req.host = v.substr(0, v.rfind(':') == std::string::npos ? v.size() : v.rfind(':'));
   }
   req.body = std::move(body);
   req.body_size = req.body.size();

@@ -37,12 +37,15 @@ core::request signed_get(std::string amz_date = "20260101T000000Z", std::string 
   auto scope = amz_date.substr(0, 8) + "/us-east-1/" + service + "/aws4_request";
   auto creq = sigv4::canonical_request(
       "GET", "/bucket/key.txt", "versionId=3",
-      "host:localhost:4566\nx-amz-content-sha256:" + std::string(sigv4::empty_sha256) + "\nx-amz-date:" + amz_date + "\n",
+      "host:localhost:4566\nx-amz-content-sha256:" + std::string(sigv4::empty_sha256) +
+          "\nx-amz-date:" + amz_date + "\n",
       "host;x-amz-content-sha256;x-amz-date", sigv4::empty_sha256);
-  auto sig = sigv4::signature(sigv4::signing_key(secret, amz_date.substr(0, 8), "us-east-1", service),
-                              sigv4::string_to_sign(amz_date, scope, creq));
-  req.headers.add("Authorization", "AWS4-HMAC-SHA256 Credential=" + std::string(akid) + "/" + scope +
-                                       ", SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=" + sig);
+  auto sig =
+      sigv4::signature(sigv4::signing_key(secret, amz_date.substr(0, 8), "us-east-1", service),
+                       sigv4::string_to_sign(amz_date, scope, creq));
+  req.headers.add("Authorization",
+                  "AWS4-HMAC-SHA256 Credential=" + std::string(akid) + "/" + scope +
+                      ", SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=" + sig);
   return req;
 }
 
@@ -79,11 +82,14 @@ TEST(AuthFailures, HeaderClockSkewBeyondFifteenMinutes) {
   auto req = signed_get();
   EXPECT_TRUE(verify(req, creds(), at("2026-01-01T00:15:00Z")).ok());
   EXPECT_TRUE(verify(req, creds(), at("2025-12-31T23:45:00Z")).ok());
-  EXPECT_EQ(reason_of(verify(req, creds(), at("2026-01-01T00:15:01Z"))), failure_reason::time_skewed);
-  EXPECT_EQ(reason_of(verify(req, creds(), at("2025-12-31T23:44:59Z"))), failure_reason::time_skewed);
+  EXPECT_EQ(reason_of(verify(req, creds(), at("2026-01-01T00:15:01Z"))),
+            failure_reason::time_skewed);
+  EXPECT_EQ(reason_of(verify(req, creds(), at("2025-12-31T23:44:59Z"))),
+            failure_reason::time_skewed);
   verify_options tight;
   tight.max_skew = std::chrono::seconds(60);
-  EXPECT_EQ(reason_of(verify(req, creds(), at("2026-01-01T00:01:01Z"), tight)), failure_reason::time_skewed);
+  EXPECT_EQ(reason_of(verify(req, creds(), at("2026-01-01T00:01:01Z"), tight)),
+            failure_reason::time_skewed);
 }
 
 TEST(AuthFailures, MissingOrBadDates) {
@@ -107,7 +113,8 @@ TEST(AuthFailures, DateHeaderStandsInForXAmzDate) {
 TEST(AuthFailures, CredentialDateMustMatchRequestDate) {
   auto req = signed_get();
   req.headers.set("x-amz-date", "20260102T000000Z");
-  EXPECT_EQ(reason_of(verify(req, creds(), at("2026-01-02T00:00:00Z"))), failure_reason::malformed_header);
+  EXPECT_EQ(reason_of(verify(req, creds(), at("2026-01-02T00:00:00Z"))),
+            failure_reason::malformed_header);
 }
 
 TEST(AuthFailures, HeaderAndPresignedParametersTogether) {
@@ -120,8 +127,9 @@ TEST(AuthFailures, HeaderAndPresignedParametersTogether) {
 }
 
 TEST(AuthFailures, OtherAuthorizationSchemesAreUnsupported) {
-  for (const char* value : {"Bearer abc", "Basic dXNlcjpwYXNz", "AWS4-ECDSA-P256-SHA256 Credential=a/b/s3/aws4_request",
-                            "AWS4-HMAC-SHA512 Credential=x", "aws4-hmac-sha256 Credential=x"}) {
+  for (const char* value :
+       {"Bearer abc", "Basic dXNlcjpwYXNz", "AWS4-ECDSA-P256-SHA256 Credential=a/b/s3/aws4_request",
+        "AWS4-HMAC-SHA512 Credential=x", "aws4-hmac-sha256 Credential=x"}) {
     SCOPED_TRACE(value);
     auto req = make_request("GET", "/", {{"Host", "localhost"}, {"Authorization", value}});
     EXPECT_EQ(reason_of(verify(req, creds(), signed_at)), failure_reason::unsupported_auth_type);
@@ -143,40 +151,59 @@ TEST(AuthFailures, MalformedAuthorizationHeaders) {
       {"AWS4-HMAC-SHA256 Credential=", failure_reason::malformed_header},
       {"AWS4-HMAC-SHA256 " + cred, failure_reason::malformed_header},
       {"AWS4-HMAC-SHA256 " + cred + ", SignedHeaders=host", failure_reason::malformed_header},
-      {"AWS4-HMAC-SHA256 " + cred + ", SignedHeaders=host, Signature=", failure_reason::malformed_header},
-      {"AWS4-HMAC-SHA256 " + cred + ", SignedHeaders=, Signature=" + good_sig, failure_reason::malformed_header},
+      {"AWS4-HMAC-SHA256 " + cred + ", SignedHeaders=host, Signature=",
+       failure_reason::malformed_header},
+      {"AWS4-HMAC-SHA256 " + cred + ", SignedHeaders=, Signature=" + good_sig,
+       failure_reason::malformed_header},
       {"AWS4-HMAC-SHA256 " + cred + ", SignedHeaders=host;;x-amz-date, Signature=" + good_sig,
        failure_reason::malformed_header},
-      {"AWS4-HMAC-SHA256 " + cred + ", SignedHeaders=host, Signature=" + good_sig + ", Signature=" + good_sig,
+      {"AWS4-HMAC-SHA256 " + cred + ", SignedHeaders=host, Signature=" + good_sig +
+           ", Signature=" + good_sig,
        failure_reason::malformed_header},
       {"AWS4-HMAC-SHA256 " + cred + ", SignedHeaders=host, Signature=" + good_sig + ", Extra=1",
        failure_reason::malformed_header},
-      {"AWS4-HMAC-SHA256 Credential=AKIDHAYLOFT/20260101/us-east-1/s3, SignedHeaders=host, Signature=" + good_sig,
-       failure_reason::malformed_header},
-      {"AWS4-HMAC-SHA256 Credential=AKIDHAYLOFT/2026011/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=" +
+      {"AWS4-HMAC-SHA256 Credential=AKIDHAYLOFT/20260101/us-east-1/s3, SignedHeaders=host, "
+       "Signature=" +
            good_sig,
        failure_reason::malformed_header},
-      {"AWS4-HMAC-SHA256 Credential=AKIDHAYLOFT/20260101/us-east-1/s3/aws5_request, SignedHeaders=host, Signature=" +
+      {"AWS4-HMAC-SHA256 Credential=AKIDHAYLOFT/2026011/us-east-1/s3/aws4_request, "
+       "SignedHeaders=host, Signature=" +
            good_sig,
        failure_reason::malformed_header},
-      {"AWS4-HMAC-SHA256 Credential=/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=" + good_sig,
-       failure_reason::malformed_header},
-      {"AWS4-HMAC-SHA256 Credential=AKIDHAYLOFT//us-east-1/s3/aws4_request, SignedHeaders=host, Signature=" + good_sig,
-       failure_reason::malformed_header},
-      {"AWS4-HMAC-SHA256 Credential=AKIDHAYLOFT/20260101//s3/aws4_request, SignedHeaders=host, Signature=" + good_sig,
-       failure_reason::malformed_header},
-      {"AWS4-HMAC-SHA256 Credential=AKIDHAYLOFT/20260101/us-east-1/s3/aws4_request/x, SignedHeaders=host, Signature=" +
+      {"AWS4-HMAC-SHA256 Credential=AKIDHAYLOFT/20260101/us-east-1/s3/aws5_request, "
+       "SignedHeaders=host, Signature=" +
            good_sig,
        failure_reason::malformed_header},
-      {"AWS4-HMAC-SHA256 Credential=AKIDHAYLOFT/abcdefgh/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=" +
+      {"AWS4-HMAC-SHA256 Credential=/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, "
+       "Signature=" +
            good_sig,
        failure_reason::malformed_header},
-      {"AWS4-HMAC-SHA256 " + cred + ", SignedHeaders=host, Signature=" + good_sig, failure_reason::signature_mismatch},
-      {"AWS4-HMAC-SHA256 " + cred + ",SignedHeaders=host,Signature=xyz", failure_reason::signature_mismatch},
-      {"AWS4-HMAC-SHA256 Credential=NOBODY/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=" +
+      {"AWS4-HMAC-SHA256 Credential=AKIDHAYLOFT//us-east-1/s3/aws4_request, SignedHeaders=host, "
+       "Signature=" +
+           good_sig,
+       failure_reason::malformed_header},
+      {"AWS4-HMAC-SHA256 Credential=AKIDHAYLOFT/20260101//s3/aws4_request, SignedHeaders=host, "
+       "Signature=" +
+           good_sig,
+       failure_reason::malformed_header},
+      {"AWS4-HMAC-SHA256 Credential=AKIDHAYLOFT/20260101/us-east-1/s3/aws4_request/x, "
+       "SignedHeaders=host, Signature=" +
+           good_sig,
+       failure_reason::malformed_header},
+      {"AWS4-HMAC-SHA256 Credential=AKIDHAYLOFT/abcdefgh/us-east-1/s3/aws4_request, "
+       "SignedHeaders=host, Signature=" +
+           good_sig,
+       failure_reason::malformed_header},
+      {"AWS4-HMAC-SHA256 " + cred + ", SignedHeaders=host, Signature=" + good_sig,
+       failure_reason::signature_mismatch},
+      {"AWS4-HMAC-SHA256 " + cred + ",SignedHeaders=host,Signature=xyz",
+       failure_reason::signature_mismatch},
+      {"AWS4-HMAC-SHA256 Credential=NOBODY/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, "
+       "Signature=" +
            good_sig,
        failure_reason::invalid_access_key},
-      {std::string("AWS4-HMAC-SHA256 ") + cred + std::string(", SignedHeaders=host, Signature=\0\0", 35),
+      {std::string("AWS4-HMAC-SHA256 ") + cred +
+           std::string(", SignedHeaders=host, Signature=\0\0", 35),
        failure_reason::signature_mismatch},
       {"AWS", failure_reason::malformed_header},
       {"AWS ", failure_reason::malformed_header},
@@ -218,9 +245,15 @@ TEST(AuthFailures, MutatedHeadersNeverCrashAndNeverForge) {
     auto pos = std::uniform_int_distribution<std::size_t>(0, h.size() - 1)(rng);
     auto byte = static_cast<char>(std::uniform_int_distribution<int>(0, 255)(rng));
     switch (i % 3) {
-      case 0: h[pos] = byte; break;
-      case 1: h.resize(pos); break;
-      case 2: h.insert(pos, 1, byte); break;
+      case 0:
+        h[pos] = byte;
+        break;
+      case 1:
+        h.resize(pos);
+        break;
+      case 2:
+        h.insert(pos, 1, byte);
+        break;
     }
     auto req = testing::copy_of(base);
     req.headers.set("Authorization", h);
@@ -238,7 +271,8 @@ core::request presigned(std::string extra_or_replaced) {
 }
 
 TEST(AuthFailures, MalformedPresignedParameters) {
-  const std::string cred = "X-Amz-Credential=AKIDHAYLOFT%2F20260101%2Fus-east-1%2Fs3%2Faws4_request";
+  const std::string cred =
+      "X-Amz-Credential=AKIDHAYLOFT%2F20260101%2Fus-east-1%2Fs3%2Faws4_request";
   const std::string rest = "&X-Amz-SignedHeaders=host&X-Amz-Signature=" + std::string(64, 'a');
   struct {
     std::string query;
@@ -248,42 +282,54 @@ TEST(AuthFailures, MalformedPresignedParameters) {
       {"X-Amz-Signature=abc", failure_reason::malformed_query},
       {"X-Amz-Algorithm=AWS4-HMAC-SHA256&" + cred + "&X-Amz-Date=20260101T000000Z" + rest,
        failure_reason::malformed_query},  // no X-Amz-Expires
-      {"X-Amz-Algorithm=AWS4-HMAC-SHA1&" + cred + "&X-Amz-Date=20260101T000000Z&X-Amz-Expires=60" + rest,
+      {"X-Amz-Algorithm=AWS4-HMAC-SHA1&" + cred + "&X-Amz-Date=20260101T000000Z&X-Amz-Expires=60" +
+           rest,
        failure_reason::malformed_query},
-      {"X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDHAYLOFT%2F20260101&X-Amz-Date=20260101T000000Z&"
+      {"X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDHAYLOFT%2F20260101&X-Amz-Date="
+       "20260101T000000Z&"
        "X-Amz-Expires=60" +
            rest,
        failure_reason::malformed_query},
-      {"X-Amz-Algorithm=AWS4-HMAC-SHA256&" + cred + "&X-Amz-Date=2026-01-01T00:00:00Z&X-Amz-Expires=60" + rest,
+      {"X-Amz-Algorithm=AWS4-HMAC-SHA256&" + cred +
+           "&X-Amz-Date=2026-01-01T00:00:00Z&X-Amz-Expires=60" + rest,
        failure_reason::malformed_query},
-      {"X-Amz-Algorithm=AWS4-HMAC-SHA256&" + cred + "&X-Amz-Date=20260101T000000Z&X-Amz-Expires=604801" + rest,
+      {"X-Amz-Algorithm=AWS4-HMAC-SHA256&" + cred +
+           "&X-Amz-Date=20260101T000000Z&X-Amz-Expires=604801" + rest,
        failure_reason::malformed_query},
-      {"X-Amz-Algorithm=AWS4-HMAC-SHA256&" + cred + "&X-Amz-Date=20260101T000000Z&X-Amz-Expires=99999999999999999999" +
-           rest,
+      {"X-Amz-Algorithm=AWS4-HMAC-SHA256&" + cred +
+           "&X-Amz-Date=20260101T000000Z&X-Amz-Expires=99999999999999999999" + rest,
        failure_reason::malformed_query},
-      {"X-Amz-Algorithm=AWS4-HMAC-SHA256&" + cred + "&X-Amz-Date=20260101T000000Z&X-Amz-Expires=-5" + rest,
+      {"X-Amz-Algorithm=AWS4-HMAC-SHA256&" + cred +
+           "&X-Amz-Date=20260101T000000Z&X-Amz-Expires=-5" + rest,
        failure_reason::malformed_query},
-      {"X-Amz-Algorithm=AWS4-HMAC-SHA256&" + cred + "&X-Amz-Date=20260101T000000Z&X-Amz-Expires=ten" + rest,
+      {"X-Amz-Algorithm=AWS4-HMAC-SHA256&" + cred +
+           "&X-Amz-Date=20260101T000000Z&X-Amz-Expires=ten" + rest,
        failure_reason::malformed_query},
-      {"X-Amz-Algorithm=AWS4-HMAC-SHA256&" + cred + "&X-Amz-Date=20260102T000000Z&X-Amz-Expires=60" + rest,
+      {"X-Amz-Algorithm=AWS4-HMAC-SHA256&" + cred +
+           "&X-Amz-Date=20260102T000000Z&X-Amz-Expires=60" + rest,
        failure_reason::malformed_query},  // credential date differs
       {"X-Amz-Algorithm=AWS4-HMAC-SHA256&" + cred +
            "&X-Amz-Date=20260101T000000Z&X-Amz-Expires=60&X-Amz-SignedHeaders=&X-Amz-Signature=aa",
        failure_reason::malformed_query},
-      {"X-Amz-Algorithm=AWS4-HMAC-SHA256&" + cred + "&X-Amz-Date=20260101T000000Z&X-Amz-Expires=%zz" + rest,
+      {"X-Amz-Algorithm=AWS4-HMAC-SHA256&" + cred +
+           "&X-Amz-Date=20260101T000000Z&X-Amz-Expires=%zz" + rest,
        failure_reason::malformed_query},
-      {"X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=NOBODY%2F20260101%2Fus-east-1%2Fs3%2Faws4_request&"
+      {"X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=NOBODY%2F20260101%2Fus-east-1%2Fs3%"
+       "2Faws4_request&"
        "X-Amz-Date=20260101T000000Z&X-Amz-Expires=60" +
            rest,
        failure_reason::invalid_access_key},
-      {"X-Amz-Algorithm=AWS4-HMAC-SHA256&" + cred + "&X-Amz-Date=20260101T000000Z&X-Amz-Expires=604800" + rest,
+      {"X-Amz-Algorithm=AWS4-HMAC-SHA256&" + cred +
+           "&X-Amz-Date=20260101T000000Z&X-Amz-Expires=604800" + rest,
        failure_reason::signature_mismatch},
       {"AWSAccessKeyId=AKIDHAYLOFT&Signature=abc", failure_reason::malformed_query},
       {"AWSAccessKeyId=AKIDHAYLOFT&Signature=abc&Expires=soon", failure_reason::malformed_query},
       {"AWSAccessKeyId=&Signature=abc&Expires=1767225600", failure_reason::malformed_query},
-      {"AWSAccessKeyId=NOBODY&Signature=abc&Expires=1767225600", failure_reason::invalid_access_key},
+      {"AWSAccessKeyId=NOBODY&Signature=abc&Expires=1767225600",
+       failure_reason::invalid_access_key},
       {"AWSAccessKeyId=AKIDHAYLOFT&Signature=abc&Expires=1767225599", failure_reason::expired},
-      {"AWSAccessKeyId=AKIDHAYLOFT&Signature=abc&Expires=1767225600", failure_reason::signature_mismatch},
+      {"AWSAccessKeyId=AKIDHAYLOFT&Signature=abc&Expires=1767225600",
+       failure_reason::signature_mismatch},
   };
   for (const auto& row : table) {
     SCOPED_TRACE(row.query);
@@ -296,10 +342,11 @@ TEST(AuthFailures, MalformedPresignedParameters) {
 std::string presign(std::string_view amz_date, int expires) {
   std::string date(amz_date);
   auto scope = date.substr(0, 8) + "/us-east-1/s3/aws4_request";
-  std::string query = "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDHAYLOFT%2F" + date.substr(0, 8) +
-                      "%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=" + date + "&X-Amz-Expires=" +
-                      std::to_string(expires) + "&X-Amz-SignedHeaders=host";
-  auto creq = sigv4::canonical_request("GET", "/bucket/key", query, "host:localhost:4566\n", "host", "UNSIGNED-PAYLOAD");
+  std::string query = "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDHAYLOFT%2F" +
+                      date.substr(0, 8) + "%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=" + date +
+                      "&X-Amz-Expires=" + std::to_string(expires) + "&X-Amz-SignedHeaders=host";
+  auto creq = sigv4::canonical_request("GET", "/bucket/key", query, "host:localhost:4566\n", "host",
+                                       "UNSIGNED-PAYLOAD");
   auto sig = sigv4::signature(sigv4::signing_key(secret, date.substr(0, 8), "us-east-1", "s3"),
                               sigv4::string_to_sign(date, scope, creq));
   return query + "&X-Amz-Signature=" + sig;
@@ -310,7 +357,8 @@ TEST(AuthFailures, PresignedExpiryOnFixedClock) {
   EXPECT_TRUE(verify(req, creds(), at("2026-01-01T00:00:00Z")).ok());
   EXPECT_TRUE(verify(req, creds(), at("2026-01-01T00:05:00Z")).ok());
   EXPECT_EQ(reason_of(verify(req, creds(), at("2026-01-01T00:05:01Z"))), failure_reason::expired);
-  EXPECT_EQ(reason_of(verify(req, creds(), at("2025-12-31T23:44:59Z"))), failure_reason::not_yet_valid);
+  EXPECT_EQ(reason_of(verify(req, creds(), at("2025-12-31T23:44:59Z"))),
+            failure_reason::not_yet_valid);
 
   auto week = presigned(presign("20260101T000000Z", 604800));
   EXPECT_TRUE(verify(week, creds(), at("2026-01-08T00:00:00Z")).ok());
@@ -333,10 +381,18 @@ TEST(AuthFailures, MutatedPresignedQueriesNeverCrashAndNeverForge) {
     auto pos = std::uniform_int_distribution<std::size_t>(0, q.size() - 1)(rng);
     char c = alphabet[std::uniform_int_distribution<std::size_t>(0, sizeof alphabet - 2)(rng)];
     switch (i % 4) {
-      case 0: q[pos] = c; break;
-      case 1: q.resize(pos); break;
-      case 2: q.insert(pos, 1, c); break;
-      case 3: q.erase(pos, std::uniform_int_distribution<std::size_t>(1, 20)(rng)); break;
+      case 0:
+        q[pos] = c;
+        break;
+      case 1:
+        q.resize(pos);
+        break;
+      case 2:
+        q.insert(pos, 1, c);
+        break;
+      case 3:
+        q.erase(pos, std::uniform_int_distribution<std::size_t>(1, 20)(rng));
+        break;
     }
     auto v = verify(presigned(q), creds(), signed_at);
     if (v.ok()) {
@@ -356,18 +412,21 @@ TEST(AuthFailures, PresignedSessionTokenIsEnforcedWhenConfigured) {
 // literally, and must also be the hash of the body since no service checks it later.
 TEST(AuthFailures, NonS3DigestHeaderMustMatchTheBody) {
   auto sqs_request = [](const std::string& claimed, const std::string& body) {
-    auto req = make_request("POST", "/", {{"Host", "localhost:4566"},
-                                          {"x-amz-date", "20260101T000000Z"},
-                                          {"x-amz-content-sha256", claimed}},
+    auto req = make_request("POST", "/",
+                            {{"Host", "localhost:4566"},
+                             {"x-amz-date", "20260101T000000Z"},
+                             {"x-amz-content-sha256", claimed}},
                             body);
     auto scope = std::string("20260101/us-east-1/sqs/aws4_request");
     auto creq = sigv4::canonical_request(
-        "POST", "/", "", "host:localhost:4566\nx-amz-content-sha256:" + claimed + "\nx-amz-date:20260101T000000Z\n",
+        "POST", "/", "",
+        "host:localhost:4566\nx-amz-content-sha256:" + claimed + "\nx-amz-date:20260101T000000Z\n",
         "host;x-amz-content-sha256;x-amz-date", claimed);
     auto sig = sigv4::signature(sigv4::signing_key(secret, "20260101", "us-east-1", "sqs"),
                                 sigv4::string_to_sign("20260101T000000Z", scope, creq));
-    req.headers.add("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDHAYLOFT/" + scope +
-                                         ", SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=" + sig);
+    req.headers.add("Authorization",
+                    "AWS4-HMAC-SHA256 Credential=AKIDHAYLOFT/" + scope +
+                        ", SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=" + sig);
     return req;
   };
   const std::string body = R"({"QueueName":"q"})";
@@ -380,26 +439,31 @@ TEST(AuthFailures, NonS3DigestHeaderMustMatchTheBody) {
 TEST(AuthFailures, NonS3BodyIsHashedFromASpilledFile) {
   // An SQS request whose body the edge spilled to a file: the verifier hashes the file.
   const std::string body = "Action=ListQueues&Version=2012-11-05";
-  auto path = std::filesystem::temp_directory_path() / ("hayloft-auth-body-" + std::to_string(::getpid()));
+  auto path =
+      std::filesystem::temp_directory_path() / ("hayloft-auth-body-" + std::to_string(::getpid()));
   {
     std::ofstream out(path, std::ios::binary);
     out << body;
   }
-  auto req = make_request("POST", "/", {{"Host", "localhost:4566"},
-                                        {"Content-Type", "application/x-www-form-urlencoded"},
-                                        {"x-amz-date", "20260101T000000Z"}});
+  auto req = make_request("POST", "/",
+                          {{"Host", "localhost:4566"},
+                           {"Content-Type", "application/x-www-form-urlencoded"},
+                           {"x-amz-date", "20260101T000000Z"}});
   req.body_file = core::temp_file(path);
   req.body_size = body.size();
   EXPECT_EQ(body_sha256_hex(req), core::sha256_hex(body));
 
   auto scope = std::string("20260101/eu-west-1/sqs/aws4_request");
   auto creq = sigv4::canonical_request(
-      "POST", "/", "", "content-type:application/x-www-form-urlencoded\nhost:localhost:4566\nx-amz-date:20260101T000000Z\n",
+      "POST", "/", "",
+      "content-type:application/"
+      "x-www-form-urlencoded\nhost:localhost:4566\nx-amz-date:20260101T000000Z\n",
       "content-type;host;x-amz-date", core::sha256_hex(body));
   auto sig = sigv4::signature(sigv4::signing_key(secret, "20260101", "eu-west-1", "sqs"),
                               sigv4::string_to_sign("20260101T000000Z", scope, creq));
-  req.headers.add("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDHAYLOFT/" + scope +
-                                       ", SignedHeaders=content-type;host;x-amz-date, Signature=" + sig);
+  req.headers.add("Authorization",
+                  "AWS4-HMAC-SHA256 Credential=AKIDHAYLOFT/" + scope +
+                      ", SignedHeaders=content-type;host;x-amz-date, Signature=" + sig);
   auto v = verify(req, creds(), signed_at);
   ASSERT_TRUE(v.ok()) << v.error().detail;
   EXPECT_EQ(v.identity().service, "sqs");
