@@ -36,6 +36,12 @@ class encoder {
  public:
   static constexpr std::size_t output_dim = 512;
 
+  // Movable, not copyable: the layer pointers point into the owned weights.
+  encoder(encoder&&) = default;
+  encoder& operator=(encoder&&) = default;
+  encoder(const encoder&) = delete;
+  encoder& operator=(const encoder&) = delete;
+
   // Takes the weights and checks every tensor the network needs (names, shapes, the constants
   // it relies on); errc::model_corrupt when the graph is not the one described above.
   static result<encoder> create(tfjs_weights weights);

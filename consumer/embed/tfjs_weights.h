@@ -27,6 +27,13 @@ struct weight_view {
 
 class tfjs_weights {
  public:
+  // Movable, not copyable: the views point into the owned buffer.
+  tfjs_weights() = default;
+  tfjs_weights(tfjs_weights&&) = default;
+  tfjs_weights& operator=(tfjs_weights&&) = default;
+  tfjs_weights(const tfjs_weights&) = delete;
+  tfjs_weights& operator=(const tfjs_weights&) = delete;
+
   // errc::model_not_found when model.json or a shard is missing; errc::model_corrupt when the
   // JSON is malformed, a dtype is unsupported, or the shards' total size differs from the
   // manifest's.
