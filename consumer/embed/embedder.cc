@@ -67,7 +67,8 @@ float cosine(std::span<const float> a, std::span<const float> b) {
 }
 
 result<std::unique_ptr<embedder>> make_embedder(std::string_view kind,
-                                                const std::filesystem::path& model_dir) {
+                                                const std::filesystem::path& model_dir,
+                                                std::size_t threads) {
   if (kind == "hash") return std::unique_ptr<embedder>(std::make_unique<hash_embedder>());
   if (kind == "use-lite" || kind == "use") {
     std::filesystem::path dir = model_dir;
@@ -76,7 +77,9 @@ result<std::unique_ptr<embedder>> make_embedder(std::string_view kind,
       if (!found) return found.err();
       dir = *found;
     }
-    auto model = use_lite::load(dir);
+    use_lite_options options;
+    options.threads = threads;
+    auto model = use_lite::load(dir, options);
     if (!model) return model.err();
     return std::unique_ptr<embedder>(std::move(*model));
   }

@@ -65,10 +65,12 @@ float cosine(std::span<const float> a, std::span<const float> b);
 inline constexpr std::string_view default_embedder_kind = "use-lite";
 
 // Builds the embedder named by `kind`. For "use-lite", `model_dir` holds model.json, the weight
-// shards and vocab.json; an empty path means find_model_dir(). "hash" ignores `model_dir`.
-// Loading the model takes about a second; do it once at start-up.
+// shards and vocab.json (an empty path means find_model_dir()) and `threads` is the number of
+// compute threads (0 = one per core). "hash" ignores both. Loading the model takes well under
+// a second; do it once at start-up.
 result<std::unique_ptr<embedder>> make_embedder(std::string_view kind,
-                                                const std::filesystem::path& model_dir = {});
+                                                const std::filesystem::path& model_dir = {},
+                                                std::size_t threads = 0);
 
 // Where the model is looked for, in order: $HAYLOFT_MODEL_DIR, <dir of the running
 // executable>/../models/use-lite, <source tree>/models/use-lite (where scripts/fetch-model puts

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "consumer/embed/embedder.h"
+#include "consumer/embed/use_lite.h"
 #include "tests/consumer/embed/test_support.h"
 
 namespace hayloft::embed {
@@ -32,10 +33,13 @@ TEST(EmbedFactoryTest, MissingModelIsAnError) {
 }
 
 TEST(EmbedFactoryTest, BuildsUseLiteFromADirectory) {
-  auto e = make_embedder("use-lite", testing::model_dir());
+  auto e = make_embedder("use-lite", testing::model_dir(), 1);
   ASSERT_TRUE(e.ok()) << testing::missing_model_message() << " (" << e.err().message << ")";
   EXPECT_EQ((*e)->name(), "use-lite-512");
   EXPECT_EQ((*e)->dimension(), 512u);
+  const auto* model = dynamic_cast<const use_lite*>(e->get());
+  ASSERT_NE(model, nullptr);
+  EXPECT_EQ(model->threads(), 1u);
 }
 
 TEST(EmbedFactoryTest, ModelDirectoryComesFromTheEnvironmentFirst) {
