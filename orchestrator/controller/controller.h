@@ -1,0 +1,111 @@
+#pragma once
+// The orchestrator: Kubernetes-shaped objects (Deployments, Secrets, ConfigMaps, Namespaces,
+// HPAs, KEDA ScaledObjects and TriggerAuthentications) kept in state.db, pods run as built-in
+// workloads or host processes, and the KEDA operator loop plus the HPA controller scaling them.
+//
+// Threading: all state is guarded by one mutex. Loop iterations (ScaledObject polls every
+// pollingInterval, HPA syncs every 15 s, pod starts/restarts/terminations) are clock timers
+// whose work runs on the controller's own worker thread; on the manual clock the timer waits
+// for that work, so clock.advance(d) returns with every loop due in the span done. API calls
+// (apply, scale, get, ...) run on the caller's thread, change objects under the mutex and
+// schedule the pod work for the next loop iteration (a timer due now); they never block on pods.
+//
+// Lifetime: the store, clock, queue_metrics, workload registry and metrics source must outlive
+// the controller; the clock may outlive it (pending timers become no-ops).
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "emulator/core/clock.h"
+#include "emulator/core/result.h"
+#include "emulator/store/state_store.h"
+#include "orchestrator/interfaces.h"
+#include "orchestrator/pods/workload.h"
+
+namespace hayloft::orchestrator {
+
+using json = nlohmann::json;
+
+struct options {
+  // Container image -> built-in workload, e.g.
+  // {"arzelaascoli/keda-haystack-consumer:latest", "hayloft/indexing-consumer"}. An image that is
+  // itself a registered built-in needs no entry.
+  std::map<std::string, std::string> image_map;
+  // Where container logs go: <log_dir>/<namespace>/<pod>/<container>.log.
+  std::filesystem::path log_dir;
+  // Real time an in-process workload gets to report ready (or to stop) before the loop moves on;
+  // later readiness or exit is picked up at the next loop iteration.
+  std::chrono::milliseconds workload_start_wait{2000};
+  std::chrono::milliseconds workload_stop_wait{1000};
+  // Upper bound on the real time stop() waits for graceful termination before SIGKILL, whatever
+  // terminationGracePeriodSeconds says (the clock may be manual or scaled).
+  std::chrono::milliseconds shutdown_grace_cap{10000};
+  // Optional: any hayloft metric, for the `prometheus` trigger and HPA External/Pods metrics.
+  metrics_source* metrics = nullptr;
+  // Optional: when set (--auth), credentials resolved from TriggerAuthentications are checked.
+  credential_check check_credentials;
+  // apply into a namespace that does not exist creates it (with a warning) instead of failing.
+  bool auto_create_namespaces = true;
+  std::size_t max_events = 2000;
+};
+
+// One gauge for /metrics.
+struct gauge {
+  std::string name;
+  label_set labels;
+  double value = 0;
+};
+
+class controller {
+ public:
+  controller(store::state_store& store, core::clock& clock, queue_metrics& queues,
+             const pods::workload_registry& workloads, options opts);
+  ~controller();
+  controller(const controller&) = delete;
+  controller& operator=(const controller&) = delete;
+
+  // Creates the schema, loads the persisted objects and starts their loops and pods.
+  result<void> start();
+  // Stops every loop, terminates every pod (SIGTERM / stop token, then SIGKILL after its grace
+  // period, bounded by options.shutdown_grace_cap of real time) and waits for them. Idempotent.
+  void stop();
+  // Deletes every object and pod (POST /_hayloft/reset).
+  result<void> reset();
+
+  // ---- admin API operations; shapes documented in orchestrator/README.md ----
+  // `namespace_name` is the -n value ("" = default); `namespace_explicit` mirrors kubectl, where
+  // an object naming another namespace is an error only when -n was given.
+  result<json> apply(std::string_view manifests, const std::string& namespace_name, bool namespace_explicit);
+  result<json> delete_manifests(std::string_view manifests, const std::string& namespace_name, bool namespace_explicit);
+  result<json> delete_object(const std::string& kind, const std::string& namespace_name, const std::string& name);
+  // name empty: a list. namespace_name "*": all namespaces.
+  result<json> get(const std::string& kind, const std::string& namespace_name, const std::string& name);
+  result<json> describe(const std::string& kind, const std::string& namespace_name, const std::string& name);
+  result<json> scale(const std::string& kind, const std::string& namespace_name, const std::string& name,
+                     std::int32_t replicas);
+  struct log_query {
+    std::string namespace_name;
+    std::string pod;         // or
+    std::string deployment;  // the first pod of the deployment, as kubectl picks it
+    std::string container;   // default: the pod's only/first container
+    std::optional<long long> tail;
+    std::optional<std::uint64_t> since_offset;  // continue a follow
+  };
+  result<json> logs(const log_query& q);
+  result<json> events(const std::string& namespace_name, const std::string& kind, const std::string& name);
+
+  std::vector<gauge> gauges() const;
+
+  struct impl;
+
+ private:
+  std::shared_ptr<impl> impl_;
+};
+
+}  // namespace hayloft::orchestrator

@@ -1,0 +1,258 @@
+#pragma once
+// The controller's internal state (controller::impl). Everything here is guarded by
+// impl::mutex; see controller.h for the threading model. Split across:
+//   core.cc        construction, start/stop/reset, timers, persistence
+//   apply.cc       apply / delete / scale, three-way merge, namespaces, KEDA-owned HPAs
+//   kubelet.cc     deployments -> pods, container starts, restarts with back-off, termination
+//   autoscaling.cc ScaledObject polls (KEDA) and HPA syncs
+//   views.cc       JSON for get / describe / events / logs, gauges
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "orchestrator/controller/controller.h"
+#include "orchestrator/controller/events.h"
+#include "orchestrator/controller/executor.h"
+#include "orchestrator/objects/kinds.h"
+#include "orchestrator/objects/specs.h"
+#include "orchestrator/pods/backoff.h"
+#include "orchestrator/pods/container.h"
+#include "orchestrator/pods/log_file.h"
+#include "orchestrator/pods/process.h"
+#include "orchestrator/scaling/hpa.h"
+#include "orchestrator/scaling/keda.h"
+
+namespace hayloft::orchestrator {
+
+using core::time_point;
+using timer_id = core::clock::timer_id;
+using ns_name = std::pair<std::string, std::string>;  // namespace, name
+
+struct object_key {
+  objects::kind kind;
+  std::string namespace_name;
+  std::string name;
+  auto operator<=>(const object_key&) const = default;
+};
+
+struct stored_object {
+  json obj;           // served form: apiVersion, kind, metadata, spec, (status)
+  json last_applied;  // the manifest as last applied: the base of the three-way merge
+};
+
+struct container_rt {
+  objects::container_spec spec;
+  std::string builtin;  // non-empty: runs this registered workload in-process
+  std::unique_ptr<pods::container> running;
+  std::shared_ptr<pods::log_file> log;
+  std::int32_t restarts = 0;
+  pods::crash_backoff backoff;
+  enum class phase { waiting, running, terminated } state = phase::waiting;
+  std::string waiting_reason = "ContainerCreating";
+  std::string waiting_message;
+  time_point started_at{};
+  std::optional<json> last_terminated;  // lastState.terminated
+  std::optional<json> terminated;       // state.terminated (pod terminating)
+  std::optional<timer_id> restart_timer;
+  std::uint64_t instance = 0;  // bumps per start; stale exit notifications are ignored
+  std::optional<time_point> last_exit;
+  // CPU sampling for HPA Resource metrics.
+  std::optional<std::uint64_t> cpu_ns;
+  std::chrono::steady_clock::time_point cpu_at{};
+  std::optional<std::int64_t> cpu_milli;
+};
+
+struct pod_rt {
+  std::string namespace_name;
+  std::string name;
+  std::string uid;
+  std::string deployment;
+  std::string hash;
+  objects::pod_template tmpl;
+  time_point created{};
+  std::optional<time_point> start_time;
+  std::optional<time_point> deletion;  // Terminating since
+  std::vector<container_rt> containers;
+  std::optional<timer_id> grace_timer;
+};
+
+struct deployment_rt {
+  objects::deployment_spec spec;
+  std::string hash;  // pod-template-hash of the current template
+};
+
+struct scaler_rt {
+  std::string trigger_name;  // for events: "awsSqsQueueScaler", "cpuScaler", "prometheusScaler"
+  std::string metric_name;   // "s0-aws-sqs-test-queue"
+  std::optional<double> value;
+  bool active = false;
+  std::string error;
+};
+
+struct scaled_object_rt {
+  objects::scaled_object_spec spec;
+  objects::label_map annotations;
+  scaling::keda_status status;
+  time_point created{};
+  std::optional<timer_id> poll_timer;
+  std::vector<scaler_rt> scalers;
+  std::uint64_t epoch = 0;  // bumps on every apply: stale poll timers are ignored
+};
+
+struct hpa_rt {
+  objects::hpa_spec spec;
+  std::string owner;  // ScaledObject name when KEDA created it
+  scaling::memory mem;
+  time_point created{};
+  std::optional<timer_id> sync_timer;
+  std::uint64_t epoch = 0;
+  std::int32_t current_replicas = 0;
+  std::int32_t desired_replicas = 0;
+  std::optional<time_point> last_scale_time;
+  json current_metrics = json::array();
+  json conditions = json::array();
+};
+
+// Lets timer callbacks and container threads reach the controller while it is alive, without
+// holding any lock while they call into it (a callback may wait for the worker thread, and the
+// worker may join a container thread that is itself in a callback).
+struct liveness {
+  std::mutex mutex;  // guards target, in_flight
+  std::condition_variable idle;
+  controller::impl* target = nullptr;
+  int in_flight = 0;
+
+  template <class F>
+  void with(F&& fn) {
+    controller::impl* t;
+    {
+      std::lock_guard lock(mutex);
+      if (!target) return;
+      t = target;
+      ++in_flight;
+    }
+    fn(*t);
+    {
+      std::lock_guard lock(mutex);
+      --in_flight;
+    }
+    idle.notify_all();
+  }
+  // After this returns no callback is inside the controller and none will enter it.
+  void shut() {
+    std::unique_lock lock(mutex);
+    target = nullptr;
+    idle.wait(lock, [&] { return in_flight == 0; });
+  }
+};
+
+struct controller::impl {
+  impl(store::state_store& s, core::clock& c, queue_metrics& q, const pods::workload_registry& w, options o);
+
+  store::state_store& store;
+  core::clock& clock;
+  queue_metrics& queues;
+  const pods::workload_registry& workloads;
+  options opts;
+  std::shared_ptr<liveness> alive = std::make_shared<liveness>();
+
+  mutable std::mutex mutex;  // guards every member below
+  bool running = false;
+  std::map<object_key, stored_object> objects;
+  std::map<ns_name, deployment_rt> deployments;
+  std::map<ns_name, std::unique_ptr<pod_rt>> pods;
+  std::map<ns_name, scaled_object_rt> scaled_objects;
+  std::map<ns_name, hpa_rt> hpas;
+  controller_detail::event_log events;
+  std::mt19937_64 rng{std::random_device{}()};
+  std::map<ns_name, bool> reconcile_scheduled;  // deployments with a reconcile timer pending
+
+  pods::process_runtime processes;
+  controller_detail::serial_executor executor;
+
+  // ---- core.cc ----
+  // Runs fn under the mutex on the worker at `at` (skipped once stopped).
+  timer_id schedule_at(time_point at, std::function<void(impl&)> fn);
+  timer_id schedule_now(std::function<void(impl&)> fn) { return schedule_at(clock.now(), std::move(fn)); }
+  void cancel(std::optional<timer_id>& t);
+  void persist(const object_key& k);
+  void unpersist(const object_key& k);
+  void record(objects::kind kind, const std::string& ns, const std::string& name, std::string type, std::string reason,
+              std::string source, std::string message, std::optional<std::int32_t> from = std::nullopt,
+              std::optional<std::int32_t> to = std::nullopt, std::optional<double> metric = std::nullopt);
+  std::string new_uid();
+  stored_object* find(objects::kind k, const std::string& ns, const std::string& name);
+  // Loads a stored object's runtime state (typed spec, loops) after apply or restart.
+  void activate(const object_key& k, bool restored);
+  void deactivate(const object_key& k);
+  void ensure_default_namespaces();
+
+  // ---- apply.cc ----
+  json apply_one(json manifest, const std::string& ns, bool ns_explicit, json& warnings);
+  json delete_one(objects::kind k, const std::string& ns, const std::string& name);
+  void sync_keda_hpa(const ns_name& so);
+  void deactivate_for_update(const object_key& k);
+  // Sets a Deployment's spec.replicas (scale, KEDA, HPA); schedules the pod work.
+  void set_replicas(const ns_name& d, std::int32_t replicas);
+
+  // ---- kubelet.cc ----
+  void request_reconcile(const ns_name& d);
+  void reconcile_deployment(const ns_name& d);
+  void create_pod(const ns_name& d, const deployment_rt& dep);
+  void start_container(pod_rt& pod, std::size_t index);
+  void on_container_exit(const ns_name& pod, std::size_t index, std::uint64_t instance);
+  void terminate_pod(pod_rt& pod);
+  // Terminates pods and waits (bounded) for their built-in workloads, so they are gone at once.
+  void terminate_pods(const std::vector<pod_rt*>& victims);
+  void finish_termination(const ns_name& pod);
+  void retry_config_errors();
+  void remove_pod(const ns_name& pod);
+  bool pod_ready(const pod_rt& pod) const;
+  std::string image_builtin(const std::string& image) const;
+  // The container's environment (envFrom, env, secrets, config maps, $(VAR)); error text is the
+  // kubelet's CreateContainerConfigError message.
+  result<std::map<std::string, std::string>> container_env(const std::string& ns, const std::string& pod_name,
+                                                           const std::string& pod_uid, const objects::container_spec& c);
+  void schedule_config_retry();
+  bool config_retry_scheduled = false;
+  std::vector<pod_rt*> pods_of(const ns_name& d);
+  void stop_all_pods(std::chrono::milliseconds cap);
+
+  // ---- autoscaling.cc ----
+  struct trigger_reading {
+    std::optional<std::int64_t> value_milli;  // nullopt: no external metric (cpu) or error
+    bool active = false;
+    bool external = true;
+    std::string error;
+  };
+  // One scaler read (GetMetricsAndActivity) of trigger i of a ScaledObject: fresh queue counts.
+  trigger_reading evaluate_trigger(const ns_name& so, std::size_t i);
+  std::map<std::string, std::string> trigger_auth_params(const std::string& ns, const objects::trigger_spec& t,
+                                                         std::string& error);
+  void start_scaled_object(const ns_name& so, bool immediate);
+  void poll_scaled_object(const ns_name& so, std::uint64_t epoch);
+  void start_hpa(const ns_name& h);
+  void sync_hpa(const ns_name& h, std::uint64_t epoch);
+  std::string scaled_object_health(const ns_name& so);  // for describe
+
+  // ---- views.cc ----
+  json object_json(const object_key& k);
+  json pod_json(const pod_rt& p);
+  json deployment_status(const ns_name& d);
+  json list(objects::kind k, const std::string& ns);
+};
+
+// Helpers shared by the .cc files.
+std::string now_iso(const core::clock& c);
+std::string template_hash(const json& pod_template);
+// The external metric name KEDA gives trigger i ("s0-aws-sqs-test-queue").
+std::string keda_metric_name(const objects::trigger_spec& t, std::size_t i);
+error not_found(objects::kind k, const std::string& name);
+
+}  // namespace hayloft::orchestrator
