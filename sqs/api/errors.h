@@ -33,7 +33,6 @@ enum class errc {
   invalid_message_contents,
   message_not_inflight,
   receipt_handle_is_invalid,
-  over_limit,
   resource_not_found,
   invalid_parameter_value,
   missing_parameter,

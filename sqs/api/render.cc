@@ -178,6 +178,18 @@ core::response render(protocol p, op o, const result_body& r, std::string_view r
   core::response out;
   common_headers(out, p, request_id);
   auto s = to_shape(r);
+  if (o == op::list_dead_letter_source_queues) {
+    // The one lower-case member of the SQS model, and a required one.
+    shape fixed;
+    fixed.add("queueUrls", shape::list("QueueUrl"));
+    for (auto& [name, v] : s.members) {
+      if (name == "QueueUrls")
+        fixed.members[0].second = std::move(v);
+      else
+        fixed.add(name, std::move(v));
+    }
+    s = std::move(fixed);
+  }
   if (o == op::delete_message_batch || o == op::change_message_visibility_batch) {
     for (auto& [name, v] : s.members)
       if (name == "Successful")

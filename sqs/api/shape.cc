@@ -5,7 +5,7 @@
 namespace hayloft::sqs::api {
 namespace {
 
-nlohmann::json json_of(const shape& s) {
+nlohmann::ordered_json json_of(const shape& s) {
   switch (s.k) {
     case shape::kind::text:
       return s.text;
@@ -14,13 +14,13 @@ nlohmann::json json_of(const shape& s) {
     case shape::kind::boolean:
       return s.flag;
     case shape::kind::list: {
-      auto a = nlohmann::json::array();
+      auto a = nlohmann::ordered_json::array();
       for (const auto& i : s.items) a.push_back(json_of(i));
       return a;
     }
     case shape::kind::structure:
     case shape::kind::map: {
-      auto o = nlohmann::json::object();
+      auto o = nlohmann::ordered_json::object();
       for (const auto& [k, v] : s.members) o[k] = json_of(v);
       return o;
     }
@@ -76,7 +76,7 @@ void xml_value(const shape& s, std::string& out) {
 }  // namespace
 
 std::string to_json(const shape& s) {
-  return json_of(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return json_of(s).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 std::string to_xml(const shape& s) {
