@@ -42,6 +42,21 @@ json controller::impl::pod_json(const pod_rt& p) {
     json spec{{"name", c.spec.name}, {"image", c.spec.image}};
     if (!c.spec.command.empty()) spec["command"] = c.spec.command;
     if (!c.spec.args.empty()) spec["args"] = c.spec.args;
+    if (!c.spec.env.empty()) {
+      json env = json::array();
+      for (const auto& e : c.spec.env) {
+        json v{{"name", e.name}};
+        auto ref = [](const objects::key_selector& k) {
+          return json{{"name", k.name}, {"key", k.key}, {"optional", k.optional}};
+        };
+        if (e.secret_key_ref) v["valueFrom"] = {{"secretKeyRef", ref(*e.secret_key_ref)}};
+        else if (e.config_map_key_ref) v["valueFrom"] = {{"configMapKeyRef", ref(*e.config_map_key_ref)}};
+        else if (e.field_ref) v["valueFrom"] = {{"fieldRef", {{"fieldPath", *e.field_ref}}}};
+        else v["value"] = e.value;
+        env.push_back(v);
+      }
+      spec["env"] = env;
+    }
     containers.push_back(spec);
     bool ready = c.state == container_rt::phase::running && c.running && c.running->ready() && !p.deletion;
     all_ready = all_ready && ready;

@@ -1,0 +1,362 @@
+#include "orchestrator/cli/describe.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "emulator/core/hash.h"
+#include "orchestrator/cli/printers.h"
+#include "orchestrator/objects/quantity.h"
+
+namespace hayloft::orchestrator::cli {
+namespace {
+
+const json& sub(const json& j, const char* key) {
+  static const json null;
+  return j.is_object() && j.contains(key) ? j[key] : null;
+}
+std::string str(const json& j, const char* key) {
+  const json& v = sub(j, key);
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_null()) return "";
+  return v.dump();
+}
+
+// Lines with "Key:" and a value; consecutive lines at the same indentation are aligned like
+// kubectl's tabwriter (two spaces after the longest key).
+class doc {
+ public:
+  void kv(int indent, const std::string& key, const std::string& value) { lines_.push_back({indent, key + ":", value, true}); }
+  void line(int indent, const std::string& text) { lines_.push_back({indent, text, "", false}); }
+  void table(int indent, const std::vector<std::vector<std::string>>& rows) {
+    std::string t = render_table_narrow(rows);
+    std::size_t pos = 0;
+    while (pos < t.size()) {
+      auto nl = t.find('\n', pos);
+      line(indent, t.substr(pos, nl - pos));
+      pos = nl + 1;
+    }
+  }
+  std::string str() const {
+    std::string out;
+    for (std::size_t i = 0; i < lines_.size();) {
+      std::size_t j = i, width = 0;
+      while (j < lines_.size() && lines_[j].kv && lines_[j].indent == lines_[i].indent) width = std::max(width, lines_[j++].key.size());
+      if (j == i) {
+        out += std::string(static_cast<std::size_t>(lines_[i].indent), ' ') + lines_[i].key + "\n";
+        ++i;
+        continue;
+      }
+      for (; i < j; ++i) {
+        const auto& l = lines_[i];
+        std::string s = std::string(static_cast<std::size_t>(l.indent), ' ') + l.key;
+        if (!l.value.empty()) s += std::string(width - l.key.size() + 2, ' ') + l.value;
+        out += s + "\n";
+      }
+    }
+    return out;
+  }
+
+ private:
+  static std::string render_table_narrow(const std::vector<std::vector<std::string>>& rows) {
+    std::vector<std::size_t> width;
+    for (const auto& r : rows)
+      for (std::size_t i = 0; i + 1 < r.size(); ++i) {
+        if (width.size() <= i) width.resize(i + 1, 0);
+        width[i] = std::max(width[i], r[i].size());
+      }
+    std::string out;
+    for (const auto& r : rows) {
+      std::string s;
+      for (std::size_t i = 0; i < r.size(); ++i) {
+        s += r[i];
+        if (i + 1 < r.size()) s.append(width[i] + 2 - r[i].size(), ' ');
+      }
+      out += s + "\n";
+    }
+    return out;
+  }
+  struct entry {
+    int indent;
+    std::string key, value;
+    bool kv;
+  };
+  std::vector<entry> lines_;
+};
+
+std::string rfc1123z(const std::string& iso) {
+  core::time_point t;
+  if (!core::parse_iso8601(iso, t)) return iso;
+  std::string s = core::http_date(t);
+  if (s.size() > 4 && s.compare(s.size() - 4, 4, " GMT") == 0) s.replace(s.size() - 4, 4, " +0000");
+  return s;
+}
+
+std::string map_text(const json& m, const char* sep = "=") {
+  if (!m.is_object() || m.empty()) return "<none>";
+  std::string out;
+  for (const auto& [k, v] : m.items()) out += (out.empty() ? "" : "\n") + k + sep + (v.is_string() ? v.get<std::string>() : v.dump());
+  return out;
+}
+
+void multiline_kv(doc& d, int indent, const std::string& key, const std::string& value) {
+  std::size_t nl = value.find('\n');
+  d.kv(indent, key, value.substr(0, nl));
+  while (nl != std::string::npos) {
+    std::size_t next = value.find('\n', nl + 1);
+    // Continuation lines sit under the value column; approximate with the key's width.
+    d.line(indent + static_cast<int>(key.size()) + 3, value.substr(nl + 1, next - nl - 1));
+    nl = next;
+  }
+}
+
+void meta(doc& d, const json& obj, bool namespaced) {
+  const json& md = sub(obj, "metadata");
+  d.kv(0, "Name", str(md, "name"));
+  if (namespaced) d.kv(0, "Namespace", str(md, "namespace"));
+  multiline_kv(d, 0, "Labels", map_text(sub(md, "labels")));
+  multiline_kv(d, 0, "Annotations", map_text(sub(md, "annotations"), ": "));
+}
+
+void events(doc& d, const json& evs, core::time_point now) {
+  if (!evs.is_array() || evs.empty()) {
+    d.kv(0, "Events", "<none>");
+    return;
+  }
+  d.line(0, "Events:");
+  std::vector<std::vector<std::string>> rows{{"Type", "Reason", "Age", "From", "Message"},
+                                             {"----", "------", "----", "----", "-------"}};
+  for (const auto& e : evs) {
+    std::string a = age(str(e, "lastTimestamp"), now);
+    if (sub(e, "count").is_number() && e["count"].get<int>() > 1)
+      a += " (x" + std::to_string(e["count"].get<int>()) + " over " + age(str(e, "firstTimestamp"), now) + ")";
+    rows.push_back({str(e, "type"), str(e, "reason"), a, str(sub(e, "source"), "component"), str(e, "message")});
+  }
+  d.table(2, rows);
+}
+
+// camelCase -> "Camel Case", as kubectl labels unstructured fields.
+std::string smart_label(const std::string& key) {
+  std::string out;
+  for (std::size_t i = 0; i < key.size(); ++i) {
+    char c = key[i];
+    if (i == 0) {
+      out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+      continue;
+    }
+    bool upper = std::isupper(static_cast<unsigned char>(c));
+    bool prev_lower = std::islower(static_cast<unsigned char>(key[i - 1]));
+    bool next_lower = i + 1 < key.size() && std::islower(static_cast<unsigned char>(key[i + 1]));
+    if (upper && (prev_lower || (next_lower && std::isupper(static_cast<unsigned char>(key[i - 1]))))) out.push_back(' ');
+    out.push_back(c);
+  }
+  return out;
+}
+
+void unstructured(doc& d, int indent, const json& v) {
+  if (v.is_object()) {
+    for (const auto& [k, val] : v.items()) {
+      if (val.is_object() || val.is_array()) {
+        d.line(indent, smart_label(k) + ":");
+        unstructured(d, indent + 2, val);
+      } else {
+        d.kv(indent, smart_label(k), val.is_string() ? val.get<std::string>() : val.dump());
+      }
+    }
+  } else if (v.is_array()) {
+    for (const auto& item : v) {
+      if (item.is_object()) {
+        unstructured(d, indent + 2, item);
+      } else {
+        d.line(indent + 2, item.is_string() ? item.get<std::string>() : item.dump());
+      }
+    }
+  }
+}
+
+void container_lines(doc& d, const json& c, const json& status, core::time_point now) {
+  d.line(3, str(c, "name") + ":");
+  d.kv(4, "Image", str(c, "image"));
+  if (sub(c, "command").is_array()) {
+    d.line(4, "Command:");
+    for (const auto& a : c["command"]) d.line(6, a.get<std::string>());
+  }
+  if (sub(c, "args").is_array()) {
+    d.line(4, "Args:");
+    for (const auto& a : c["args"]) d.line(6, a.get<std::string>());
+  }
+  if (status.is_object()) {
+    const json& state = sub(status, "state");
+    auto state_lines = [&](const char* key, const json& s) {
+      if (sub(s, "running").is_object()) {
+        d.kv(4, key, "Running");
+        d.kv(6, "Started", rfc1123z(str(s["running"], "startedAt")));
+      } else if (sub(s, "waiting").is_object()) {
+        d.kv(4, key, "Waiting");
+        d.kv(6, "Reason", str(s["waiting"], "reason"));
+        if (!str(s["waiting"], "message").empty()) d.kv(6, "Message", str(s["waiting"], "message"));
+      } else if (sub(s, "terminated").is_object()) {
+        const json& t = s["terminated"];
+        d.kv(4, key, "Terminated");
+        d.kv(6, "Reason", str(t, "reason"));
+        if (!str(t, "message").empty()) d.kv(6, "Message", str(t, "message"));
+        d.kv(6, "Exit Code", str(t, "exitCode"));
+        d.kv(6, "Started", rfc1123z(str(t, "startedAt")));
+        d.kv(6, "Finished", rfc1123z(str(t, "finishedAt")));
+      } else {
+        d.kv(4, key, "");
+      }
+    };
+    state_lines("State", state);
+    if (sub(status, "lastState").is_object() && !status["lastState"].empty()) state_lines("Last State", status["lastState"]);
+    d.kv(4, "Ready", sub(status, "ready").is_boolean() && status["ready"].get<bool>() ? "True" : "False");
+    d.kv(4, "Restart Count", str(status, "restartCount"));
+    const json& rt = sub(status, "hayloft");
+    d.kv(4, "Runtime", str(rt, "kind") + (str(rt, "workload").empty() ? "" : " (" + str(rt, "workload") + ")") +
+                           (sub(rt, "pid").is_number() ? ", pid " + str(rt, "pid") : ""));
+  }
+  const json& env = sub(c, "env");
+  if (env.is_array() && !env.empty()) {
+    d.line(4, "Environment:");
+    for (const auto& e : env) {
+      std::string value = str(e, "value");
+      const json& vf = sub(e, "valueFrom");
+      if (sub(vf, "secretKeyRef").is_object())
+        value = "<set to the key '" + str(vf["secretKeyRef"], "key") + "' in secret '" + str(vf["secretKeyRef"], "name") +
+                "'>  Optional: " + (sub(vf["secretKeyRef"], "optional").is_boolean() && vf["secretKeyRef"]["optional"].get<bool>() ? "true" : "false");
+      else if (sub(vf, "configMapKeyRef").is_object())
+        value = "<set to the key '" + str(vf["configMapKeyRef"], "key") + "' of config map '" +
+                str(vf["configMapKeyRef"], "name") + "'>";
+      d.kv(6, str(e, "name"), value);
+    }
+  } else {
+    d.kv(4, "Environment", "<none>");
+  }
+  (void)now;
+}
+
+}  // namespace
+
+std::string render_describe(const json& described) {
+  const json& obj = sub(described, "object");
+  core::time_point now;
+  core::parse_iso8601(str(described, "now"), now);
+  std::string kind = str(obj, "kind");
+  doc d;
+  const json& md = sub(obj, "metadata");
+  const json& spec = sub(obj, "spec");
+  const json& st = sub(obj, "status");
+  if (kind == "Pod") {
+    d.kv(0, "Name", str(md, "name"));
+    d.kv(0, "Namespace", str(md, "namespace"));
+    d.kv(0, "Priority", "0");
+    d.kv(0, "Node", str(spec, "nodeName") + "/" + str(st, "hostIP"));
+    if (!str(st, "startTime").empty()) d.kv(0, "Start Time", rfc1123z(str(st, "startTime")));
+    multiline_kv(d, 0, "Labels", map_text(sub(md, "labels")));
+    multiline_kv(d, 0, "Annotations", map_text(sub(md, "annotations"), ": "));
+    d.kv(0, "Status", sub(md, "deletionTimestamp").is_string() ? "Terminating (lasts " + age(str(md, "deletionTimestamp"), now) + ")"
+                                                              : str(st, "phase"));
+    d.kv(0, "IP", str(st, "podIP"));
+    for (const auto& ref : sub(md, "ownerReferences")) d.kv(0, "Controlled By", str(ref, "kind") + "/" + str(ref, "name"));
+    d.line(0, "Containers:");
+    const json& statuses = sub(st, "containerStatuses");
+    for (const auto& c : sub(spec, "containers")) {
+      json status;
+      for (const auto& s : statuses)
+        if (str(s, "name") == str(c, "name")) status = s;
+      container_lines(d, c, status, now);
+    }
+    d.line(0, "Conditions:");
+    std::vector<std::vector<std::string>> rows{{"Type", "Status"}};
+    for (const auto& c : sub(st, "conditions")) rows.push_back({str(c, "type"), str(c, "status")});
+    d.table(2, rows);
+  } else if (kind == "Deployment") {
+    meta(d, obj, true);
+    d.kv(0, "CreationTimestamp", rfc1123z(str(md, "creationTimestamp")));
+    d.kv(0, "Selector", map_text(sub(sub(spec, "selector"), "matchLabels")));
+    long long want = sub(spec, "replicas").is_number() ? spec["replicas"].get<long long>() : 1;
+    auto n = [&](const char* k) { return sub(st, k).is_number() ? st[k].get<long long>() : 0; };
+    d.kv(0, "Replicas", std::to_string(want) + " desired | " + std::to_string(n("updatedReplicas")) + " updated | " +
+                            std::to_string(n("replicas")) + " total | " + std::to_string(n("availableReplicas")) +
+                            " available | " + std::to_string(n("unavailableReplicas")) + " unavailable");
+    d.kv(0, "StrategyType", str(sub(spec, "strategy"), "type").empty() ? "RollingUpdate" : str(spec["strategy"], "type"));
+    d.line(0, "Pod Template:");
+    const json& tmpl = sub(spec, "template");
+    d.kv(2, "Labels", map_text(sub(sub(tmpl, "metadata"), "labels")));
+    d.line(2, "Containers:");
+    for (const auto& c : sub(sub(tmpl, "spec"), "containers")) container_lines(d, c, json(), now);
+    d.line(0, "Conditions:");
+    std::vector<std::vector<std::string>> rows{{"Type", "Status", "Reason"}, {"----", "------", "------"}};
+    for (const auto& c : sub(st, "conditions")) rows.push_back({str(c, "type"), str(c, "status"), str(c, "reason")});
+    d.table(2, rows);
+    std::vector<std::string> pods;
+    for (const auto& p : sub(described, "pods")) pods.push_back(str(sub(p, "metadata"), "name") + " (" + pod_status(p) + ")");
+    std::string list;
+    for (const auto& p : pods) list += (list.empty() ? "" : ", ") + p;
+    d.kv(0, "Pods", list.empty() ? "<none>" : list);
+  } else if (kind == "HorizontalPodAutoscaler") {
+    meta(d, obj, true);
+    d.kv(0, "CreationTimestamp", rfc1123z(str(md, "creationTimestamp")));
+    d.kv(0, "Reference", str(sub(spec, "scaleTargetRef"), "kind") + "/" + str(sub(spec, "scaleTargetRef"), "name"));
+    d.line(0, "Metrics:  ( current / target )");
+    const json& metrics = sub(spec, "metrics");
+    const json& current = sub(st, "currentMetrics");
+    for (std::size_t i = 0; i < metrics.size(); ++i) {
+      json single = obj;
+      single["spec"]["metrics"] = json::array({metrics[i]});
+      single["status"]["currentMetrics"] = current.is_array() && i < current.size() ? json::array({current[i]}) : json::array();
+      std::string target = hpa_targets(single);
+      std::string type = str(metrics[i], "type");
+      std::string label;
+      if (type == "External") label = "\"" + str(sub(sub(metrics[i], "external"), "metric"), "name") + "\" (target " +
+                                      (sub(sub(sub(metrics[i], "external"), "target"), "averageValue").is_null() ? "value" : "average value") + ")";
+      else if (type == "Resource") label = "resource " + str(sub(metrics[i], "resource"), "name") + " on pods";
+      else label = type;
+      auto slash = target.find('/');
+      d.kv(2, label, slash == std::string::npos ? target : target.substr(0, slash) + " / " + target.substr(slash + 1));
+    }
+    d.kv(0, "Min replicas", sub(spec, "minReplicas").is_number() ? str(spec, "minReplicas") : "1");
+    d.kv(0, "Max replicas", str(spec, "maxReplicas"));
+    if (sub(spec, "behavior").is_object()) {
+      d.line(0, "Behavior:");
+      unstructured(d, 2, spec["behavior"]);
+    }
+    d.kv(0, str(sub(spec, "scaleTargetRef"), "kind") + " pods",
+         str(st, "currentReplicas") + " current / " + str(st, "desiredReplicas") + " desired");
+    d.line(0, "Conditions:");
+    std::vector<std::vector<std::string>> rows{{"Type", "Status", "Reason", "Message"}, {"----", "------", "------", "-------"}};
+    for (const auto& c : sub(st, "conditions"))
+      rows.push_back({str(c, "type"), str(c, "status"), str(c, "reason"), str(c, "message")});
+    d.table(2, rows);
+  } else if (kind == "Secret") {
+    meta(d, obj, true);
+    d.line(0, "");
+    d.kv(0, "Type", str(obj, "type"));
+    d.line(0, "");
+    d.line(0, "Data");
+    d.line(0, "====");
+    const json& data = sub(obj, "data");
+    if (data.is_object()) {
+      for (const auto& [k, v] : data.items()) {
+        std::string decoded;
+        core::base64_decode(v.is_string() ? v.get<std::string>() : std::string(), decoded);
+        d.kv(0, k, std::to_string(decoded.size()) + " bytes");
+      }
+    }
+  } else {
+    // Unstructured objects (KEDA's CRDs, ConfigMaps, Namespaces) as kubectl prints them.
+    meta(d, obj, sub(md, "namespace").is_string());
+    d.kv(0, "API Version", str(obj, "apiVersion"));
+    d.kv(0, "Kind", kind);
+    json rest = obj;
+    rest.erase("apiVersion");
+    rest.erase("kind");
+    json m = rest["metadata"];
+    for (const char* k : {"name", "namespace", "labels", "annotations"}) m.erase(k);
+    rest["metadata"] = m;
+    unstructured(d, 0, rest);
+  }
+  events(d, sub(described, "events"), now);
+  return d.str();
+}
+
+}  // namespace hayloft::orchestrator::cli
