@@ -38,6 +38,7 @@ constexpr std::array<error_entry, static_cast<std::size_t>(errc::count_)> table{
     {400, "KeyTooLongError", "Your key is too long"},
     {400, "MalformedACLError", "The XML you provided was not well-formed or did not validate against our published schema"},
     {400, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema"},
+    {400, "MaxMessageLengthExceeded", "Your request was too big."},
     {400, "MetadataTooLarge", "Your metadata headers exceed the maximum allowed metadata size."},
     {405, "MethodNotAllowed", "The specified method is not allowed against this resource."},
     {411, "MissingContentLength", "You must provide the Content-Length HTTP header."},

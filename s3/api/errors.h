@@ -36,6 +36,7 @@ enum class errc {
   key_too_long,
   malformed_acl,
   malformed_xml,
+  max_message_length_exceeded,
   metadata_too_large,
   method_not_allowed,
   missing_content_length,

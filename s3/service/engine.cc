@@ -260,6 +260,14 @@ result<bucket_row> read_bucket(engine& e, std::string_view bucket) {
   return std::move(**b);
 }
 
+result<std::string> xml_body(const core::request& req) {
+  // 10000 parts or 1000 keys of 1024 bytes fit comfortably.
+  constexpr std::uint64_t limit = 4 << 20;
+  std::uint64_t size = req.body_in_file() ? req.body_size : req.body.size();
+  if (size > limit) return fail(errc::max_message_length_exceeded);
+  return req.body_text();
+}
+
 std::string quote_etag(std::string_view hex) {
   std::string out;
   out.reserve(hex.size() + 2);

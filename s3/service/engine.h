@@ -152,6 +152,8 @@ void list_multipart_uploads(engine& e, call_ptr c);
 // Shared helpers.
 // Reads the bucket row on a pooled reader connection (NoSuchBucket when missing).
 result<bucket_row> read_bucket(engine& e, std::string_view bucket);
+// The body of a request whose body is an XML document, bounded (MaxMessageLengthExceeded).
+result<std::string> xml_body(const core::request& req);
 // ETag for an MD5: "\"hex\"".
 std::string quote_etag(std::string_view hex);
 // Parses a bounded integer query parameter (InvalidArgument on junk).

@@ -50,7 +50,9 @@ void list_buckets(engine& e, call_ptr c) {
 void create_bucket(engine& e, call_ptr c) {
   const auto& name = c->addr.bucket;
   if (!valid_bucket_name(name)) return e.reply_error(*c, fail(errc::invalid_bucket_name));
-  auto location = parse_create_bucket(c->req.body_text());
+  auto body = xml_body(c->req);
+  if (!body.ok()) return e.reply_error(*c, body.err());
+  auto location = parse_create_bucket(*body);
   if (!location.ok()) return e.reply_error(*c, location.err());
   if (*location && **location == "us-east-1")
     return e.reply_error(*c, fail(errc::invalid_location_constraint));
@@ -136,7 +138,9 @@ void put_bucket_acl(engine& e, call_ptr c) {
     if (!canned.ok()) return e.reply_error(*c, canned.err());
     acl = std::move(*canned);
   } else {
-    auto policy = parse_access_control_policy(c->req.body_text());
+    auto body = xml_body(c->req);
+    if (!body.ok()) return e.reply_error(*c, body.err());
+    auto policy = parse_access_control_policy(*body);
     if (!policy.ok()) return e.reply_error(*c, policy.err());
     acl = std::move(*policy);
   }
@@ -174,7 +178,9 @@ void get_bucket_notification(engine& e, call_ptr c) {
 }
 
 void put_bucket_notification(engine& e, call_ptr c) {
-  auto parsed = parse_notification_configuration(c->req.body_text());
+  auto body = xml_body(c->req);
+  if (!body.ok()) return e.reply_error(*c, body.err());
+  auto parsed = parse_notification_configuration(*body);
   if (!parsed.ok()) return e.reply_error(*c, parsed.err());
   auto config = std::make_shared<notification_configuration>(std::move(*parsed));
   auto xml = config->empty() ? std::string() : render_notification_configuration(*config);

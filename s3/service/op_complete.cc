@@ -115,7 +115,9 @@ void complete_multipart_upload(engine& e, call_ptr c) {
     if (!parts.ok()) return e.reply_error(*c, parts.err());
     stored = std::move(*parts);
   }
-  auto requested = parse_complete_multipart(c->req.body_text());
+  auto body = xml_body(c->req);
+  if (!body.ok()) return e.reply_error(*c, body.err());
+  auto requested = parse_complete_multipart(*body);
   if (!requested.ok()) return e.reply_error(*c, requested.err());
 
   auto selected = std::make_shared<std::vector<part_row>>();

@@ -68,7 +68,9 @@ void delete_object(engine& e, call_ptr c) {
 }
 
 void delete_objects(engine& e, call_ptr c) {
-  auto body = c->req.body_text();
+  auto text = xml_body(c->req);
+  if (!text.ok()) return e.reply_error(*c, text.err());
+  const auto& body = *text;
   if (auto md5 = content_md5(c->req.headers); !md5.ok()) {
     return e.reply_error(*c, md5.err());
   } else if (*md5 && **md5 != core::md5_raw(body)) {
@@ -140,7 +142,9 @@ void put_object_acl(engine& e, call_ptr c) {
     if (!canned.ok()) return e.reply_error(*c, canned.err());
     acl = std::move(*canned);
   } else {
-    auto policy = parse_access_control_policy(c->req.body_text());
+    auto body = xml_body(c->req);
+    if (!body.ok()) return e.reply_error(*c, body.err());
+    auto policy = parse_access_control_policy(*body);
     if (!policy.ok()) return e.reply_error(*c, policy.err());
     acl = std::move(*policy);
   }

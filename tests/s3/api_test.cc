@@ -44,6 +44,7 @@ TEST(S3Errors, EveryEntryMapsToStatusAndCode) {
       {errc::key_too_long, 400, "KeyTooLongError"},
       {errc::malformed_acl, 400, "MalformedACLError"},
       {errc::malformed_xml, 400, "MalformedXML"},
+      {errc::max_message_length_exceeded, 400, "MaxMessageLengthExceeded"},
       {errc::metadata_too_large, 400, "MetadataTooLarge"},
       {errc::method_not_allowed, 405, "MethodNotAllowed"},
       {errc::missing_content_length, 411, "MissingContentLength"},

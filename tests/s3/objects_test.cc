@@ -261,6 +261,7 @@ TEST_F(ObjectsTest, DeleteObjects) {
   EXPECT_EQ(xml_count(r.body, "Deleted"), 0u);
   EXPECT_EQ(call("GET", "/bkt/c").status, 404u);
   EXPECT_EQ(xml_text(call("POST", "/bkt?delete", "<Delete><Object>").body, "Code"), "MalformedXML");
+  EXPECT_EQ(xml_text(call("POST", "/bkt?delete", std::string(5 << 20, ' ')).body, "Code"), "MaxMessageLengthExceeded");
   EXPECT_EQ(xml_text(call("POST", "/bkt?delete", body, {{"Content-MD5", "1B2M2Y8AsgTpgAmY7PhCfg=="}}).body, "Code"),
             "BadDigest");
 }
