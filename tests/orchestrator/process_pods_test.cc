@@ -1,0 +1,223 @@
+// Process pods through the controller: a small shell-script container with env, $(VAR)
+// expansion, logs, SIGTERM handling and the crash-loop back-off on the manual clock; and the
+// metric triggers (prometheus via metrics_source, CPU from /proc).
+#include <sstream>
+#include <thread>
+
+#include "tests/orchestrator/controller_fixture.h"
+
+namespace hayloft::orchestrator::testing {
+namespace {
+
+using std::chrono::seconds;
+
+std::string script_deployment(const std::string& name, const std::string& script, int replicas,
+                              const std::string& extra_env = "", int grace = 30) {
+  return "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: " + name +
+         "\nspec:\n  replicas: " + std::to_string(replicas) + "\n  selector:\n    matchLabels: {app: " + name +
+         "}\n  template:\n    metadata:\n      labels: {app: " + name +
+         "}\n    spec:\n      terminationGracePeriodSeconds: " + std::to_string(grace) +
+         "\n      containers:\n      - name: main\n        image: busybox\n        command: [\"/bin/sh\", \"-c\"]\n"
+         "        args:\n        - |\n" + script +
+         "        env:\n        - {name: GREETING, value: hello}\n        - {name: TARGET, value: \"$(GREETING)-world\"}\n" +
+         extra_env;
+}
+
+std::string indent(const std::string& s) {
+  std::string out, line;
+  std::istringstream in(s);
+  while (std::getline(in, line)) out += "          " + line + "\n";
+  return out;
+}
+
+class ProcessPodTest : public ControllerTest {
+ protected:
+  json first_pod(const std::string& ns = "default") {
+    auto p = pods(ns);
+    return p.empty() ? json() : p[0];
+  }
+  std::string log_of(const std::string& pod) {
+    auto l = ctl_->logs({"default", pod, "", "", std::nullopt, std::nullopt});
+    return l ? (*l)["data"].get<std::string>() : std::string();
+  }
+};
+
+TEST_F(ProcessPodTest, RunsWithEnvExpansionAndLogs) {
+  apply_ok(script_deployment("greeter", indent("echo \"$TARGET from $HOSTNAME\"\necho 'arg $(GREETING)' \"$0\"\ntrap 'echo bye; exit 0' TERM\nwhile :; do sleep 0.05; done"), 1) +
+           "", "", false);
+  // command/args $(VAR) expansion happens before the shell sees them.
+  std::string d = script_deployment("expander", "          echo $(TARGET) '$$(GREETING)'\n          sleep 30\n", 1);
+  apply_ok(d);
+  advance(seconds(0));
+  ASSERT_EQ(pods("default").size(), 2u);
+  std::string greeter, expander;
+  for (const auto& p : pods("default")) {
+    std::string n = p["metadata"]["name"];
+    (n.rfind("greeter", 0) == 0 ? greeter : expander) = n;
+  }
+  ASSERT_TRUE(settle([&] { return log_of(greeter).find("arg") != std::string::npos; })) << log_of(greeter);
+  EXPECT_EQ(log_of(greeter).substr(0, log_of(greeter).find('\n')), "hello-world from " + greeter);
+  // $(GREETING) inside args is expanded by Kubernetes rules before the shell runs it.
+  EXPECT_NE(log_of(greeter).find("arg hello"), std::string::npos) << log_of(greeter);
+  ASSERT_TRUE(settle([&] { return !log_of(expander).empty(); }));
+  EXPECT_EQ(log_of(expander), "hello-world $(GREETING)\n");
+  json pod = first_pod();
+  EXPECT_EQ(pod["status"]["containerStatuses"][0]["hayloft"]["kind"], "process");
+
+  // Scale-down: SIGTERM, the trap runs, the pod goes away well within its grace period.
+  ASSERT_TRUE(ctl_->scale("deployment", "default", "greeter", 0));
+  advance(seconds(0));
+  ASSERT_TRUE(settle([&] {
+    for (const auto& p : pods("default"))
+      if (p["metadata"]["name"] == greeter) return false;
+    return true;
+  }));
+  auto ev = ctl_->events("default", "pod", greeter);
+  bool killing = false;
+  for (const auto& e : (*ev)["items"]) killing = killing || e["reason"] == "Killing";
+  EXPECT_TRUE(killing);
+}
+
+TEST_F(ProcessPodTest, CrashLoopBackOffTimingOnTheManualClock) {
+  apply_ok(script_deployment("crasher", "          echo crash\n          exit 3\n", 1));
+  advance(seconds(0));
+  auto restarts = [&] { return first_pod()["status"]["containerStatuses"][0]["restartCount"].get<int>(); };
+  auto waiting = [&] {
+    json pod = first_pod();
+    const json& state = pod["status"]["containerStatuses"][0]["state"];
+    return state.contains("waiting") ? state["waiting"].value("reason", "") : std::string();
+  };
+  // First exit: restarted at once (restartCount 1); second exit: back-off 10 s.
+  ASSERT_TRUE(settle([&] { return restarts() == 1 && waiting() == "CrashLoopBackOff"; })) << first_pod().dump();
+  EXPECT_EQ(first_pod()["status"]["containerStatuses"][0]["lastState"]["terminated"]["exitCode"], 3);
+  EXPECT_NE(first_pod()["status"]["containerStatuses"][0]["state"]["waiting"]["message"].get<std::string>().find("back-off 10s"),
+            std::string::npos);
+  advance(seconds(9));
+  EXPECT_EQ(restarts(), 1);
+  advance(seconds(1));  // 10 s after the exit
+  ASSERT_TRUE(settle([&] { return restarts() == 2 && waiting() == "CrashLoopBackOff"; }));
+  EXPECT_NE(first_pod()["status"]["containerStatuses"][0]["state"]["waiting"]["message"].get<std::string>().find("back-off 20s"),
+            std::string::npos);
+  advance(seconds(19));
+  EXPECT_EQ(restarts(), 2);
+  advance(seconds(1));
+  ASSERT_TRUE(settle([&] { return restarts() == 3 && waiting() == "CrashLoopBackOff"; }));
+  EXPECT_NE(first_pod()["status"]["containerStatuses"][0]["state"]["waiting"]["message"].get<std::string>().find("back-off 40s"),
+            std::string::npos);
+  auto l = ctl_->logs({"default", first_pod()["metadata"]["name"], "", "", std::nullopt, std::nullopt});
+  EXPECT_EQ((*l)["data"], "crash\ncrash\ncrash\ncrash\n");
+}
+
+TEST_F(ProcessPodTest, GracePeriodEndsInSigkill) {
+  apply_ok(script_deployment("stubborn", "          trap '' TERM\n          echo up\n          while :; do sleep 0.05; done\n", 1, "", 5));
+  advance(seconds(0));
+  std::string name = first_pod()["metadata"]["name"];
+  ASSERT_TRUE(settle([&] { return ctl_->logs({"default", name, "", "", std::nullopt, std::nullopt}).value()["data"] == "up\n"; }));
+  ASSERT_TRUE(ctl_->scale("deployment", "default", "stubborn", 0));
+  advance(seconds(0));
+  ASSERT_EQ(pods("default").size(), 1u);
+  EXPECT_EQ(first_pod()["metadata"].contains("deletionTimestamp"), true);
+  advance(seconds(4));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  advance(seconds(0));
+  EXPECT_EQ(pods("default").size(), 1u);  // still terminating: SIGTERM is ignored
+  advance(seconds(1));                    // grace period over: SIGKILL
+  EXPECT_TRUE(settle([&] { return pods("default").empty(); }));
+}
+
+TEST_F(ProcessPodTest, MissingSecretIsAConfigErrorUntilItIsApplied) {
+  apply_ok(script_deployment("needs-secret", "          echo \"key=$API_KEY\"\n          sleep 30\n", 1,
+                             "        - name: API_KEY\n          valueFrom:\n            secretKeyRef: {name: api, key: token}\n"));
+  advance(seconds(0));
+  auto state = first_pod()["status"]["containerStatuses"][0]["state"];
+  EXPECT_EQ(state["waiting"]["reason"], "CreateContainerConfigError");
+  EXPECT_EQ(state["waiting"]["message"], "secret \"api\" not found");
+  EXPECT_EQ(first_pod()["status"]["phase"], "Pending");
+  apply_ok("apiVersion: v1\nkind: Secret\nmetadata: {name: api}\nstringData: {token: s3cr3t}\n");
+  advance(seconds(0));
+  std::string name = first_pod()["metadata"]["name"];
+  ASSERT_TRUE(settle([&] { return ctl_->logs({"default", name, "", "", std::nullopt, std::nullopt}).value()["data"] == "key=s3cr3t\n"; }));
+}
+
+class fake_metrics final : public metrics_source {
+ public:
+  result<double> value(std::string_view name, const label_set& labels) override {
+    std::lock_guard lock(metrics_mutex_);
+    auto it = values_.find(std::string(name));
+    if (it == values_.end()) return error{make_error_code(errc::not_found), "no series " + std::string(name)};
+    (void)labels;
+    return it->second;
+  }
+  void set(const std::string& name, double v) {
+    std::lock_guard lock(metrics_mutex_);
+    values_[name] = v;
+  }
+
+ private:
+  std::mutex metrics_mutex_;  // guards values_
+  std::map<std::string, double> values_;
+};
+
+class MetricTriggerTest : public ControllerTest {
+ protected:
+  void SetUp() override {
+    ControllerTest::SetUp();
+    ctl_.reset();
+    auto o = make_options();
+    o.metrics = &metrics_;
+    ctl_ = std::make_unique<controller>(*store_, *clock_, queues_, workloads_, o);
+    ASSERT_TRUE(ctl_->start());
+  }
+  fake_metrics metrics_;
+};
+
+TEST_F(MetricTriggerTest, PrometheusTriggerUsesTheMetricsSource) {
+  apply_ok("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 0\n  selector:\n"
+           "    matchLabels: {app: web}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n"
+           "      containers: [{name: web, image: hayloft/echo}]\n");
+  apply_ok("apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata: {name: web}\nspec:\n  scaleTargetRef: {name: web}\n"
+           "  maxReplicaCount: 10\n  triggers:\n  - type: prometheus\n    metadata:\n"
+           "      query: 'http_requests_in_flight{service=\"web\"}'\n      threshold: \"5\"\n      activationThreshold: \"2\"\n");
+  metrics_.set("http_requests_in_flight", 2);  // not above the activation threshold
+  advance(seconds(0));
+  EXPECT_EQ(spec_replicas("default", "web"), 0);
+  metrics_.set("http_requests_in_flight", 23);
+  // t=30: the poll activates 0 -> 1, and the HPA sync due at the same instant (it was disabled
+  // at 0 replicas until now) asks for ceil(23 / 5) = 5, limited to max(2 x 1, 4) = 4.
+  advance(seconds(30));
+  EXPECT_EQ(spec_replicas("default", "web"), 4);
+  advance(seconds(15));
+  EXPECT_EQ(spec_replicas("default", "web"), 5);
+  auto ev = ctl_->events("default", "", "");
+  std::vector<std::string> reasons;
+  for (const auto& e : (*ev)["items"])
+    if (e["reason"] == "KEDAScaleTargetActivated" || e["reason"] == "SuccessfulRescale")
+      reasons.push_back(e["reason"].get<std::string>() + " " + std::to_string(e["hayloft"]["toReplicas"].get<int>()));
+  EXPECT_EQ(reasons, (std::vector<std::string>{"KEDAScaleTargetActivated 1", "SuccessfulRescale 4", "SuccessfulRescale 5"}));
+  auto gauges = ctl_->gauges();
+  bool found = false;
+  for (const auto& g : gauges)
+    if (g.name == "keda_scaler_metrics_value" && g.labels.at("scaledObject") == "web") found = g.value == 23;
+  EXPECT_TRUE(found);
+}
+
+TEST_F(MetricTriggerTest, CpuUtilizationOfAProcessPodDrivesAnHpa) {
+  apply_ok("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: burner}\nspec:\n  replicas: 1\n  selector:\n"
+           "    matchLabels: {app: burner}\n  template:\n    metadata: {labels: {app: burner}}\n    spec:\n"
+           "      containers:\n      - name: burn\n        image: busybox\n        command: [\"/bin/sh\", \"-c\", \"while :; do :; done\"]\n"
+           "        resources: {requests: {cpu: 100m}}\n");
+  apply_ok("apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: burner}\nspec:\n"
+           "  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: burner}\n  minReplicas: 1\n  maxReplicas: 3\n"
+           "  metrics:\n  - type: Resource\n    resource: {name: cpu, target: {type: Utilization, averageUtilization: 50}}\n");
+  advance(seconds(0));
+  advance(seconds(15));  // first sample: no rate yet, the pod's metric is missing
+  EXPECT_EQ(spec_replicas("default", "burner"), 1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));  // the busy loop burns real CPU
+  advance(seconds(15));  // ~1000m of a 100m request: far above 50 %
+  EXPECT_EQ(spec_replicas("default", "burner"), 3);
+  auto hpa = ctl_->get("hpa", "default", "burner");
+  EXPECT_GT((*hpa)["object"]["status"]["currentMetrics"][0]["resource"]["current"]["averageUtilization"].get<int>(), 100);
+}
+
+}  // namespace
+}  // namespace hayloft::orchestrator::testing
