@@ -13,7 +13,13 @@ inline std::filesystem::path source_dir() {
   return s ? std::filesystem::path(s) : std::filesystem::path(__FILE__).parent_path().parent_path().parent_path();
 }
 
-inline std::filesystem::path manifests_dir() { return source_dir() / "tests/orchestrator/testdata/manifests"; }
+inline std::filesystem::path manifests_dir() {
+#ifdef HAYLOFT_ORCHESTRATOR_TESTDATA
+  return std::filesystem::path(HAYLOFT_ORCHESTRATOR_TESTDATA) / "manifests";
+#else
+  return source_dir() / "tests/orchestrator/testdata/manifests";
+#endif
+}
 
 inline std::string read_file(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
