@@ -13,8 +13,8 @@ head -c 4096 /dev/urandom >"$work/static/obj4k"
 start_nginx "$work/static"
 H="http://127.0.0.1:$HAYLOFT_PORT" M="http://127.0.0.1:$MOTO_PORT" N="http://127.0.0.1:$NGINX_PORT"
 for ep in "$H" "$M"; do
-  curl -sf -X PUT "$ep/bench" >/dev/null
-  curl -sf -X PUT --data-binary @"$work/static/obj4k" "$ep/bench/obj4k" >/dev/null
+  curl -sf -X PUT -H "x-amz-acl: public-read-write" "$ep/bench" >/dev/null
+  curl -sf -X PUT -H "x-amz-acl: public-read" -H "Content-Type: application/octet-stream" --data-binary @"$work/static/obj4k" "$ep/bench/obj4k" >/dev/null
 done
 
 echo "== 4 KiB GetObject (wrk -t2 -c$conns -d${secs}s)"
@@ -30,7 +30,7 @@ head -c $((64 * 1024 * 1024)) /dev/urandom >"$work/obj64m"
 big() {  # ENDPOINT -> "put_MBps get_MBps"
   local t0 t1 t2
   t0=$(date +%s.%N)
-  for i in 1 2 3; do curl -sf -X PUT --data-binary @"$work/obj64m" "$1/bench/big$i" >/dev/null; done
+  for i in 1 2 3; do curl -sf -X PUT -H "x-amz-acl: public-read" -H "Content-Type: application/octet-stream" --data-binary @"$work/obj64m" "$1/bench/big$i" >/dev/null; done
   t1=$(date +%s.%N)
   for i in 1 2 3; do curl -sf "$1/bench/big$i" -o /dev/null; done
   t2=$(date +%s.%N)

@@ -9,5 +9,5 @@ end
 function request()
   counter = counter + 1
   return wrk.format("PUT", wrk.path .. "obj-" .. tostring(tid) .. "-" .. counter,
-                    {["Content-Type"] = "application/octet-stream"}, body)
+                    {["Content-Type"] = "application/octet-stream", ["x-amz-acl"] = "public-read"}, body)
 end
