@@ -84,6 +84,39 @@ std::string render_list_objects(const list_objects_result& r) {
   return w.str();
 }
 
+std::string render_list_versions(const list_versions_result& r) {
+  xml_writer w("ListVersionsResult");
+  bool url = r.url_encoding;
+  w.child("Name", r.bucket);
+  w.child("Prefix", enc(r.prefix, url));
+  w.child("KeyMarker", enc(r.key_marker, url));
+  w.child("VersionIdMarker", r.version_id_marker);
+  if (r.truncated) {
+    w.child("NextKeyMarker", enc(r.next_key_marker, url));
+    w.child("NextVersionIdMarker", "null");
+  }
+  xml_writer::child(w.root(), "MaxKeys", static_cast<std::uint64_t>(r.max_keys));
+  if (!r.delimiter.empty()) w.child("Delimiter", enc(r.delimiter, url));
+  w.child("IsTruncated", r.truncated ? "true" : "false");
+  if (url) w.child("EncodingType", "url");
+  for (const auto& o : r.versions) {
+    auto n = xml_writer::node(w.root(), "Version");
+    xml_writer::child(n, "Key", enc(o.key, url));
+    xml_writer::child(n, "VersionId", "null");
+    xml_writer::child(n, "IsLatest", "true");
+    xml_writer::child(n, "LastModified", core::iso8601(o.last_modified));
+    xml_writer::child(n, "ETag", o.etag);
+    xml_writer::child(n, "Size", o.size);
+    owner(n);
+    xml_writer::child(n, "StorageClass", "STANDARD");
+  }
+  for (const auto& p : r.common_prefixes) {
+    auto n = xml_writer::node(w.root(), "CommonPrefixes");
+    xml_writer::child(n, "Prefix", enc(p, url));
+  }
+  return w.str();
+}
+
 std::string render_initiate_multipart(std::string_view bucket, std::string_view key, std::string_view upload_id) {
   xml_writer w("InitiateMultipartUploadResult");
   w.child("Bucket", bucket);

@@ -52,6 +52,17 @@ struct list_objects_result {
 };
 std::string render_list_objects(const list_objects_result& r);
 
+// ListObjectVersions of an unversioned bucket: every object is its only, latest version "null".
+struct list_versions_result {
+  std::string bucket, prefix, delimiter, key_marker, version_id_marker, next_key_marker;
+  int max_keys = 1000;
+  bool truncated = false;
+  bool url_encoding = false;
+  std::vector<object_entry> versions;
+  std::vector<std::string> common_prefixes;
+};
+std::string render_list_versions(const list_versions_result& r);
+
 std::string render_initiate_multipart(std::string_view bucket, std::string_view key, std::string_view upload_id);
 std::string render_complete_multipart(std::string_view location, std::string_view bucket, std::string_view key,
                                       std::string_view etag, checksum_algorithm alg, std::string_view checksum,

@@ -134,6 +134,7 @@ void get_bucket_versioning(engine& e, call_ptr c);
 void get_bucket_notification(engine& e, call_ptr c);
 void put_bucket_notification(engine& e, call_ptr c);
 void list_objects(engine& e, call_ptr c, bool v2);
+void list_object_versions(engine& e, call_ptr c);
 void get_object(engine& e, call_ptr c);  // GET and HEAD
 void put_object(engine& e, call_ptr c);
 void delete_object(engine& e, call_ptr c);

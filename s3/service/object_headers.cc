@@ -22,7 +22,10 @@ bool valid_storage_class(std::string_view s) {
 }
 
 void add(std::string& block, std::string_view name, std::string_view value) {
-  block.append(name).append(": ").append(value).push_back('\n');
+  block.append(name).append(": ");
+  // Header values cannot hold line breaks; one arriving through the typed API must not split a line.
+  for (char c : value) block.push_back(c == '\n' || c == '\r' ? ' ' : c);
+  block.push_back('\n');
 }
 
 }  // namespace

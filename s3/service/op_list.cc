@@ -1,4 +1,5 @@
-// ListObjects (v1 and v2) and ListMultipartUploads: read inline on the I/O thread.
+// ListObjects (v1 and v2), ListObjectVersions and ListMultipartUploads: read inline on the I/O
+// thread.
 #include "s3/api/results.h"
 #include "s3/service/engine.h"
 #include "s3/store/uploads.h"
@@ -11,6 +12,74 @@ result<bool> url_encoding(const core::request& req) {
   if (!enc) return false;
   if (*enc != "url") return fail(errc::invalid_argument, "Invalid Encoding Method specified in Request");
   return true;
+}
+
+struct listing_page {
+  std::vector<object_entry> contents;
+  std::vector<std::string> common_prefixes;
+  bool truncated = false;
+  std::string last;  // the last key or common prefix returned (the next page starts after it)
+};
+
+// One page of keys and common prefixes after `start`, S3's ListObjects algorithm: a common
+// prefix counts as one entry, and one at or before `start` was returned on an earlier page.
+result<listing_page> collect(database& db, std::string_view bucket, const std::string& prefix,
+                             const std::string& delim, const std::string& start, int max_keys) {
+  listing_page out;
+  std::string cursor = start;
+  bool inclusive = false;
+  int count = 0;
+  bool done = max_keys == 0;
+  while (!done) {
+    const int batch = max_keys + 1;
+    auto rows = list_object_rows(db, bucket, prefix, cursor, inclusive, batch);
+    if (!rows.ok()) return rows.err();
+    if (rows->empty()) break;
+    bool requery = false;
+    for (auto& row : *rows) {
+      if (!delim.empty()) {
+        auto pos = std::string_view(row.key).substr(prefix.size()).find(delim);
+        if (pos != std::string_view::npos) {
+          auto cp = row.key.substr(0, prefix.size() + pos + delim.size());
+          if (start.empty() || cp > start) {
+            if (count == max_keys) {
+              out.truncated = true;
+              done = true;
+              break;
+            }
+            out.common_prefixes.push_back(cp);
+            ++count;
+            out.last = cp;
+          }
+          // Skip every other key under this common prefix.
+          cursor = prefix_successor(cp);
+          inclusive = true;
+          if (cursor.empty()) done = true;
+          requery = true;
+          break;
+        }
+      }
+      if (count == max_keys) {
+        out.truncated = true;
+        done = true;
+        break;
+      }
+      object_entry o;
+      o.key = std::move(row.key);
+      o.last_modified = core::from_unix_ms(row.modified_ms);
+      o.etag = std::move(row.etag);
+      o.size = row.size;
+      o.checksum_alg = static_cast<checksum_algorithm>(row.checksum_alg);
+      o.checksum_type = std::move(row.checksum_type);
+      out.last = o.key;
+      cursor = o.key;
+      inclusive = false;
+      out.contents.push_back(std::move(o));
+      ++count;
+    }
+    if (!requery && !done && static_cast<int>(rows->size()) < batch) break;
+  }
+  return out;
 }
 
 }  // namespace
@@ -51,64 +120,13 @@ void list_objects(engine& e, call_ptr c, bool v2) {
   auto bucket = find_bucket(*reader, c->addr.bucket);
   if (!bucket.ok()) return e.reply_error(*c, bucket.err());
   if (!*bucket) return e.reply_error(*c, fail(errc::no_such_bucket));
-
-  const std::string& prefix = out.prefix;
-  const std::string& delim = out.delimiter;
-  std::string cursor = start;
-  bool inclusive = false;
-  int count = 0;
-  std::string last;
-  bool done = out.max_keys == 0;
-  while (!done) {
-    const int batch = out.max_keys + 1;
-    auto rows = list_object_rows(*reader, c->addr.bucket, prefix, cursor, inclusive, batch);
-    if (!rows.ok()) return e.reply_error(*c, rows.err());
-    if (rows->empty()) break;
-    bool requery = false;
-    for (auto& row : *rows) {
-      if (!delim.empty()) {
-        auto pos = std::string_view(row.key).substr(prefix.size()).find(delim);
-        if (pos != std::string_view::npos) {
-          auto cp = row.key.substr(0, prefix.size() + pos + delim.size());
-          // A common prefix at or before the start position was returned on an earlier page.
-          if (start.empty() || cp > start) {
-            if (count == out.max_keys) {
-              out.truncated = true;
-              done = true;
-              break;
-            }
-            out.common_prefixes.push_back(cp);
-            ++count;
-            last = cp;
-          }
-          // Skip every other key under this common prefix.
-          cursor = prefix_successor(cp);
-          inclusive = true;
-          if (cursor.empty()) done = true;
-          requery = true;
-          break;
-        }
-      }
-      if (count == out.max_keys) {
-        out.truncated = true;
-        done = true;
-        break;
-      }
-      object_entry o;
-      o.key = std::move(row.key);
-      o.last_modified = core::from_unix_ms(row.modified_ms);
-      o.etag = std::move(row.etag);
-      o.size = row.size;
-      o.checksum_alg = static_cast<checksum_algorithm>(row.checksum_alg);
-      o.checksum_type = std::move(row.checksum_type);
-      last = o.key;
-      cursor = o.key;
-      inclusive = false;
-      out.contents.push_back(std::move(o));
-      ++count;
-    }
-    if (!requery && !done && static_cast<int>(rows->size()) < batch) break;
-  }
+  auto page = collect(*reader, c->addr.bucket, out.prefix, out.delimiter, start, out.max_keys);
+  if (!page.ok()) return e.reply_error(*c, page.err());
+  out.contents = std::move(page->contents);
+  out.common_prefixes = std::move(page->common_prefixes);
+  out.truncated = page->truncated;
+  const auto& delim = out.delimiter;
+  const auto& last = page->last;
   if (out.truncated) {
     if (v2) out.next_continuation_token = core::base64_encode(last);
     else if (!delim.empty()) out.next_marker = last;
@@ -116,6 +134,36 @@ void list_objects(engine& e, call_ptr c, bool v2) {
   core::response r;
   r.headers.add("Content-Type", "application/xml");
   r.body = render_list_objects(out);
+  e.reply(*c, std::move(r));
+}
+
+void list_object_versions(engine& e, call_ptr c) {
+  const auto& req = c->req;
+  list_versions_result out;
+  out.bucket = c->addr.bucket;
+  out.prefix = std::string(req.param("prefix").value_or(""));
+  out.delimiter = std::string(req.param("delimiter").value_or(""));
+  out.key_marker = std::string(req.param("key-marker").value_or(""));
+  out.version_id_marker = std::string(req.param("version-id-marker").value_or(""));
+  auto url = url_encoding(req);
+  if (!url.ok()) return e.reply_error(*c, url.err());
+  out.url_encoding = *url;
+  auto max = int_param(req, "max-keys", 1000, 0, 1000);
+  if (!max.ok()) return e.reply_error(*c, max.err());
+  out.max_keys = *max;
+  auto reader = e.store.reader();
+  auto bucket = find_bucket(*reader, c->addr.bucket);
+  if (!bucket.ok()) return e.reply_error(*c, bucket.err());
+  if (!*bucket) return e.reply_error(*c, fail(errc::no_such_bucket));
+  auto page = collect(*reader, c->addr.bucket, out.prefix, out.delimiter, out.key_marker, out.max_keys);
+  if (!page.ok()) return e.reply_error(*c, page.err());
+  out.versions = std::move(page->contents);
+  out.common_prefixes = std::move(page->common_prefixes);
+  out.truncated = page->truncated;
+  if (out.truncated) out.next_key_marker = page->last;
+  core::response r;
+  r.headers.add("Content-Type", "application/xml");
+  r.body = render_list_versions(out);
   e.reply(*c, std::move(r));
 }
 

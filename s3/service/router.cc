@@ -8,10 +8,10 @@ namespace hayloft::s3::detail {
 namespace {
 
 // Bucket sub-resources S3 has and hayloft does not implement.
-constexpr std::array<std::string_view, 20> unsupported_bucket = {
+constexpr std::array<std::string_view, 19> unsupported_bucket = {
     "accelerate", "analytics", "cors", "encryption", "intelligent-tiering", "inventory", "lifecycle",
     "logging", "metrics", "object-lock", "ownershipControls", "policy", "policyStatus", "publicAccessBlock",
-    "replication", "requestPayment", "tagging", "website", "versions", "session"};
+    "replication", "requestPayment", "tagging", "website", "session"};
 constexpr std::array<std::string_view, 7> unsupported_object = {"tagging", "attributes", "retention", "legal-hold",
                                                                 "torrent", "restore", "select"};
 
@@ -36,6 +36,7 @@ void route_bucket(engine& e, const call_ptr& c) {
     if (req.has_param("notification")) return get_bucket_notification(e, c);
     if (req.has_param("versioning")) return get_bucket_versioning(e, c);
     if (req.has_param("uploads")) return list_multipart_uploads(e, c);
+    if (req.has_param("versions")) return list_object_versions(e, c);
     if (any_param(req, unsupported_bucket)) return not_implemented(e, c);
     if (auto lt = req.param("list-type")) {
       if (*lt != "2") return e.reply_error(*c, fail(errc::invalid_argument, "Invalid list-type"));
@@ -50,7 +51,7 @@ void route_bucket(engine& e, const call_ptr& c) {
     return create_bucket(e, c);
   }
   if (m == "DELETE") {
-    if (any_param(req, unsupported_bucket)) return not_implemented(e, c);
+    if (req.has_param("versions") || any_param(req, unsupported_bucket)) return not_implemented(e, c);
     return delete_bucket(e, c);
   }
   if (m == "POST") {

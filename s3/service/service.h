@@ -8,7 +8,8 @@
 //   to a file by the edge) are decoded, hashed and written on the `blocking` task_runner, never
 //   on the I/O thread. Multipart completion concatenates parts there too.
 //   The typed API (create_bucket, put_object, get_object, ...) blocks the caller until the write
-//   committed: call it from a pool or test thread, never from an I/O thread.
+//   committed: call it from a pool or test thread, never from an I/O thread nor from the store's
+//   writer thread (e.g. inside event_sink::deliver), which would deadlock.
 //   The destructor waits for every request still in flight.
 //
 // Storage: metadata in state.db (tables in s3/store/schema.cc); bodies up to inline_threshold

@@ -118,5 +118,21 @@ TEST_F(ListingTest, EncodingFetchOwnerAndMaxKeysZero) {
   EXPECT_EQ(xml_text(r.body, "MaxKeys"), "0");
 }
 
+TEST_F(ListingTest, ObjectVersionsOfUnversionedBucket) {
+  auto r = call("GET", "/bkt?versions&prefix=dir/&delimiter=/");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(keys(r.body), (strings{"dir/one", "dir/three"}));
+  EXPECT_EQ(prefixes(r.body), (strings{"dir/sub/"}));
+  EXPECT_EQ(xml_text(r.body, "VersionId"), "null");
+  EXPECT_EQ(xml_text(r.body, "IsLatest"), "true");
+  r = call("GET", "/bkt?versions&max-keys=3");
+  EXPECT_EQ(keys(r.body), (strings{"a.txt", "dir/one", "dir/sub/two"}));
+  EXPECT_EQ(xml_text(r.body, "IsTruncated"), "true");
+  EXPECT_EQ(xml_text(r.body, "NextKeyMarker"), "dir/sub/two");
+  r = call("GET", "/bkt?versions&key-marker=dir/sub/two&version-id-marker=null");
+  EXPECT_EQ(keys(r.body), (strings{"dir/three", "dir2/x", "sp ace", "z"}));
+  EXPECT_EQ(xml_text(call("GET", "/nobkt?versions").body, "Code"), "NoSuchBucket");
+}
+
 }  // namespace
 }  // namespace hayloft::s3::testing
