@@ -62,6 +62,8 @@ void schedule(const std::shared_ptr<move_tasks::state>& s, const std::shared_ptr
 void tick(const std::shared_ptr<move_tasks::state>& s, const std::shared_ptr<task>& t) {
   std::vector<queue_move> moves;
   std::int64_t count = 0;
+  std::shared_ptr<queue> source;
+  std::vector<message> unplaced;  // handed back to the source after the lock is released
   {
     std::lock_guard lock(s->mutex);
     if (s->closed || t->status != "RUNNING") return;
@@ -71,7 +73,7 @@ void tick(const std::shared_ptr<move_tasks::state>& s, const std::shared_ptr<tas
       t->status = std::move(status);
       t->failure = std::move(failure);
     };
-    auto source = s->h.by_arn(t->source_arn);
+    source = s->h.by_arn(t->source_arn);
     auto n = std::min(t->to_move - t->moved, t->rate.value_or(kBatch));
     std::vector<message> taken;
     if (!source) {
@@ -81,7 +83,6 @@ void tick(const std::shared_ptr<move_tasks::state>& s, const std::shared_ptr<tas
     } else {
       const auto now = s->ctx.now_ms();
       std::map<std::string, std::size_t> slot;  // destination ARN -> index in moves
-      std::vector<message> unplaced;
       for (auto& m : taken) {
         const auto& arn = t->destination_arn.empty() ? m.row.dlq_source_arn : t->destination_arn;
         auto dest = arn.empty() ? nullptr : s->h.by_arn(arn);
@@ -96,13 +97,12 @@ void tick(const std::shared_ptr<move_tasks::state>& s, const std::shared_ptr<tas
         mv.messages.push_back(readdress(s->ctx, std::move(m), *dest, "", now));
         ++count;
       }
-      if (!unplaced.empty()) {
-        // Still stored in the source: hand them back untouched.
-        source->accept(std::move(unplaced));
-        finish("FAILED", "CouldNotDetermineMessageSource");
-      }
+      if (!unplaced.empty()) finish("FAILED", "CouldNotDetermineMessageSource");
     }
   }
+  // Still stored in the source: hand them back untouched (outside the task lock: accept() may
+  // answer long polls).
+  if (!unplaced.empty()) source->accept(std::move(unplaced));
   // Still counted as active: close() must not let the context go while this submits.
   auto done_ticking = [&s] {
     std::lock_guard lock(s->mutex);

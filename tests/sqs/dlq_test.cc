@@ -161,6 +161,17 @@ TEST_P(SqsDeadLetter, RateLimitedMoveTaskFollowsTheClockAndCanBeCancelled) {
   EXPECT_EQ(call("CancelMessageMoveTask", {{"TaskHandle", start.body["TaskHandle"]}}).code, "ResourceNotFoundException");
 }
 
+TEST_P(SqsDeadLetter, MoveTaskFailsForMessagesOfUnknownOrigin) {
+  h.send(kDlq, "sent straight to the dead-letter queue");
+  auto start = call("StartMessageMoveTask", {{"SourceArn", kDlqArn}});
+  ASSERT_TRUE(start.ok()) << start.message;
+  h.flush();
+  auto list = call("ListMessageMoveTasks", {{"SourceArn", kDlqArn}});
+  EXPECT_EQ(list.body["Results"][0]["Status"], "FAILED");
+  EXPECT_EQ(list.body["Results"][0]["FailureReason"], "CouldNotDetermineMessageSource");
+  EXPECT_EQ(h.counts("dlq").visible, 1) << "the message stays where it was";
+}
+
 TEST_P(SqsDeadLetter, MoveTaskErrors) {
   auto not_dlq = call("StartMessageMoveTask", {{"SourceArn", kSrcArn}});
   EXPECT_EQ(not_dlq.code, "InvalidParameterValue");
