@@ -4,13 +4,13 @@
 namespace hayloft::s3::testing {
 namespace {
 
-using BucketsTest = service_test;
+using S3BucketsTest = service_test;
 
 constexpr std::string_view eu_config =
     "<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><LocationConstraint>eu-central-1"
     "</LocationConstraint></CreateBucketConfiguration>";
 
-TEST_F(BucketsTest, CreateHeadListDelete) {
+TEST_F(S3BucketsTest, CreateHeadListDelete) {
   auto r = call("PUT", "/photos");
   EXPECT_EQ(r.status, 200u);
   EXPECT_EQ(r.headers.value_or("Location", ""), "/photos");
@@ -31,7 +31,7 @@ TEST_F(BucketsTest, CreateHeadListDelete) {
   EXPECT_TRUE(r.body.empty());
 }
 
-TEST_F(BucketsTest, RecreateFollowsAws) {
+TEST_F(S3BucketsTest, RecreateFollowsAws) {
   create("east");
   // us-east-1: re-creating your own bucket succeeds.
   EXPECT_EQ(call("PUT", "/east").status, 200u);
@@ -42,7 +42,7 @@ TEST_F(BucketsTest, RecreateFollowsAws) {
   EXPECT_EQ(xml_text(r.body, "BucketName"), "west");
 }
 
-TEST_F(BucketsTest, RegionFromSignatureWhenNoConstraint) {
+TEST_F(S3BucketsTest, RegionFromSignatureWhenNoConstraint) {
   auto r = call("PUT", "/signed", "",
                 {{"Authorization", "AWS4-HMAC-SHA256 Credential=test/20260101/ap-south-1/s3/aws4_request, "
                                    "SignedHeaders=host, Signature=x"}});
@@ -55,7 +55,7 @@ TEST_F(BucketsTest, RegionFromSignatureWhenNoConstraint) {
       << r.body;
 }
 
-TEST_F(BucketsTest, Errors) {
+TEST_F(S3BucketsTest, Errors) {
   create("full");
   put("full/x", "1");
   struct {
@@ -90,7 +90,7 @@ TEST_F(BucketsTest, Errors) {
   }
 }
 
-TEST_F(BucketsTest, VirtualHostAddressing) {
+TEST_F(S3BucketsTest, VirtualHostAddressing) {
   create("vhost");
   for (std::string host : {"vhost.localhost:4566", "vhost.s3.localhost:4566", "vhost.s3.eu-west-1.localhost",
                            "vhost.s3.localhost.localstack.cloud:4566"}) {
@@ -103,7 +103,7 @@ TEST_F(BucketsTest, VirtualHostAddressing) {
   }
 }
 
-TEST_F(BucketsTest, AclAndVersioning) {
+TEST_F(S3BucketsTest, AclAndVersioning) {
   ASSERT_EQ(call("PUT", "/pub", "", {{"x-amz-acl", "public-read"}}).status, 200u);
   auto r = call("GET", "/pub?acl");
   EXPECT_EQ(r.status, 200u);
@@ -117,7 +117,7 @@ TEST_F(BucketsTest, AclAndVersioning) {
   EXPECT_NE(r.body.find("VersioningConfiguration"), std::string::npos);
 }
 
-TEST_F(BucketsTest, ListBucketsPagination) {
+TEST_F(S3BucketsTest, ListBucketsPagination) {
   for (auto b : {"aaa", "bbb", "ccc", "abc"}) create(b);
   auto r = call("GET", "/?max-buckets=2&prefix=a");
   EXPECT_EQ(xml_count(r.body, "Bucket"), 2u);
@@ -130,7 +130,7 @@ TEST_F(BucketsTest, ListBucketsPagination) {
   EXPECT_NE(r.body.find("<Name>ccc</Name>"), std::string::npos);
 }
 
-TEST_F(BucketsTest, RenderErrorForEdge) {
+TEST_F(S3BucketsTest, RenderErrorForEdge) {
   auto req = make_request("GET", "/b/k");
   auto r = svc_->render_error(req, {403, "SignatureDoesNotMatch", "The request signature we calculated does not match"});
   EXPECT_EQ(r.status, 403u);
@@ -140,7 +140,7 @@ TEST_F(BucketsTest, RenderErrorForEdge) {
   EXPECT_TRUE(svc_->render_error(head, {403, "AccessDenied", "Access Denied"}).body.empty());
 }
 
-TEST_F(BucketsTest, TypedApi) {
+TEST_F(S3BucketsTest, TypedApi) {
   ASSERT_TRUE(svc_->create_bucket("typed", "eu-west-1").ok());
   auto again = svc_->create_bucket("typed", "eu-west-1");
   EXPECT_EQ(to_errc(again.code()), errc::bucket_already_owned_by_you);
@@ -163,7 +163,7 @@ TEST_F(BucketsTest, TypedApi) {
   EXPECT_EQ(to_errc(svc_->head_object("typed", "notes/a.txt").code()), errc::no_such_key);
 }
 
-TEST_F(BucketsTest, ResetEmptiesEverything) {
+TEST_F(S3BucketsTest, ResetEmptiesEverything) {
   create("rr1");
   put("rr1/small", "x");
   put("rr1/big", std::string(200000, 'b'));

@@ -6,7 +6,7 @@
 namespace hayloft::s3::testing {
 namespace {
 
-class EventsTest : public service_test {
+class S3EventsTest : public service_test {
  protected:
   void SetUp() override {
     service_test::SetUp();
@@ -22,7 +22,7 @@ class EventsTest : public service_test {
       "</QueueConfiguration></NotificationConfiguration>";
 };
 
-TEST_F(EventsTest, ConfigurationRoundTripAndTestEvent) {
+TEST_F(S3EventsTest, ConfigurationRoundTripAndTestEvent) {
   auto r = call("GET", "/bkt?notification");
   EXPECT_EQ(r.status, 200u);
   EXPECT_EQ(xml_count(r.body, "QueueConfiguration"), 0u);
@@ -46,7 +46,7 @@ TEST_F(EventsTest, ConfigurationRoundTripAndTestEvent) {
   EXPECT_EQ(xml_text(call("PUT", "/nobkt?notification", std::string(config)).body, "Code"), "NoSuchBucket");
 }
 
-TEST_F(EventsTest, DeliversMatchingEvents) {
+TEST_F(S3EventsTest, DeliversMatchingEvents) {
   ASSERT_EQ(call("PUT", "/bkt?notification", std::string(config)).status, 200u);
   sink_.take();
   put("bkt/docs/a b.txt", "hello");
@@ -91,7 +91,7 @@ TEST_F(EventsTest, DeliversMatchingEvents) {
   EXPECT_EQ(nlohmann::json::parse(events[1].body)["Records"][0]["s3"]["object"]["key"], "other.txt");
 }
 
-TEST_F(EventsTest, NoSinkNoDelivery) {
+TEST_F(S3EventsTest, NoSinkNoDelivery) {
   ASSERT_EQ(call("PUT", "/bkt?notification", std::string(config)).status, 200u);
   sink_.take();
   svc_->set_event_sink(nullptr);

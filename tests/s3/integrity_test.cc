@@ -5,7 +5,7 @@
 namespace hayloft::s3::testing {
 namespace {
 
-class IntegrityTest : public service_test {
+class S3IntegrityTest : public service_test {
  protected:
   void SetUp() override {
     service_test::SetUp();
@@ -38,7 +38,7 @@ std::string chunked(std::string_view data, std::size_t chunk, bool signed_chunks
   return out;
 }
 
-TEST_F(IntegrityTest, ContentMd5) {
+TEST_F(S3IntegrityTest, ContentMd5) {
   EXPECT_EQ(call("PUT", "/bkt/a", "hello", {{"Content-MD5", b64_md5("hello")}}).status, 200u);
   auto r = call("PUT", "/bkt/a", "hello", {{"Content-MD5", b64_md5("other")}});
   EXPECT_EQ(r.status, 400u);
@@ -49,7 +49,7 @@ TEST_F(IntegrityTest, ContentMd5) {
   EXPECT_EQ(xml_text(r.body, "Code"), "InvalidDigest");
 }
 
-TEST_F(IntegrityTest, ChecksumHeadersVerifiedStoredAndReturned) {
+TEST_F(S3IntegrityTest, ChecksumHeadersVerifiedStoredAndReturned) {
   struct {
     std::string header, value, algorithm;
   } cases[] = {
@@ -82,7 +82,7 @@ TEST_F(IntegrityTest, ChecksumHeadersVerifiedStoredAndReturned) {
   EXPECT_EQ(xml_text(r.body, "Message"), "Value for x-amz-checksum-crc32 header is invalid.");
 }
 
-TEST_F(IntegrityTest, SdkAlgorithmWithoutValueIsComputed) {
+TEST_F(S3IntegrityTest, SdkAlgorithmWithoutValueIsComputed) {
   auto r = call("PUT", "/bkt/computed", "hello", {{"x-amz-sdk-checksum-algorithm", "CRC32"}});
   ASSERT_EQ(r.status, 200u);
   EXPECT_EQ(r.headers.value_or("x-amz-checksum-crc32", ""), b64_crc32("hello"));
@@ -90,7 +90,7 @@ TEST_F(IntegrityTest, SdkAlgorithmWithoutValueIsComputed) {
   EXPECT_EQ(xml_text(r.body, "Code"), "InvalidRequest");
 }
 
-TEST_F(IntegrityTest, ContentSha256Mismatch) {
+TEST_F(S3IntegrityTest, ContentSha256Mismatch) {
   EXPECT_EQ(call("PUT", "/bkt/s", "hello", {{"x-amz-content-sha256", core::sha256_hex("hello")}}).status, 200u);
   EXPECT_EQ(call("PUT", "/bkt/s", "hello", {{"x-amz-content-sha256", "UNSIGNED-PAYLOAD"}}).status, 200u);
   auto r = call("PUT", "/bkt/s", "hello", {{"x-amz-content-sha256", core::sha256_hex("bye")}});
@@ -98,7 +98,7 @@ TEST_F(IntegrityTest, ContentSha256Mismatch) {
   EXPECT_EQ(xml_text(r.body, "Code"), "XAmzContentSHA256Mismatch");
 }
 
-TEST_F(IntegrityTest, SignedAwsChunked) {
+TEST_F(S3IntegrityTest, SignedAwsChunked) {
   std::string data(100000, 'x');
   auto r = call("PUT", "/bkt/signed", chunked(data, 65536, true),
                 {{"x-amz-content-sha256", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"},
@@ -112,7 +112,7 @@ TEST_F(IntegrityTest, SignedAwsChunked) {
   EXPECT_FALSE(g.headers.has("Content-Encoding"));
 }
 
-TEST_F(IntegrityTest, UnsignedTrailerChecksum) {
+TEST_F(S3IntegrityTest, UnsignedTrailerChecksum) {
   for (std::size_t size : {std::size_t{11}, std::size_t{300000}}) {
     std::string data(size, 't');
     auto body = chunked(data, 8192, false, "x-amz-checksum-crc32:" + b64_crc32(data));
@@ -138,7 +138,7 @@ TEST_F(IntegrityTest, UnsignedTrailerChecksum) {
   }
 }
 
-TEST_F(IntegrityTest, ChunkedErrors) {
+TEST_F(S3IntegrityTest, ChunkedErrors) {
   std::string data = "hello";
   auto r = call("PUT", "/bkt/c", chunked(data, 2, true),
                 {{"x-amz-content-sha256", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"},
@@ -153,7 +153,7 @@ TEST_F(IntegrityTest, ChunkedErrors) {
   EXPECT_EQ(call("GET", "/bkt/c").status, 404u);
 }
 
-TEST_F(IntegrityTest, EntityTooLarge) {
+TEST_F(S3IntegrityTest, EntityTooLarge) {
   auto r = call("PUT", "/bkt/huge", "x", {{"x-amz-content-sha256", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"},
                                           {"x-amz-decoded-content-length", std::to_string(6ull << 30)}});
   EXPECT_EQ(r.status, 400u);

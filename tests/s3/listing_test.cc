@@ -4,7 +4,7 @@
 namespace hayloft::s3::testing {
 namespace {
 
-class ListingTest : public service_test {
+class S3ListingTest : public service_test {
  protected:
   void SetUp() override {
     service_test::SetUp();
@@ -27,7 +27,7 @@ class ListingTest : public service_test {
   using strings = std::vector<std::string>;
 };
 
-TEST_F(ListingTest, V2PrefixDelimiter) {
+TEST_F(S3ListingTest, V2PrefixDelimiter) {
   struct {
     std::string query;
     strings keys, prefixes;
@@ -54,7 +54,7 @@ TEST_F(ListingTest, V2PrefixDelimiter) {
   }
 }
 
-TEST_F(ListingTest, V2PaginationVisitsEverythingOnce) {
+TEST_F(S3ListingTest, V2PaginationVisitsEverythingOnce) {
   for (int max : {1, 2, 3}) {
     for (std::string delim : {"", "/"}) {
       std::vector<std::string> seen;
@@ -83,7 +83,7 @@ TEST_F(ListingTest, V2PaginationVisitsEverythingOnce) {
   }
 }
 
-TEST_F(ListingTest, V1MarkerAndNextMarker) {
+TEST_F(S3ListingTest, V1MarkerAndNextMarker) {
   auto r = call("GET", "/bkt?max-keys=2");
   EXPECT_EQ(keys(r.body), (strings{"a.txt", "dir/one"}));
   EXPECT_EQ(xml_text(r.body, "IsTruncated"), "true");
@@ -101,7 +101,7 @@ TEST_F(ListingTest, V1MarkerAndNextMarker) {
   EXPECT_EQ(keys(r.body), (strings{"sp ace"}));
 }
 
-TEST_F(ListingTest, EncodingFetchOwnerAndMaxKeysZero) {
+TEST_F(S3ListingTest, EncodingFetchOwnerAndMaxKeysZero) {
   auto r = call("GET", "/bkt?list-type=2&encoding-type=url&prefix=sp%20");
   EXPECT_EQ(keys(r.body), (strings{"sp%20ace"}));
   EXPECT_EQ(xml_text(r.body, "Prefix"), "sp%20");
@@ -118,7 +118,7 @@ TEST_F(ListingTest, EncodingFetchOwnerAndMaxKeysZero) {
   EXPECT_EQ(xml_text(r.body, "MaxKeys"), "0");
 }
 
-TEST_F(ListingTest, ObjectVersionsOfUnversionedBucket) {
+TEST_F(S3ListingTest, ObjectVersionsOfUnversionedBucket) {
   auto r = call("GET", "/bkt?versions&prefix=dir/&delimiter=/");
   ASSERT_EQ(r.status, 200u) << r.body;
   EXPECT_EQ(keys(r.body), (strings{"dir/one", "dir/three"}));

@@ -5,7 +5,7 @@
 namespace hayloft::s3::testing {
 namespace {
 
-class MultipartTest : public service_test {
+class S3MultipartTest : public service_test {
  protected:
   void SetUp() override {
     service_test::SetUp();
@@ -40,7 +40,7 @@ class MultipartTest : public service_test {
   }
 };
 
-TEST_F(MultipartTest, RealSizedUploadConcatenatesParts) {
+TEST_F(S3MultipartTest, RealSizedUploadConcatenatesParts) {
   std::string p1(5 << 20, 'a'), p2(5 << 20, 'b'), p3(1234, 'c');
   for (std::size_t i = 0; i < p1.size(); i += 4096) p1[i] = static_cast<char>(i / 4096);
   auto id = initiate("big.bin", {{"Content-Type", "application/pdf"}, {"x-amz-meta-origin", "test"}});
@@ -65,16 +65,16 @@ TEST_F(MultipartTest, RealSizedUploadConcatenatesParts) {
   EXPECT_EQ(blob_files(), 1u);
 }
 
-class SmallPartsTest : public MultipartTest {
+class S3SmallPartsTest : public S3MultipartTest {
  protected:
   options service_options() override {
-    auto o = MultipartTest::service_options();
+    auto o = S3MultipartTest::service_options();
     o.min_part_size = 8;
     return o;
   }
 };
 
-TEST_F(SmallPartsTest, CompleteValidation) {
+TEST_F(S3SmallPartsTest, CompleteValidation) {
   auto id = initiate("k");
   auto e1 = part("k", id, 1, "0123456789");
   auto e2 = part("k", id, 2, "abc");
@@ -110,7 +110,7 @@ TEST_F(SmallPartsTest, CompleteValidation) {
   EXPECT_EQ(blob_files(), 0u);
 }
 
-TEST_F(SmallPartsTest, PartErrors) {
+TEST_F(S3SmallPartsTest, PartErrors) {
   auto id = initiate("k");
   auto r = call("PUT", "/bkt/k?partNumber=0&uploadId=" + id, "x");
   EXPECT_EQ(xml_text(r.body, "Code"), "InvalidArgument");
@@ -127,7 +127,7 @@ TEST_F(SmallPartsTest, PartErrors) {
   EXPECT_EQ(xml_text(r.body, "Code"), "NoSuchBucket");
 }
 
-TEST_F(SmallPartsTest, ReuploadedPartReplacesOld) {
+TEST_F(S3SmallPartsTest, ReuploadedPartReplacesOld) {
   auto id = initiate("k");
   part("k", id, 1, "first version");
   auto e1 = part("k", id, 1, "second version");
@@ -136,7 +136,7 @@ TEST_F(SmallPartsTest, ReuploadedPartReplacesOld) {
   EXPECT_EQ(call("GET", "/bkt/k").body, "second version");
 }
 
-TEST_F(SmallPartsTest, AbortListPartsListUploads) {
+TEST_F(S3SmallPartsTest, AbortListPartsListUploads) {
   auto a = initiate("dir/a");
   clock_->advance(std::chrono::seconds(1));
   auto b = initiate("dir/b");
@@ -172,7 +172,7 @@ TEST_F(SmallPartsTest, AbortListPartsListUploads) {
   (void)c;
 }
 
-TEST_F(SmallPartsTest, UploadPartCopy) {
+TEST_F(S3SmallPartsTest, UploadPartCopy) {
   put("bkt/source", "0123456789ABCDEF");
   auto id = initiate("dest");
   auto r = call("PUT", "/bkt/dest?partNumber=1&uploadId=" + id, "",
@@ -190,7 +190,7 @@ TEST_F(SmallPartsTest, UploadPartCopy) {
   EXPECT_EQ(call("GET", "/bkt/dest").body, "01234567890123456789ABCDEF");
 }
 
-TEST_F(SmallPartsTest, CompositeChecksum) {
+TEST_F(S3SmallPartsTest, CompositeChecksum) {
   auto id = initiate("ck", {{"x-amz-checksum-algorithm", "CRC32"}});
   std::string d1 = "first part data", d2 = "second";
   auto c1 = core::base64_encode(core::be_bytes(core::crc32(d1), 4));
@@ -216,7 +216,7 @@ TEST_F(SmallPartsTest, CompositeChecksum) {
   EXPECT_EQ(g.headers.value_or("x-amz-checksum-type", ""), "COMPOSITE");
 }
 
-TEST_F(SmallPartsTest, FullObjectChecksum) {
+TEST_F(S3SmallPartsTest, FullObjectChecksum) {
   auto id = initiate("full", {{"x-amz-checksum-algorithm", "CRC64NVME"}});
   std::string d1 = "0123456789", d2 = "tail";
   auto e1 = part("full", id, 1, d1), e2 = part("full", id, 2, d2);

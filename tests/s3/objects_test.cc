@@ -7,7 +7,7 @@
 namespace hayloft::s3::testing {
 namespace {
 
-class ObjectsTest : public service_test {
+class S3ObjectsTest : public service_test {
  protected:
   void SetUp() override {
     service_test::SetUp();
@@ -15,7 +15,7 @@ class ObjectsTest : public service_test {
   }
 };
 
-TEST_F(ObjectsTest, PutGetHeadDelete) {
+TEST_F(S3ObjectsTest, PutGetHeadDelete) {
   auto etag = put("bkt/hello.txt", "hello", {{"Content-Type", "text/plain"}});
   EXPECT_EQ(etag, "\"5d41402abc4b2a76b9719d911017c592\"");
   auto r = call("GET", "/bkt/hello.txt");
@@ -44,7 +44,7 @@ TEST_F(ObjectsTest, PutGetHeadDelete) {
   EXPECT_EQ(xml_text(call("PUT", "/nobkt/k", "x").body, "Code"), "NoSuchBucket");
 }
 
-TEST_F(ObjectsTest, DefaultContentTypeAndEmptyObject) {
+TEST_F(S3ObjectsTest, DefaultContentTypeAndEmptyObject) {
   put("bkt/empty", "");
   auto r = call("GET", "/bkt/empty");
   EXPECT_EQ(r.status, 200u);
@@ -53,7 +53,7 @@ TEST_F(ObjectsTest, DefaultContentTypeAndEmptyObject) {
   EXPECT_EQ(r.headers.value_or("ETag", ""), "\"d41d8cd98f00b204e9800998ecf8427e\"");
 }
 
-TEST_F(ObjectsTest, OverwriteReplacesAndLastModifiedMoves) {
+TEST_F(S3ObjectsTest, OverwriteReplacesAndLastModifiedMoves) {
   put("bkt/k", "one");
   clock_->advance(std::chrono::seconds(90));
   put("bkt/k", "two");
@@ -62,7 +62,7 @@ TEST_F(ObjectsTest, OverwriteReplacesAndLastModifiedMoves) {
   EXPECT_EQ(r.headers.value_or("Last-Modified", ""), "Thu, 01 Jan 2026 00:01:30 GMT");
 }
 
-TEST_F(ObjectsTest, MetadataAndContentHeaders) {
+TEST_F(S3ObjectsTest, MetadataAndContentHeaders) {
   put("bkt/meta", "body",
       {{"x-amz-meta-Author", "Ada"},
        {"x-amz-meta-empty", ""},
@@ -98,7 +98,7 @@ TEST_F(ObjectsTest, MetadataAndContentHeaders) {
             "InvalidStorageClass");
 }
 
-TEST_F(ObjectsTest, RangedGet) {
+TEST_F(S3ObjectsTest, RangedGet) {
   put("bkt/digits", "0123456789");
   struct {
     std::string range;
@@ -127,7 +127,7 @@ TEST_F(ObjectsTest, RangedGet) {
   EXPECT_EQ(head.head_length, 3u);
 }
 
-TEST_F(ObjectsTest, ConditionalReads) {
+TEST_F(S3ObjectsTest, ConditionalReads) {
   auto etag = put("bkt/c", "content");
   struct {
     std::string method, header, value;
@@ -160,7 +160,7 @@ TEST_F(ObjectsTest, ConditionalReads) {
   }
 }
 
-TEST_F(ObjectsTest, ConditionalWrites) {
+TEST_F(S3ObjectsTest, ConditionalWrites) {
   put("bkt/w", "v1");
   auto r = call("PUT", "/bkt/w", "v2", {{"If-None-Match", "*"}});
   EXPECT_EQ(r.status, 412u);
@@ -173,7 +173,7 @@ TEST_F(ObjectsTest, ConditionalWrites) {
   EXPECT_EQ(call("PUT", "/bkt/absent", "x", {{"If-Match", etag}}).status, 404u);
 }
 
-TEST_F(ObjectsTest, KeysAreNeverPaths) {
+TEST_F(S3ObjectsTest, KeysAreNeverPaths) {
   const std::string keys[] = {"../../etc/passwd", "a/../../b", "a//b", std::string("nul\0byte", 8), "sp ace+plus",
                               "unicode/\xC3\xA9t\xC3\xA9", std::string(1024, 'k')};
   for (const auto& key : keys) {
@@ -193,7 +193,7 @@ TEST_F(ObjectsTest, KeysAreNeverPaths) {
   EXPECT_NE(list.body.find("<Key>../../etc/passwd</Key>"), std::string::npos);
 }
 
-TEST_F(ObjectsTest, LargeBodiesAreFilesStreamedByTheEdge) {
+TEST_F(S3ObjectsTest, LargeBodiesAreFilesStreamedByTheEdge) {
   std::string big(300000, '\0');
   for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>('a' + i % 26);
   auto etag = put("bkt/big", big);
@@ -215,7 +215,7 @@ TEST_F(ObjectsTest, LargeBodiesAreFilesStreamedByTheEdge) {
   EXPECT_EQ(call("GET", "/bkt/big").body, "small now");
 }
 
-TEST_F(ObjectsTest, SpilledBodyFileIsRenamedIntoPlace) {
+TEST_F(S3ObjectsTest, SpilledBodyFileIsRenamedIntoPlace) {
   auto req = make_request("PUT", "/bkt/spilled");
   auto tmp = store_->blobs().make_temp();
   std::string payload(2 << 20, 'z');
@@ -233,7 +233,7 @@ TEST_F(ObjectsTest, SpilledBodyFileIsRenamedIntoPlace) {
   EXPECT_EQ(body_of(get), payload);
 }
 
-TEST_F(ObjectsTest, ObjectAcl) {
+TEST_F(S3ObjectsTest, ObjectAcl) {
   put("bkt/acl", "x", {{"x-amz-acl", "public-read"}});
   auto r = call("GET", "/bkt/acl?acl");
   EXPECT_EQ(r.status, 200u);
@@ -246,7 +246,7 @@ TEST_F(ObjectsTest, ObjectAcl) {
   EXPECT_EQ(xml_text(call("PUT", "/bkt/x", "x", {{"x-amz-acl", "nope"}}).body, "Code"), "InvalidArgument");
 }
 
-TEST_F(ObjectsTest, DeleteObjects) {
+TEST_F(S3ObjectsTest, DeleteObjects) {
   for (auto k : {"a", "b", "c"}) put("bkt/" + std::string(k), k);
   std::string body =
       "<Delete xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Object><Key>a</Key></Object><Object><Key>b</Key>"
@@ -266,7 +266,7 @@ TEST_F(ObjectsTest, DeleteObjects) {
             "BadDigest");
 }
 
-TEST_F(ObjectsTest, CopyObject) {
+TEST_F(S3ObjectsTest, CopyObject) {
   put("bkt/src key", "copy me", {{"Content-Type", "text/plain"}, {"x-amz-meta-a", "1"}});
   auto r = call("PUT", "/bkt/dst", "", {{"x-amz-copy-source", "/bkt/src%20key"}});
   ASSERT_EQ(r.status, 200u) << r.body;
@@ -300,7 +300,7 @@ TEST_F(ObjectsTest, CopyObject) {
   EXPECT_EQ(r.status, 412u);
 }
 
-TEST_F(ObjectsTest, CopyLargeObject) {
+TEST_F(S3ObjectsTest, CopyLargeObject) {
   std::string big(500000, 'q');
   put("bkt/big", big, {{"x-amz-checksum-crc32", core::base64_encode(core::be_bytes(core::crc32(big), 4))}});
   auto r = call("PUT", "/bkt/big-copy", "", {{"x-amz-copy-source", "/bkt/big"}});
@@ -313,7 +313,7 @@ TEST_F(ObjectsTest, CopyLargeObject) {
   EXPECT_EQ(xml_text(r.body, "ChecksumSHA256"), core::base64_encode(core::sha256_raw(big)));
 }
 
-TEST_F(ObjectsTest, MissingContentLength) {
+TEST_F(S3ObjectsTest, MissingContentLength) {
   auto req = make_request("PUT", "/bkt/nolen");
   req.headers.erase("Content-Length");
   auto r = call(std::move(req));
@@ -321,7 +321,7 @@ TEST_F(ObjectsTest, MissingContentLength) {
   EXPECT_EQ(xml_text(r.body, "Code"), "MissingContentLength");
 }
 
-TEST_F(ObjectsTest, UnsupportedSubresources) {
+TEST_F(S3ObjectsTest, UnsupportedSubresources) {
   put("bkt/k", "x");
   for (auto target : {"/bkt/k?tagging", "/bkt/k?attributes", "/bkt/k?retention"}) {
     auto r = call("GET", target);

@@ -9,7 +9,7 @@
 namespace hayloft::s3::testing {
 namespace {
 
-class PersistenceTest : public service_test {
+class S3PersistenceTest : public service_test {
  protected:
   bool durable() override { return true; }
   void restart() {
@@ -18,7 +18,7 @@ class PersistenceTest : public service_test {
   }
 };
 
-TEST_F(PersistenceTest, EverythingSurvivesRestart) {
+TEST_F(S3PersistenceTest, EverythingSurvivesRestart) {
   ASSERT_EQ(call("PUT", "/keep", "<CreateBucketConfiguration><LocationConstraint>eu-central-1</LocationConstraint>"
                                  "</CreateBucketConfiguration>").status, 200u);
   std::string big(200000, 'B');
@@ -45,7 +45,7 @@ TEST_F(PersistenceTest, EverythingSurvivesRestart) {
   EXPECT_EQ(call("GET", "/keep/pending").body, "part one");
 }
 
-TEST_F(PersistenceTest, OrphanBlobFromInterruptedWriteIsCollected) {
+TEST_F(S3PersistenceTest, OrphanBlobFromInterruptedWriteIsCollected) {
   create("bkt");
   std::string old_body(100000, 'o');
   put("bkt/k", old_body);
@@ -63,7 +63,7 @@ TEST_F(PersistenceTest, OrphanBlobFromInterruptedWriteIsCollected) {
   EXPECT_TRUE(std::filesystem::is_empty(store_->blobs().tmp_dir()));
 }
 
-TEST_F(PersistenceTest, ReplacedBlobRemovedOnlyAfterCommitAndCollectedIfLeft) {
+TEST_F(S3PersistenceTest, ReplacedBlobRemovedOnlyAfterCommitAndCollectedIfLeft) {
   create("bkt");
   put("bkt/k", std::string(100000, '1'));
   put("bkt/k", std::string(100000, '2'));
@@ -75,7 +75,7 @@ TEST_F(PersistenceTest, ReplacedBlobRemovedOnlyAfterCommitAndCollectedIfLeft) {
   EXPECT_EQ(body_of(call("GET", "/bkt/k")), std::string(100000, '2'));
 }
 
-TEST_F(PersistenceTest, FailedCommitLeavesOldObject) {
+TEST_F(S3PersistenceTest, FailedCommitLeavesOldObject) {
   create("bkt");
   put("bkt/k", std::string(100000, 'a'));
   // The conditional write fails inside the transaction: the new file is removed, the old object stays.
