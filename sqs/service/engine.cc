@@ -264,7 +264,7 @@ void engine::link_dead_letter_sources(const std::shared_ptr<queue>& q) {
   for (auto& s : sources) s->set_dead_letter_queue(q);
 }
 
-result<void> engine::check_redrive(const queue_config& cfg, std::string_view value) {
+result<void> engine::check_redrive(const queue_config& cfg, std::string_view value, std::string_view source_arn) {
   if (!cfg.redrive) return {};
   auto target = by_arn(cfg.redrive->dead_letter_target_arn);
   auto fail = [&](std::string_view reason) {
@@ -273,7 +273,18 @@ result<void> engine::check_redrive(const queue_config& cfg, std::string_view val
                           std::string(reason));
   };
   if (!target) return fail("Dead letter target does not exist.");
-  if (target->config().fifo != cfg.fifo) return fail("Dead-letter queue must be same type of queue as the source.");
+  auto target_cfg = target->config();
+  if (target_cfg.fifo != cfg.fifo) return fail("Dead-letter queue must be same type of queue as the source.");
+  // The dead-letter queue's RedriveAllowPolicy decides which queues may use it.
+  if (!target_cfg.redrive_allow_policy.empty()) {
+    auto allow = nlohmann::json::parse(target_cfg.redrive_allow_policy, nullptr, false);
+    auto permission = allow.value("redrivePermission", "allowAll");
+    bool allowed = permission == "allowAll";
+    if (permission == "byQueue")
+      for (const auto& a : allow.value("sourceQueueArns", nlohmann::json::array()))
+        allowed = allowed || (a.is_string() && arn_key(a.get<std::string>()) == arn_key(source_arn));
+    if (!allowed) return fail("Queue " + std::string(source_arn) + " is not allowed by the dead-letter queue's RedriveAllowPolicy.");
+  }
   return {};
 }
 
@@ -372,7 +383,11 @@ void engine::create_queue(const api::call& c, const api::create_queue_request& r
     return done(make_error(errc::invalid_parameter_value,
                            "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length"));
   if (auto rp = r.attributes.find("RedrivePolicy"); rp != r.attributes.end())
-    if (auto ok = check_redrive(cfg, rp->second); !ok.ok()) return done(ok.err());
+    if (auto ok = check_redrive(cfg, rp->second,
+                                "arn:aws:sqs:" + (c.region.empty() ? ctx_.opts.region : c.region) + ":" +
+                                    ctx_.opts.account_id + ":" + r.queue_name);
+        !ok.ok())
+      return done(ok.err());
   if (auto t = check_tags({}, r.tags, r.queue_name); !t.ok()) return done(t.err());
 
   const auto& account = ctx_.opts.account_id;
@@ -523,7 +538,7 @@ void engine::set_queue_attributes(const api::call& c, const api::set_queue_attri
   if (!applied.ok()) return done(applied.err());
   auto rp = r.attributes.find("RedrivePolicy");
   if (rp != r.attributes.end())
-    if (auto ok = check_redrive(probe, rp->second); !ok.ok()) return done(ok.err());
+    if (auto ok = check_redrive(probe, rp->second, (*q)->arn()); !ok.ok()) return done(ok.err());
   std::weak_ptr<queue> dlq;
   if (probe.redrive) dlq = by_arn(probe.redrive->dead_letter_target_arn);
   auto max = ctx_.opts.max_message_size;

@@ -72,8 +72,9 @@ class engine {
   void change_message_visibility_batch(const api::call& c, const api::change_message_visibility_batch_request& r,
                                        reply_fn done);
 
-  // RedrivePolicy: the target must exist and be of the same type as the queue.
-  result<void> check_redrive(const queue_config& cfg, std::string_view value);
+  // RedrivePolicy: the target must exist, be of the same type as the queue, and allow the
+  // queue (`source_arn`) by its RedriveAllowPolicy.
+  result<void> check_redrive(const queue_config& cfg, std::string_view value, std::string_view source_arn);
   // Points every queue whose RedrivePolicy names `q` at it (after create or load).
   void link_dead_letter_sources(const std::shared_ptr<queue>& q);
   bool is_dead_letter_queue(std::string_view arn) const;

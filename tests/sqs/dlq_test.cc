@@ -92,9 +92,23 @@ TEST_P(SqsDeadLetter, RedrivePolicyValidationAndSourceListing) {
   h.create_queue("fdlq.fifo", {{"FifoQueue", "true"}});
   auto type = set(R"({"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:fdlq.fifo","maxReceiveCount":3})");
   EXPECT_EQ(type.code, "InvalidParameterValue");
-  EXPECT_TRUE(call("SetQueueAttributes", {{"QueueUrl", kDlq},
-                                           {"Attributes", {{"RedriveAllowPolicy", R"({"redrivePermission":"allowAll"})"}}}})
-                  .ok());
+  // The dead-letter queue's RedriveAllowPolicy decides who may use it.
+  h.create_queue("other");
+  const std::string other = "http://localhost:4566/000000000000/other";
+  auto redrive = R"({"deadLetterTargetArn":")" + kDlqArn + R"(","maxReceiveCount":3})";
+  auto allow = [&](const std::string& policy) {
+    return call("SetQueueAttributes", {{"QueueUrl", kDlq}, {"Attributes", {{"RedriveAllowPolicy", policy}}}});
+  };
+  ASSERT_TRUE(allow(R"({"redrivePermission":"denyAll"})").ok());
+  EXPECT_EQ(call("SetQueueAttributes", {{"QueueUrl", other}, {"Attributes", {{"RedrivePolicy", redrive}}}}).code,
+            "InvalidParameterValue");
+  ASSERT_TRUE(allow(R"({"redrivePermission":"byQueue","sourceQueueArns":[")" + kSrcArn + R"("]})").ok());
+  EXPECT_EQ(call("SetQueueAttributes", {{"QueueUrl", other}, {"Attributes", {{"RedrivePolicy", redrive}}}}).code,
+            "InvalidParameterValue");
+  EXPECT_TRUE(set(redrive).ok());
+  ASSERT_TRUE(allow(R"({"redrivePermission":"allowAll"})").ok());
+  EXPECT_TRUE(call("SetQueueAttributes", {{"QueueUrl", other}, {"Attributes", {{"RedrivePolicy", redrive}}}}).ok());
+  ASSERT_TRUE(call("SetQueueAttributes", {{"QueueUrl", other}, {"Attributes", {{"RedrivePolicy", ""}}}}).ok());
   // Clearing the policy stops dead-lettering.
   ASSERT_TRUE(set("").ok());
   EXPECT_FALSE(call("ListDeadLetterSourceQueues", {{"QueueUrl", kDlq}}).body.contains("queueUrls"));

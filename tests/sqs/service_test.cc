@@ -464,6 +464,17 @@ TEST_P(SqsService, QueueNameRules) {
   EXPECT_EQ(call("CreateQueue", {{"QueueName", "y"}, {"Attributes", {{"Nope", "1"}}}}).code, "InvalidAttributeName");
 }
 
+TEST(SqsJsonProtocol, MalformedBodyIsASerializationError) {
+  harness h;
+  auto req = make_request(api::protocol::json, "ListQueues", json::object());
+  req.body = "{\"QueueNamePrefix\": ";
+  std::promise<core::response> p;
+  h.svc().handle(std::move(req), [&p](core::response r) { p.set_value(std::move(r)); });
+  auto r = normalise(api::protocol::json, "ListQueues", p.get_future().get());
+  EXPECT_EQ(r.status, 400u);
+  EXPECT_EQ(r.type, "com.amazon.coral.service#SerializationException");
+}
+
 INSTANTIATE_TEST_SUITE_P(Protocols, SqsService, ::testing::Values(api::protocol::json, api::protocol::query),
                          [](const auto& info) { return info.param == api::protocol::json ? "Json" : "Query"; });
 
