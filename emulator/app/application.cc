@@ -14,6 +14,7 @@
 #include "consumer/search/search_api.h"
 #include "emulator/app/admin.h"
 #include "emulator/app/auth_gate.h"
+#include "emulator/app/config.h"
 #include "emulator/app/lazy_embedder.h"
 #include "emulator/core/clock.h"
 #include "emulator/core/ids.h"
@@ -21,6 +22,8 @@
 #include "emulator/http/router.h"
 #include "emulator/http/server.h"
 #include "emulator/store/state_store.h"
+#include "orchestrator/controller/api.h"
+#include "orchestrator/controller/controller.h"
 #include "s3/service/service.h"
 #include "sqs/service/service.h"
 
@@ -28,6 +31,20 @@ namespace hayloft::app {
 namespace asio = boost::asio;
 
 namespace {
+
+// The aws-sqs-queue scaler's view of the in-process queues.
+class sqs_queue_metrics final : public orchestrator::queue_metrics {
+ public:
+  explicit sqs_queue_metrics(sqs::service& s) : sqs_(s) {}
+  result<orchestrator::queue_counts> counts(std::string_view queue) override {
+    auto c = sqs_.queue_counts(queue);
+    if (!c.ok()) return c.err();
+    return orchestrator::queue_counts{c->visible, c->not_visible, c->delayed};
+  }
+
+ private:
+  sqs::service& sqs_;
+};
 
 class pool_runner final : public core::task_runner {
  public:
@@ -59,8 +76,12 @@ struct application::impl {
   std::unique_ptr<admin_service> admin;
   std::unique_ptr<s3::service> s3;
   std::unique_ptr<sqs::service> sqs;
-  http::auth::static_credentials credentials;
+  app::config config;
   std::unique_ptr<auth_gate> s3_gate, sqs_gate;
+  std::unique_ptr<sqs_queue_metrics> queue_metrics;
+  orchestrator::pods::workload_registry workloads;
+  std::unique_ptr<orchestrator::controller> orchestrator;
+  std::unique_ptr<orchestrator::admin_api> orchestrator_api;
   std::unique_ptr<lazy_embedder> embedder;
   std::unique_ptr<consumer::document_store> docs;
   std::unique_ptr<consumer::search_api> search;
@@ -76,6 +97,10 @@ void application::impl::build() {
   if (opts.clock == "manual") clock = core::make_manual_clock();
   else if (opts.time_scale != 1.0) clock = core::make_scaled_clock(opts.time_scale);
   else clock = core::make_system_clock();
+
+  auto cfg = load_config(opts.config_file);
+  if (!cfg.ok()) throw std::runtime_error(cfg.err().message);
+  config = std::move(cfg).value();
 
   data_dir = opts.in_memory ? make_memory_dir() : opts.data_dir;
   auto st = store::state_store::open({.dir = data_dir, .durable = !opts.in_memory});
@@ -98,16 +123,13 @@ void application::impl::build() {
 
   if (opts.auth) {
     if (opts.config_file.empty()) {
-      credentials = http::auth::static_credentials({{"test", "test", ""}});
+      config.credentials = http::auth::static_credentials({{"test", "test", ""}});
       spdlog::warn("--auth without --config: accepting only access key 'test' with secret 'test'");
-    } else {
-      auto c = http::auth::load_credentials_file(opts.config_file);
-      if (!c.ok()) throw std::runtime_error("--config " + opts.config_file + ": " + c.err().message);
-      credentials = std::move(c).value();
-      if (credentials.size() == 0) throw std::runtime_error("--auth: " + opts.config_file + " lists no auth.credentials");
+    } else if (config.credentials.size() == 0) {
+      throw std::runtime_error("--auth: " + opts.config_file + " lists no auth.credentials");
     }
-    s3_gate = std::make_unique<auth_gate>(*s3, http::auth::protocol::s3, credentials, *clock, *blocking);
-    sqs_gate = std::make_unique<auth_gate>(*sqs, http::auth::protocol::sqs, credentials, *clock, *blocking);
+    s3_gate = std::make_unique<auth_gate>(*s3, http::auth::protocol::s3, config.credentials, *clock, *blocking);
+    sqs_gate = std::make_unique<auth_gate>(*sqs, http::auth::protocol::sqs, config.credentials, *clock, *blocking);
     router.set(http::route::s3, s3_gate.get());
     router.set(http::route::sqs, sqs_gate.get());
   }
@@ -120,6 +142,18 @@ void application::impl::build() {
     admin->add_route(route, [this, route](core::request r, core::completion d) { search->handle(route, std::move(r), std::move(d)); });
   admin->add_reset("docstore", [this] { (void)docs->reset(); });
 
+  queue_metrics = std::make_unique<sqs_queue_metrics>(*sqs);
+  orchestrator::pods::add_test_workloads(workloads);
+  orchestrator::options oo;
+  oo.image_map = config.images;
+  oo.log_dir = data_dir / "logs";
+  orchestrator = std::make_unique<orchestrator::controller>(*store, *clock, *queue_metrics, workloads, oo);
+  orchestrator_api = std::make_unique<orchestrator::admin_api>(*orchestrator);
+  for (const char* route : {"apply", "delete", "get", "describe", "scale", "logs", "events"})
+    admin->add_route(route, [this](core::request r, core::completion d) { orchestrator_api->handle(std::move(r), std::move(d)); });
+  admin->add_service("orchestrator");
+  admin->add_reset("orchestrator", [this] { (void)orchestrator->reset(); });
+
   http::server_options so;
   so.host = opts.host;
   so.port = opts.port;
@@ -128,8 +162,9 @@ void application::impl::build() {
 }
 
 void application::impl::shutdown() {
-  spdlog::info("shutting down: finishing requests in flight");
+  spdlog::info("shutting down: finishing requests in flight, stopping pods");
   server->shutdown();
+  orchestrator->stop();
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   std::thread waiter([this, deadline] {
     while (server->busy() > 0 && std::chrono::steady_clock::now() < deadline)
@@ -153,6 +188,7 @@ int application::run() {
   auto& s = *impl_;
   s.build();
   std::uint16_t port = s.server->listen();
+  if (auto r = s.orchestrator->start(); !r.ok()) throw std::runtime_error("orchestrator: " + r.err().message);
   spdlog::info("hayloft {} listening on http://{}:{} (data: {}{})", HAYLOFT_VERSION, s.opts.host, port,
                s.data_dir.string(), s.opts.in_memory ? ", in memory" : "");
   if (!s.opts.port_file.empty()) {

@@ -3,9 +3,13 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "emulator/app/application.h"
+#include "emulator/app/consume_command.h"
+#include "emulator/app/upload_command.h"
+#include "orchestrator/cli/cli.h"
 #include "emulator/core/http_message.h"
 #include "emulator/core/logging.h"
 #include "emulator/http/client.h"
@@ -111,6 +115,14 @@ int main(int argc, char** argv) {
   docs_cmd->add_option("--index", docs_index, "document index")->capture_default_str();
   docs_cmd->add_option("-o,--output", docs_output, "json for the raw response");
 
+  consume_options consume;
+  auto* consume_cmd = add_consume_command(cli, consume);
+  upload_options upload;
+  auto* upload_cmd = add_upload_command(cli, upload);
+
+  orchestrator::cli::command kube;
+  orchestrator::cli::add_subcommands(cli, kube);
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -127,7 +139,25 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
+  if (consume_cmd->parsed()) return run_consume(consume);
+  if (upload_cmd->parsed()) return run_upload(upload, endpoint_flag);
   http::client client(http::default_endpoint(endpoint_flag));
+  if (!kube.verb.empty()) {
+    orchestrator::cli::http_client oc;
+    auto convert = [](result<http::client_response> r) -> result<orchestrator::cli::http_response> {
+      if (!r.ok()) return r.err();
+      return orchestrator::cli::http_response{r->status, std::move(r->body)};
+    };
+    oc.get = [&](const std::string& target) { return convert(client.get(target)); };
+    oc.post = [&](const std::string& target, const std::string& body) {
+      return convert(client.post(target, body, "application/yaml"));
+    };
+    oc.wait = [](std::chrono::milliseconds d) {
+      std::this_thread::sleep_for(d);
+      return true;
+    };
+    return orchestrator::cli::run(kube, oc, std::cin, std::cout, std::cerr);
+  }
   if (health_cmd->parsed()) return print_result(client.get("/_hayloft/health"));
   if (reset_cmd->parsed()) return print_result(client.post("/_hayloft/reset", ""));
   if (search_cmd->parsed()) {

@@ -4,18 +4,33 @@
 
 namespace hayloft::app {
 
-lazy_embedder::lazy_embedder(std::string kind, std::filesystem::path model_dir) {
-  loader_ = std::thread([this, kind = std::move(kind), model_dir = std::move(model_dir)] {
-    auto started = std::chrono::steady_clock::now();
-    auto m = embed::make_embedder(kind == "use" ? "use-lite" : kind, model_dir);
+lazy_embedder::lazy_embedder(std::string kind, std::filesystem::path model_dir)
+    : kind_(kind == "use" ? "use-lite" : std::move(kind)), model_dir_(std::move(model_dir)) {}
+
+lazy_embedder::~lazy_embedder() {
+  std::thread t;
+  {
     std::lock_guard lock(load_mutex_);
+    t = std::move(loader_);
+  }
+  if (t.joinable()) t.join();
+}
+
+void lazy_embedder::preload() const {
+  std::lock_guard lock(load_mutex_);
+  if (started_) return;
+  started_ = true;
+  loader_ = std::thread([this] {
+    auto started = std::chrono::steady_clock::now();
+    auto m = embed::make_embedder(kind_, model_dir_);
+    std::lock_guard l(load_mutex_);
     if (m.ok()) {
       model_ = std::move(m).value();
       spdlog::info("embedder {} loaded in {} ms", model_->name(),
                    std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count());
     } else {
       error_ = m.err();
-      spdlog::error("embedder {} failed to load: {} (run scripts/fetch-model, or start with --embedder hash)", kind,
+      spdlog::error("embedder {} failed to load: {} (run scripts/fetch-model, or start with --embedder hash)", kind_,
                     error_.message);
     }
     loaded_ = true;
@@ -23,9 +38,8 @@ lazy_embedder::lazy_embedder(std::string kind, std::filesystem::path model_dir) 
   });
 }
 
-lazy_embedder::~lazy_embedder() { loader_.join(); }
-
 result<const embed::embedder*> lazy_embedder::get() const {
+  preload();
   std::unique_lock lock(load_mutex_);
   load_cv_.wait(lock, [this] { return loaded_; });
   if (!model_) return error_;

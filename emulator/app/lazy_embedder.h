@@ -1,7 +1,7 @@
 #pragma once
-// The process-wide embedder, loaded in the background so `hayloft up` answers requests at once
-// while the model (about a second of work) loads. Every call blocks until loading finished, so
-// use it from pool threads only (consumer pods wait in ContainerCreating via ready()).
+// The process-wide embedder, loaded on first use (a search, or the first consumer pod, which
+// waits in ContainerCreating meanwhile), so an idle `hayloft up` neither pays the model's memory
+// nor its load time. Every call blocks until loading finished: use it from pool threads only.
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -21,18 +21,23 @@ class lazy_embedder final : public embed::embedder {
   result<const embed::embedder*> get() const;
   // True once loading is over (successfully or not); never blocks.
   bool ready() const;
+  // Starts loading in the background if it has not started; never blocks.
+  void preload() const;
 
   std::string_view name() const override;
   std::size_t dimension() const override;
   result<std::vector<embed::embedding>> embed(std::span<const std::string> texts) const override;
 
  private:
-  mutable std::mutex load_mutex_;  // guards loaded_, model_, error_
+  std::string kind_;
+  std::filesystem::path model_dir_;
+  mutable std::mutex load_mutex_;  // guards started_, loaded_, model_, error_, loader_
+  mutable bool started_ = false;
   mutable std::condition_variable load_cv_;
-  bool loaded_ = false;
-  std::unique_ptr<embed::embedder> model_;
-  hayloft::error error_;
-  std::thread loader_;
+  mutable bool loaded_ = false;
+  mutable std::unique_ptr<embed::embedder> model_;
+  mutable hayloft::error error_;
+  mutable std::thread loader_;
 };
 
 }  // namespace hayloft::app
