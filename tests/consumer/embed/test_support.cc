@@ -19,7 +19,7 @@ std::string missing_model_message() {
 }
 
 nlohmann::json golden(const std::string& name) {
-  std::ifstream in(source_dir() / ".." / "shared" / "testdata" / "embedder" / name);
+  std::ifstream in(source_dir() / "tests" / "testdata" / "embedder" / name);
   if (!in) return nullptr;
   return nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
 }

@@ -14,7 +14,7 @@ std::filesystem::path source_dir();
 std::filesystem::path model_dir();
 // The message a test fails with when the model is not there.
 std::string missing_model_message();
-// Reads <source>/../shared/testdata/embedder/<name>; a null JSON value when absent.
+// Reads <source>/tests/testdata/embedder/<name> (a copy of ../shared/testdata/embedder); a null JSON value when absent.
 nlohmann::json golden(const std::string& name);
 
 }  // namespace hayloft::embed::testing

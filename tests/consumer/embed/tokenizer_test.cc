@@ -35,7 +35,7 @@ TEST(EmbedTokenizerTest, MatchesTheTfjsTokenizerOnEveryGoldenCase) {
   ASSERT_TRUE(t.ok()) << testing::missing_model_message() << " (" << t.err().message << ")";
   const nlohmann::json cases = testing::golden("tok_golden.json");
   ASSERT_TRUE(cases.is_array() && !cases.empty())
-      << "tok_golden.json missing from ../shared/testdata/embedder";
+      << "tok_golden.json missing from tests/testdata/embedder";
   for (const auto& c : cases) {
     const std::string s = c["s"].get<std::string>();
     EXPECT_EQ(t->encode(s), c["ids"].get<ids>()) << "text: " << s;
@@ -46,7 +46,7 @@ TEST(EmbedTokenizerTest, MatchesTheTokensOfTheModelGoldens) {
   auto t = tokenizer::load(testing::model_dir() / "vocab.json");
   ASSERT_TRUE(t.ok()) << testing::missing_model_message();
   const nlohmann::json g = testing::golden("use_golden.json");
-  ASSERT_TRUE(g.is_object()) << "use_golden.json missing from ../shared/testdata/embedder";
+  ASSERT_TRUE(g.is_object()) << "use_golden.json missing from tests/testdata/embedder";
   for (std::size_t i = 0; i < g["sents"].size(); ++i) {
     EXPECT_EQ(t->encode(g["sents"][i].get<std::string>()), g["tokens"][i].get<ids>());
   }

@@ -55,7 +55,7 @@ TEST_F(EmbedUseLiteTest, DescribesItself) {
 
 TEST_F(EmbedUseLiteTest, MatchesTheTfjsModelOnEveryGoldenSentence) {
   const nlohmann::json g = testing::golden("use_golden.json");
-  ASSERT_TRUE(g.is_object()) << "use_golden.json missing from ../shared/testdata/embedder";
+  ASSERT_TRUE(g.is_object()) << "use_golden.json missing from tests/testdata/embedder";
   const auto sents = g["sents"].get<std::vector<std::string>>();
   const auto want = g["emb"].get<std::vector<embedding>>();
   ASSERT_EQ(sents.size(), want.size());
@@ -71,7 +71,7 @@ TEST_F(EmbedUseLiteTest, MatchesTheTfjsModelOnEveryGoldenSentence) {
 
 TEST_F(EmbedUseLiteTest, GoldenTokenIdsGiveTheGoldenEmbeddings) {
   const nlohmann::json g = testing::golden("use_golden.json");
-  ASSERT_TRUE(g.is_object()) << "use_golden.json missing from ../shared/testdata/embedder";
+  ASSERT_TRUE(g.is_object()) << "use_golden.json missing from tests/testdata/embedder";
   const auto tokens = g["tokens"].get<std::vector<std::vector<std::int32_t>>>();
   const auto want = g["emb"].get<std::vector<embedding>>();
   auto got = model_->embed_ids(tokens);
