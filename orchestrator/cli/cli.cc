@@ -211,8 +211,7 @@ int do_get(const command& cmd, const http_client& http, std::ostream& out, std::
     if (names.empty()) {
       auto params = ns_params(cmd);
       params.push_back(q("kind", type));
-      bool events = type == "events" || type == "event" || type == "ev";
-      auto r = call(http.get(target(events ? "/_hayloft/events" : "/_hayloft/get", params)), print_errors ? err : std::cerr);
+      auto r = call(http.get(target("/_hayloft/get", params)), print_errors ? err : std::cerr);
       if (!r.ok) return false;
       head = r.body;
       items = r.body["items"];

@@ -53,6 +53,7 @@ std::string keda_metric_name(const objects::trigger_spec& t, std::size_t i) {
 
 std::map<std::string, std::string> controller::impl::trigger_auth_params(const std::string& ns,
                                                                         const objects::trigger_spec& t,
+                                                                        const std::map<std::string, std::string>& env,
                                                                         std::string& err) {
   std::map<std::string, std::string> params;
   if (t.auth_ref.empty()) return params;
@@ -76,6 +77,8 @@ std::map<std::string, std::string> controller::impl::trigger_auth_params(const s
     auto data = objects::parse_config_map(c->obj, v);
     if (auto it = data.find(ref.key); it != data.end()) params[ref.parameter] = it->second;
   }
+  for (const auto& [parameter, name] : spec.env)
+    if (auto it = env.find(name); it != env.end()) params[parameter] = it->second;
   return params;
 }
 
@@ -99,7 +102,7 @@ controller::impl::trigger_reading controller::impl::evaluate_trigger(const ns_na
       if (auto e = container_env(ns, "", "", *chosen)) env = std::move(*e);
   }
   std::string auth_error;
-  auto auth = trigger_auth_params(ns, t, auth_error);
+  auto auth = trigger_auth_params(ns, t, env, auth_error);
   if (!auth_error.empty()) {
     r.error = auth_error;
     return r;

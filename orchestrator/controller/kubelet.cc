@@ -77,9 +77,9 @@ void controller::impl::reconcile_deployment(const ns_name& d) {
   const std::int32_t want = dep.spec.replicas;
   const std::string rs = d.second + "-" + dep.hash;
   if (have < want) {
-    for (std::int32_t i = have; i < want; ++i) create_pod(d, dep);
     record(objects::kind::deployment, d.first, d.second, "Normal", "ScalingReplicaSet", "deployment-controller",
            "Scaled up replica set " + rs + " to " + std::to_string(want) + " from " + std::to_string(have), have, want);
+    for (std::int32_t i = have; i < want; ++i) create_pod(d, dep);
   } else if (have > want) {
     // The ReplicaSet controller deletes not-ready pods first, then the most recently created.
     std::stable_sort(current.begin(), current.end(), [&](pod_rt* a, pod_rt* b) {

@@ -233,7 +233,10 @@ struct controller::impl {
   };
   // One scaler read (GetMetricsAndActivity) of trigger i of a ScaledObject: fresh queue counts.
   trigger_reading evaluate_trigger(const ns_name& so, std::size_t i);
+  // Parameters from the trigger's TriggerAuthentication (secretTargetRef, configMapTargetRef, and
+  // env from the target container's environment `env`).
   std::map<std::string, std::string> trigger_auth_params(const std::string& ns, const objects::trigger_spec& t,
+                                                         const std::map<std::string, std::string>& env,
                                                          std::string& error);
   void start_scaled_object(const ns_name& so, bool immediate);
   void poll_scaled_object(const ns_name& so, std::uint64_t epoch);

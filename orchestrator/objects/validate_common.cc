@@ -1,5 +1,5 @@
 #include <algorithm>
-#include <regex>
+#include <cctype>
 
 #include "emulator/core/hash.h"
 #include "orchestrator/objects/validate.h"
@@ -65,14 +65,29 @@ std::string value_repr(const json& v) {
   return v.dump();
 }
 
-bool is_dns1123_label(std::string_view s) {
-  static const std::regex re("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-  return !s.empty() && s.size() <= 63 && std::regex_match(s.begin(), s.end(), re);
+namespace {
+
+bool lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+
+// [a-z0-9]([-a-z0-9]*[a-z0-9])?
+bool label_chars(std::string_view s) {
+  if (s.empty() || !lower_alnum(s.front()) || !lower_alnum(s.back())) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return lower_alnum(c) || c == '-'; });
 }
 
+}  // namespace
+
+bool is_dns1123_label(std::string_view s) { return s.size() <= 63 && label_chars(s); }
+
 bool is_dns1123_subdomain(std::string_view s) {
-  static const std::regex re("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
-  return !s.empty() && s.size() <= 253 && std::regex_match(s.begin(), s.end(), re);
+  if (s.empty() || s.size() > 253) return false;
+  std::size_t start = 0;
+  while (true) {
+    std::size_t dot = s.find('.', start);
+    if (!label_chars(s.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start))) return false;
+    if (dot == std::string_view::npos) return true;
+    start = dot + 1;
+  }
 }
 
 void check_subdomain_name(const std::string& path, std::string_view name, validation& v) {
@@ -158,9 +173,13 @@ std::map<std::string, std::string> parse_secret(const json& obj, validation& v) 
       }
     }
   }
-  static const std::regex key_re("[-._a-zA-Z0-9]+");
+  auto key_ok = [](const std::string& k) {
+    return !k.empty() && std::all_of(k.begin(), k.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+    });
+  };
   for (const auto& [k, _] : out) {
-    if (!std::regex_match(k, key_re))
+    if (!key_ok(k))
       v.invalid(join_path("data", k), k,
                 "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or "
                 "'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')");

@@ -220,6 +220,14 @@ TEST_F(CliTest, ScaleLogsDescribeAndDelete) {
   yaml.output = "yaml";
   ASSERT_EQ(run(yaml), 0);
   EXPECT_NE(out_.str().find("apiVersion: apps/v1\nkind: Deployment\n"), std::string::npos) << out_.str();
+  auto ev = cmd("get", {"events"});
+  ev.namespace_name = "indexing";
+  ASSERT_EQ(run(ev), 0);
+  EXPECT_EQ(out_.str().substr(0, out_.str().find('\n')).find("LAST SEEN   TYPE     REASON"), 0u) << out_.str();
+  std::string events = out_.str();
+  std::string second = events.substr(events.find('\n') + 1);
+  EXPECT_NE(second.find("Normal   ScalingReplicaSet"), std::string::npos) << events;
+  EXPECT_NE(second.find("deployment/indexing-consumer"), std::string::npos) << events;
   auto del = cmd("delete", {"deployment", "indexing-consumer"});
   del.namespace_name = "indexing";
   ASSERT_EQ(run(del), 0);
