@@ -15,6 +15,8 @@
 #include "emulator/app/admin.h"
 #include "emulator/app/auth_gate.h"
 #include "emulator/app/config.h"
+#include "emulator/app/consumer_workload.h"
+#include "consumer/preprocess/pipeline_config.h"
 #include "emulator/app/lazy_embedder.h"
 #include "emulator/core/clock.h"
 #include "emulator/core/ids.h"
@@ -44,6 +46,24 @@ class sqs_queue_metrics final : public orchestrator::queue_metrics {
 
  private:
   sqs::service& sqs_;
+};
+
+// GET /metrics: the Prometheus text exposition of every registered metric and collector.
+class metrics_handler final : public core::request_handler {
+ public:
+  explicit metrics_handler(core::metrics_registry& m) : metrics_(m) {}
+  void handle(core::request, core::completion done) override {
+    core::response r;
+    r.headers.add("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    r.body = metrics_.render();
+    done(std::move(r));
+  }
+  core::response render_error(const core::request&, const core::aws_error& e) const override {
+    return core::response{e.status, {}, e.message + "\n"};
+  }
+
+ private:
+  core::metrics_registry& metrics_;
 };
 
 class pool_runner final : public core::task_runner {
@@ -81,6 +101,9 @@ struct application::impl {
   std::unique_ptr<sqs_queue_metrics> queue_metrics;
   orchestrator::pods::workload_registry workloads;
   std::unique_ptr<orchestrator::controller> orchestrator;
+  std::unique_ptr<pool_runner> pipeline_pool;
+  core::metrics_registry metrics;
+  std::unique_ptr<metrics_handler> metrics_endpoint;
   std::unique_ptr<orchestrator::admin_api> orchestrator_api;
   std::unique_ptr<lazy_embedder> embedder;
   std::unique_ptr<consumer::document_store> docs;
@@ -144,6 +167,16 @@ void application::impl::build() {
 
   queue_metrics = std::make_unique<sqs_queue_metrics>(*sqs);
   orchestrator::pods::add_test_workloads(workloads);
+  pipeline_pool = std::make_unique<pool_runner>(std::max(1u, opts.workers));
+  consumer::pipeline_settings ps;
+  if (!config.pipeline.empty()) {
+    auto pc = consumer::load_pipeline_yaml(config.pipeline);
+    if (!pc.ok()) throw std::runtime_error("pipeline " + config.pipeline.string() + ": " + pc.err().message);
+    for (const auto& w : pc->warnings) spdlog::warn("pipeline {}: {}", config.pipeline.string(), w);
+    if (pc->preprocessor) ps.preprocess = *pc->preprocessor;
+  }
+  workloads.add("hayloft/indexing-consumer",
+                make_indexing_consumer_workload({*sqs, *s3, *embedder, *docs, *pipeline_pool, *clock, &metrics, ps}));
   orchestrator::options oo;
   oo.image_map = config.images;
   oo.log_dir = data_dir / "logs";
@@ -154,11 +187,38 @@ void application::impl::build() {
   admin->add_service("orchestrator");
   admin->add_reset("orchestrator", [this] { (void)orchestrator->reset(); });
 
+  metrics_endpoint = std::make_unique<metrics_handler>(metrics);
+  router.set(http::route::metrics, metrics_endpoint.get());
+  metrics.describe("hayloft_orchestrator", "gauge", "Orchestrator gauges (replicas, scaler metrics).");
+  metrics.add_collector([this](std::vector<core::sample>& out) {
+    for (const auto& g : orchestrator->gauges()) {
+      core::label_set labels(g.labels.begin(), g.labels.end());
+      out.push_back({g.name, std::move(labels), g.value});
+    }
+  });
+
   http::server_options so;
   so.host = opts.host;
   so.port = opts.port;
   so.spill_dir = store->blobs().tmp_dir();
-  server = std::make_unique<http::server>(ioc, so, [this](const core::request& r) { return router.find(r); });
+  server = std::make_unique<http::server>(
+      ioc, so, [this](const core::request& r) { return router.find(r); },
+      [this](const core::request& r, unsigned status, double seconds) {
+        const char* service = "s3";
+        switch (http::classify(r)) {
+          case http::route::sqs: service = "sqs"; break;
+          case http::route::admin: service = "admin"; break;
+          case http::route::k8s: service = "k8s"; break;
+          case http::route::metrics: service = "metrics"; break;
+          case http::route::prometheus: service = "prometheus"; break;
+          default: break;
+        }
+        std::string code = std::to_string(status);
+        metrics.counter("hayloft_http_requests_total", "HTTP requests by service, method and status.",
+                        {{"service", service}, {"method", r.method}, {"code", code}}).inc();
+        metrics.histogram("hayloft_http_request_seconds", "HTTP request latency by service.", {{"service", service}})
+            .observe(seconds);
+      });
 }
 
 void application::impl::shutdown() {
