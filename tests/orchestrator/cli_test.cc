@@ -13,7 +13,7 @@ namespace {
 
 using std::chrono::seconds;
 
-TEST(CliFormat, HumanDurationMatchesKubectl) {
+TEST(OrchCliFormat, HumanDurationMatchesKubectl) {
   struct row {
     long long s;
     const char* want;
@@ -26,14 +26,14 @@ TEST(CliFormat, HumanDurationMatchesKubectl) {
   }
 }
 
-TEST(CliFormat, TablesPadColumnsLikeKubectl) {
+TEST(OrchCliFormat, TablesPadColumnsLikeKubectl) {
   std::string t = cli::render_table({{"NAME", "READY", "STATUS", "RESTARTS", "AGE"}, {"web-5d4b-abcde", "1/1", "Running", "0", "5s"}});
   EXPECT_EQ(t,
             "NAME             READY   STATUS    RESTARTS   AGE\n"
             "web-5d4b-abcde   1/1     Running   0          5s\n");
 }
 
-TEST(CliFormat, PodStatusFollowsKubectlsRules) {
+TEST(OrchCliFormat, PodStatusFollowsKubectlsRules) {
   auto pod = [](json state, json extra = json::object()) {
     json p{{"metadata", {{"name", "p"}}},
            {"spec", {{"containers", json::array({{{"name", "c"}}})}}},
@@ -56,7 +56,7 @@ TEST(CliFormat, PodStatusFollowsKubectlsRules) {
   EXPECT_EQ(cli::pod_ready(restarted), "0/1");
 }
 
-TEST(CliFormat, HpaTargets) {
+TEST(OrchCliFormat, HpaTargets) {
   json hpa{{"spec", {{"metrics", json::array({{{"type", "External"},
                                                {"external", {{"metric", {{"name", "m"}}}, {"target", {{"type", "AverageValue"}, {"averageValue", "10"}}}}}},
                                               {{"type", "Resource"},
@@ -67,10 +67,10 @@ TEST(CliFormat, HpaTargets) {
   EXPECT_EQ(cli::hpa_targets(hpa), "12500m/10 (avg), cpu: 81%/50%");
 }
 
-class CliTest : public ControllerTest {
+class OrchCliTest : public OrchControllerTest {
  protected:
   void SetUp() override {
-    ControllerTest::SetUp();
+    OrchControllerTest::SetUp();
     api_ = std::make_unique<admin_api>(*ctl_);
     auto send = [this](const std::string& method, const std::string& target, const std::string& body) -> result<cli::http_response> {
       core::request req;
@@ -109,7 +109,7 @@ class CliTest : public ControllerTest {
   std::ostringstream out_, err_;
 };
 
-TEST_F(CliTest, ApplyDirectoryAndGetTablesLikeKubectl) {
+TEST_F(OrchCliTest, ApplyDirectoryAndGetTablesLikeKubectl) {
   auto apply = cmd("apply");
   apply.files = {(manifests_dir() / "keda").string()};
   apply.namespace_name = "indexing";
@@ -163,7 +163,7 @@ TEST_F(CliTest, ApplyDirectoryAndGetTablesLikeKubectl) {
   EXPECT_EQ(err_.str(), "No resources found in default namespace.\n");
 }
 
-TEST_F(CliTest, ErrorsAndExitCodes) {
+TEST_F(OrchCliTest, ErrorsAndExitCodes) {
   auto get = cmd("get", {"deployment", "nope"});
   EXPECT_EQ(run(get), 1);
   EXPECT_EQ(err_.str(), "Error from server (NotFound): deployments.apps \"nope\" not found\n");
@@ -186,7 +186,7 @@ TEST_F(CliTest, ErrorsAndExitCodes) {
   EXPECT_NE(err_.str().find("error: the namespace from the provided object \"indexing\" does not match"), std::string::npos);
 }
 
-TEST_F(CliTest, ScaleLogsDescribeAndDelete) {
+TEST_F(OrchCliTest, ScaleLogsDescribeAndDelete) {
   auto dep = cmd("apply");
   dep.files = {(manifests_dir() / "deployment-consumer.yaml").string()};
   dep.namespace_name = "indexing";

@@ -47,7 +47,7 @@ class fake_queues final : public queue_metrics {
   int reads_ = 0;
 };
 
-class ControllerTest : public ::testing::Test {
+class OrchControllerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = std::filesystem::temp_directory_path() /

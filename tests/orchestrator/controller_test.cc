@@ -16,7 +16,7 @@ std::vector<std::pair<int, int>> scaling_steps(controller& c, const std::string&
   return steps;
 }
 
-TEST_F(ControllerTest, ReferenceManifestsScaleZeroOneTwoZero) {
+TEST_F(OrchControllerTest, ReferenceManifestsScaleZeroOneTwoZero) {
   apply_reference();
   EXPECT_EQ(spec_replicas("indexing", "indexing-consumer"), 0);
   queues_.set("test-queue", 25, 7);  // 7 in flight: not counted (scaleOnInFlight: "false")
@@ -58,7 +58,7 @@ TEST_F(ControllerTest, ReferenceManifestsScaleZeroOneTwoZero) {
   EXPECT_EQ(conditions[1]["status"], "False");
 }
 
-TEST_F(ControllerTest, PodsSeeResolvedEnvironment) {
+TEST_F(OrchControllerTest, PodsSeeResolvedEnvironment) {
   apply_reference();
   queues_.set("test-queue", 1);
   advance(seconds(0));
@@ -70,7 +70,7 @@ TEST_F(ControllerTest, PodsSeeResolvedEnvironment) {
   EXPECT_NE(data.find("HOSTNAME=indexing-consumer-"), std::string::npos) << data;
 }
 
-TEST_F(ControllerTest, ApplyReportsCreatedUnchangedConfigured) {
+TEST_F(OrchControllerTest, ApplyReportsCreatedUnchangedConfigured) {
   const std::string yaml = reference("deployment-consumer.yaml");
   auto r1 = apply_ok(yaml, "indexing", true);
   EXPECT_EQ(r1["items"][0]["action"], "created");
@@ -87,7 +87,7 @@ TEST_F(ControllerTest, ApplyReportsCreatedUnchangedConfigured) {
   EXPECT_TRUE(warned);
 }
 
-TEST_F(ControllerTest, ApplyErrorsLookLikeKubectl) {
+TEST_F(OrchControllerTest, ApplyErrorsLookLikeKubectl) {
   auto r = ctl_->apply(reference("keda/secrets-localstack.yaml"), "default", true);
   ASSERT_TRUE(r);
   EXPECT_EQ((*r)["items"][0]["error"]["message"],
@@ -109,7 +109,7 @@ TEST_F(ControllerTest, ApplyErrorsLookLikeKubectl) {
   EXPECT_EQ(reason_of(missing.code()), "NotFound");
 }
 
-TEST_F(ControllerTest, ManualScaleIsOverriddenByTheHpaAtItsNextSync) {
+TEST_F(OrchControllerTest, ManualScaleIsOverriddenByTheHpaAtItsNextSync) {
   apply_reference();
   queues_.set("test-queue", 25);
   advance(seconds(0));
@@ -128,7 +128,7 @@ TEST_F(ControllerTest, ManualScaleIsOverriddenByTheHpaAtItsNextSync) {
   EXPECT_EQ(spec_replicas("indexing", "indexing-consumer"), 2);
 }
 
-TEST_F(ControllerTest, FallbackAfterFailureThresholdIsClampedToMax) {
+TEST_F(OrchControllerTest, FallbackAfterFailureThresholdIsClampedToMax) {
   apply_reference();
   queues_.set("test-queue", 5);
   advance(seconds(0));  // active -> 1
@@ -150,7 +150,7 @@ TEST_F(ControllerTest, FallbackAfterFailureThresholdIsClampedToMax) {
   EXPECT_EQ(spec_replicas("indexing", "indexing-consumer"), 2);
 }
 
-TEST_F(ControllerTest, PausedReplicasAnnotationPinsTheCountAndRemovesTheHpa) {
+TEST_F(OrchControllerTest, PausedReplicasAnnotationPinsTheCountAndRemovesTheHpa) {
   apply_reference();
   std::string so = reference("keda/scaled-object-consumer.yaml");
   so.replace(so.find("metadata:\n"), 10, "metadata:\n  annotations:\n    autoscaling.keda.sh/paused-replicas: \"3\"\n");
@@ -164,7 +164,7 @@ TEST_F(ControllerTest, PausedReplicasAnnotationPinsTheCountAndRemovesTheHpa) {
   EXPECT_EQ(spec_replicas("indexing", "indexing-consumer"), 3);
 }
 
-TEST_F(ControllerTest, ObjectsAndPodsSurviveARestart) {
+TEST_F(OrchControllerTest, ObjectsAndPodsSurviveARestart) {
   apply_reference();
   queues_.set("test-queue", 25);
   advance(seconds(0));
@@ -185,7 +185,7 @@ TEST_F(ControllerTest, ObjectsAndPodsSurviveARestart) {
   EXPECT_EQ((*again)["items"][0]["action"], "unchanged");
 }
 
-TEST_F(ControllerTest, DeleteRemovesPodsAndOwnedHpa) {
+TEST_F(OrchControllerTest, DeleteRemovesPodsAndOwnedHpa) {
   apply_reference();
   queues_.set("test-queue", 25);
   advance(seconds(0));
@@ -202,7 +202,7 @@ TEST_F(ControllerTest, DeleteRemovesPodsAndOwnedHpa) {
   EXPECT_EQ(again.err().message, "deployments.apps \"indexing-consumer\" not found");
 }
 
-TEST_F(ControllerTest, ResetEmptiesEverything) {
+TEST_F(OrchControllerTest, ResetEmptiesEverything) {
   apply_reference();
   queues_.set("test-queue", 25);
   advance(seconds(0));

@@ -33,7 +33,7 @@ void run(std::int32_t current, std::int32_t min, std::int32_t max, std::optional
   }
 }
 
-TEST(HpaReplicaCalculation, ExternalAverageValueIsCeilOfMetricOverTarget) {
+TEST(OrchHpaReplicaCalculation, ExternalAverageValueIsCeilOfMetricOverTarget) {
   std::int64_t avg = 0;
   EXPECT_EQ(external_average_replicas(1, 10000, 25000, {}, &avg), 3);
   EXPECT_EQ(avg, 25000);
@@ -42,7 +42,7 @@ TEST(HpaReplicaCalculation, ExternalAverageValueIsCeilOfMetricOverTarget) {
   EXPECT_EQ(external_average_replicas(3, 10000, 0, {}, nullptr), 0);
 }
 
-TEST(HpaReplicaCalculation, ToleranceSuppressesSmallChanges) {
+TEST(OrchHpaReplicaCalculation, ToleranceSuppressesSmallChanges) {
   // 5 % above target with 2 replicas: ratio 1.05, within 0.1.
   EXPECT_EQ(external_average_replicas(2, 10000, 21000, {}, nullptr), 2);
   // 5 % below.
@@ -56,13 +56,13 @@ TEST(HpaReplicaCalculation, ToleranceSuppressesSmallChanges) {
   EXPECT_EQ(external_average_replicas(2, 10000, 21000, tight, nullptr), 3);
 }
 
-TEST(HpaReplicaCalculation, ExternalValueTargetUsesReadyPods) {
+TEST(OrchHpaReplicaCalculation, ExternalValueTargetUsesReadyPods) {
   EXPECT_EQ(external_value_replicas(2, 10000, 30000, 2, {}), 6);
   EXPECT_EQ(external_value_replicas(2, 10000, 10500, 2, {}), 2);
   EXPECT_EQ(external_value_replicas(0, 10000, 30000, 0, {}), 3);
 }
 
-TEST(HpaReplicaCalculation, CpuUtilizationTruncatesToWholePercent) {
+TEST(OrchHpaReplicaCalculation, CpuUtilizationTruncatesToWholePercent) {
   // Two pods at 400m and 410m of 500m requests: 81 % against 50 % -> ceil(1.62 * 2) = 4.
   std::vector<pod_sample> pods{{"a", false, false, true, 400, 500}, {"b", false, false, true, 410, 500}};
   auto r = resource_utilization_replicas(2, 50, pods, {});
@@ -71,36 +71,36 @@ TEST(HpaReplicaCalculation, CpuUtilizationTruncatesToWholePercent) {
   EXPECT_EQ(r.replicas, 4);
 }
 
-TEST(HpaReplicaCalculation, CpuMissingPodsCountAsFullOnScaleDown) {
+TEST(OrchHpaReplicaCalculation, CpuMissingPodsCountAsFullOnScaleDown) {
   // One pod at 10 % of its request, one pod without a sample: on a scale-down the missing pod is
   // assumed at 100 %, so the new ratio is 55/50 = 1.1 -> within tolerance, keep 2.
   std::vector<pod_sample> pods{{"a", false, false, true, 50, 500}, {"b", false, false, true, std::nullopt, 500}};
   EXPECT_EQ(resource_utilization_replicas(2, 50, pods, {}).replicas, 2);
 }
 
-TEST(HpaReplicaCalculation, CpuWithoutRequestsIsAnError) {
+TEST(OrchHpaReplicaCalculation, CpuWithoutRequestsIsAnError) {
   std::vector<pod_sample> pods{{"a", false, false, true, 50, std::nullopt}};
   EXPECT_NE(resource_utilization_replicas(1, 50, pods, {}).error, "");
 }
 
-TEST(HpaReplicaCalculation, PodsMetricAverages) {
+TEST(OrchHpaReplicaCalculation, PodsMetricAverages) {
   std::vector<pod_sample> pods{{"a", false, false, true, 30000, {}}, {"b", false, false, true, 10000, {}}};
   auto r = plain_metric_replicas(2, 10000, pods, false, {});
   EXPECT_EQ(r.utilization, 20000);
   EXPECT_EQ(r.replicas, 4);
 }
 
-TEST(HpaLegacy, ScaleUpLimitedToTwiceCurrentOrFour) {
+TEST(OrchHpaLegacy, ScaleUpLimitedToTwiceCurrentOrFour) {
   // From 1 with a huge backlog: max(2*1, 4) = 4, then max(2*4, 4) = 8, then 16, then max 20.
   run(1, 1, 20, std::nullopt, {{0, 1000, 4}, {15, 1000, 8}, {30, 1000, 16}, {45, 1000, 20}});
 }
 
-TEST(HpaLegacy, MaxReplicasClamps) {
+TEST(OrchHpaLegacy, MaxReplicasClamps) {
   // The reference manifest: 25 messages, queueLength 10, maxReplicaCount 2.
   run(1, 1, 2, std::nullopt, {{0, 25, 2}, {15, 25, 2}});
 }
 
-TEST(HpaLegacy, StabilizationKeepsReplicasThroughADip) {
+TEST(OrchHpaLegacy, StabilizationKeepsReplicasThroughADip) {
   run(1, 1, 10, std::nullopt,
       {{0, 50, 4},     // 5 wanted, limited to 4
        {15, 50, 5},    // 5
@@ -113,7 +113,7 @@ TEST(HpaLegacy, StabilizationKeepsReplicasThroughADip) {
        {360, 0, 1}});  // all recent recommendations are 0 -> clamped to minReplicas 1
 }
 
-TEST(HpaLegacy, CurrentAboveMaxIsClampedWithoutMetrics) {
+TEST(OrchHpaLegacy, CurrentAboveMaxIsClampedWithoutMetrics) {
   memory mem;
   sync_input in{5, 1, 2, std::nullopt, {{"m", std::nullopt, "boom", "FailedGetExternalMetric"}}, t0};
   auto d = reconcile(in, mem);
@@ -122,7 +122,7 @@ TEST(HpaLegacy, CurrentAboveMaxIsClampedWithoutMetrics) {
   EXPECT_EQ(d.rescale_reason, "Current number of replicas above Spec.MaxReplicas");
 }
 
-TEST(HpaLegacy, ZeroReplicasDisablesScaling) {
+TEST(OrchHpaLegacy, ZeroReplicasDisablesScaling) {
   memory mem;
   sync_input in{0, 1, 10, std::nullopt, {external(0, 100)}, t0};
   auto d = reconcile(in, mem);
@@ -130,7 +130,7 @@ TEST(HpaLegacy, ZeroReplicasDisablesScaling) {
   EXPECT_EQ(d.scaling_active.reason, "ScalingDisabled");
 }
 
-TEST(HpaLegacy, MetricErrorPreventsScaling) {
+TEST(OrchHpaLegacy, MetricErrorPreventsScaling) {
   memory mem;
   sync_input in{2, 1, 10, std::nullopt, {{"m", std::nullopt, "queue missing", "FailedGetExternalMetric"}}, t0};
   auto d = reconcile(in, mem);
@@ -139,7 +139,7 @@ TEST(HpaLegacy, MetricErrorPreventsScaling) {
   EXPECT_EQ(d.scaling_active.reason, "FailedGetExternalMetric");
 }
 
-TEST(HpaBehavior, EmptyBehaviorGetsApiServerDefaults) {
+TEST(OrchHpaBehavior, EmptyBehaviorGetsApiServerDefaults) {
   auto b = defaulted_behavior(objects::hpa_behavior{});
   EXPECT_EQ(b.scale_up.stabilization_window_seconds, 0);
   ASSERT_EQ(b.scale_up.policies.size(), 2u);
@@ -149,12 +149,12 @@ TEST(HpaBehavior, EmptyBehaviorGetsApiServerDefaults) {
   EXPECT_EQ(b.scale_down.policies[0].value, 100);
 }
 
-TEST(HpaBehavior, DefaultScaleUpIsMaxOfDoubleOrFourPodsPerPeriod) {
+TEST(OrchHpaBehavior, DefaultScaleUpIsMaxOfDoubleOrFourPodsPerPeriod) {
   // Default scale-up: max(+4 pods, +100 %) per 15 s; a sync every 15 s leaves the period.
   run(1, 1, 100, objects::hpa_behavior{}, {{0, 1000, 5}, {15, 1000, 10}, {30, 1000, 20}, {45, 1000, 40}});
 }
 
-TEST(HpaBehavior, PolicyPeriodCountsEarlierScaleUps) {
+TEST(OrchHpaBehavior, PolicyPeriodCountsEarlierScaleUps) {
   // Pods 1 per 60 s: a second scale-up within the period is held.
   objects::hpa_behavior b;
   b.scale_up = objects::scaling_rules{};
@@ -162,14 +162,14 @@ TEST(HpaBehavior, PolicyPeriodCountsEarlierScaleUps) {
   run(1, 1, 10, b, {{0, 100, 2}, {15, 100, 2}, {30, 100, 2}, {45, 100, 2}, {61, 100, 3}});
 }
 
-TEST(HpaBehavior, DefaultScaleDownWindowThenAllAtOnce) {
+TEST(OrchHpaBehavior, DefaultScaleDownWindowThenAllAtOnce) {
   // Default scale-down: 300 s window, then 100 % per 15 s, bounded by minReplicas. Unlike the
   // legacy path (rec.timestamp.Before(cutoff)), behaviors keep only recommendations strictly
   // after the cutoff, so the t=0 recommendation stops counting at exactly t=300.
   run(4, 1, 10, objects::hpa_behavior{}, {{0, 40, 4}, {15, 0, 4}, {299, 0, 4}, {300, 0, 1}});
 }
 
-TEST(HpaBehavior, UserScaleDownOverridesAreHonoured) {
+TEST(OrchHpaBehavior, UserScaleDownOverridesAreHonoured) {
   objects::hpa_behavior b;
   b.scale_down = objects::scaling_rules{};
   b.scale_down->stabilization_window_seconds = 0;
@@ -177,7 +177,7 @@ TEST(HpaBehavior, UserScaleDownOverridesAreHonoured) {
   run(4, 1, 10, b, {{0, 0, 3}, {15, 0, 3}, {31, 0, 2}, {62, 0, 1}});
 }
 
-TEST(HpaBehavior, ScaleUpStabilizationWindowTakesLowestRecent) {
+TEST(OrchHpaBehavior, ScaleUpStabilizationWindowTakesLowestRecent) {
   objects::hpa_behavior b;
   b.scale_up = objects::scaling_rules{};
   b.scale_up->stabilization_window_seconds = 60;
@@ -185,14 +185,14 @@ TEST(HpaBehavior, ScaleUpStabilizationWindowTakesLowestRecent) {
   run(1, 1, 10, b, {{0, 30, 1}, {30, 30, 1}, {61, 30, 3}});
 }
 
-TEST(HpaBehavior, DisabledScaleDownNeverShrinks) {
+TEST(OrchHpaBehavior, DisabledScaleDownNeverShrinks) {
   objects::hpa_behavior b;
   b.scale_down = objects::scaling_rules{};
   b.scale_down->select_policy = "Disabled";
   run(3, 1, 10, b, {{0, 0, 3}, {400, 0, 3}, {800, 0, 3}});
 }
 
-TEST(HpaBehavior, ToleranceSuppressesFivePercentBothWays) {
+TEST(OrchHpaBehavior, ToleranceSuppressesFivePercentBothWays) {
   run(2, 1, 10, objects::hpa_behavior{}, {{0, 21, 2}, {15, 19, 2}, {30, 21, 2}});
   run(2, 1, 10, std::nullopt, {{0, 21, 2}, {15, 19, 2}, {30, 21, 2}});
 }

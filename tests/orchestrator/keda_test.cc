@@ -47,7 +47,7 @@ void run_polls(const objects::scaled_object_spec& spec, std::int32_t current, co
   }
 }
 
-TEST(KedaActivation, ScalesFromZeroOnFirstActivePoll) {
+TEST(OrchKedaActivation, ScalesFromZeroOnFirstActivePoll) {
   keda_status st;
   run_polls(reference_spec(), 0, {{0, false, false, std::nullopt}, {30, true, false, 1}, {60, true, false, std::nullopt}}, st);
   EXPECT_EQ(st.active.status, "True");
@@ -56,7 +56,7 @@ TEST(KedaActivation, ScalesFromZeroOnFirstActivePoll) {
   EXPECT_EQ(*st.last_active_time, t0 + seconds(60));
 }
 
-TEST(KedaActivation, ScalesFromZeroToMinReplicaCount) {
+TEST(OrchKedaActivation, ScalesFromZeroToMinReplicaCount) {
   auto spec = reference_spec();
   spec.min_replica_count = 2;
   spec.idle_replica_count.reset();
@@ -64,7 +64,7 @@ TEST(KedaActivation, ScalesFromZeroToMinReplicaCount) {
   run_polls(spec, 0, {{0, true, false, 2}}, st);
 }
 
-TEST(KedaActivation, NoScaleToZeroBeforeCooldown) {
+TEST(OrchKedaActivation, NoScaleToZeroBeforeCooldown) {
   keda_status st;
   run_polls(reference_spec(), 0,
             {{0, true, false, 1},            // active -> 1, lastActive = 0
@@ -76,7 +76,7 @@ TEST(KedaActivation, NoScaleToZeroBeforeCooldown) {
   EXPECT_EQ(st.active.reason, "ScalerNotActive");
 }
 
-TEST(KedaActivation, CooldownRestartsWhileActive) {
+TEST(OrchKedaActivation, CooldownRestartsWhileActive) {
   keda_status st;
   run_polls(reference_spec(), 0,
             {{0, true, false, 1}, {200, true, false, std::nullopt}, {400, false, false, std::nullopt},
@@ -84,14 +84,14 @@ TEST(KedaActivation, CooldownRestartsWhileActive) {
             st);
 }
 
-TEST(KedaActivation, CooldownConditionIsReported) {
+TEST(OrchKedaActivation, CooldownConditionIsReported) {
   keda_status st;
   run_polls(reference_spec(), 0, {{0, true, false, 1}, {30, false, false, std::nullopt}}, st);
   EXPECT_EQ(st.active.status, "False");
   EXPECT_EQ(st.active.reason, "ScalerCooldown");
 }
 
-TEST(KedaActivation, WithoutLastActiveTimeInitialCooldownApplies) {
+TEST(OrchKedaActivation, WithoutLastActiveTimeInitialCooldownApplies) {
   auto spec = reference_spec();
   spec.initial_cooldown_period = 120;
   keda_status st;
@@ -99,7 +99,7 @@ TEST(KedaActivation, WithoutLastActiveTimeInitialCooldownApplies) {
   run_polls(spec, 3, {{60, false, false, std::nullopt}, {121, false, false, 0}}, st);
 }
 
-TEST(KedaActivation, MinReplicaCountAboveZeroLeavesScaleDownToHpa) {
+TEST(OrchKedaActivation, MinReplicaCountAboveZeroLeavesScaleDownToHpa) {
   auto spec = reference_spec();
   spec.idle_replica_count.reset();
   spec.min_replica_count = 1;
@@ -109,7 +109,7 @@ TEST(KedaActivation, MinReplicaCountAboveZeroLeavesScaleDownToHpa) {
   run_polls(spec, 0, {{930, false, false, 1}}, st);
 }
 
-TEST(KedaActivation, IdleReplicaCountWithMinimum) {
+TEST(OrchKedaActivation, IdleReplicaCountWithMinimum) {
   auto spec = reference_spec();
   spec.min_replica_count = 2;
   spec.idle_replica_count = 0;
@@ -117,7 +117,7 @@ TEST(KedaActivation, IdleReplicaCountWithMinimum) {
   run_polls(spec, 0, {{0, true, false, 2}, {400, false, false, 0}}, st);
 }
 
-TEST(KedaActivation, ScalerErrorFreezesActivation) {
+TEST(OrchKedaActivation, ScalerErrorFreezesActivation) {
   auto spec = reference_spec();
   spec.fallback.reset();
   keda_status st;
@@ -132,14 +132,14 @@ TEST(KedaActivation, ScalerErrorFreezesActivation) {
   run_polls(reference_spec(), 0, {{0, false, true, std::nullopt}, {30, false, true, std::nullopt}}, st3);
 }
 
-TEST(KedaActivation, FallbackOfZeroReplicasDoesNotFreeze) {
+TEST(OrchKedaActivation, FallbackOfZeroReplicasDoesNotFreeze) {
   auto spec = reference_spec();
   spec.fallback = objects::fallback_spec{3, 0, "static"};
   keda_status st;
   run_polls(spec, 0, {{0, true, false, 1}, {400, false, true, 0}}, st);
 }
 
-TEST(KedaPause, PausedReplicasAnnotationScalesToThatCount) {
+TEST(OrchKedaPause, PausedReplicasAnnotationScalesToThatCount) {
   keda_status st;
   run_polls(reference_spec(), 0, {{0, true, false, 5}, {30, false, false, std::nullopt}}, st,
             {{"autoscaling.keda.sh/paused-replicas", "5"}});
@@ -148,20 +148,20 @@ TEST(KedaPause, PausedReplicasAnnotationScalesToThatCount) {
   EXPECT_EQ(*st.paused_replica_count, 5);
 }
 
-TEST(KedaPause, PausedAnnotationKeepsCurrentCount) {
+TEST(OrchKedaPause, PausedAnnotationKeepsCurrentCount) {
   keda_status st;
   run_polls(reference_spec(), 0, {{0, true, false, std::nullopt}}, st, {{"autoscaling.keda.sh/paused", "true"}});
   EXPECT_EQ(st.paused.status, "True");
 }
 
-TEST(KedaPause, InvalidPausedReplicasIsNotReady) {
+TEST(OrchKedaPause, InvalidPausedReplicasIsNotReady) {
   keda_status st;
   run_polls(reference_spec(), 0, {{0, true, false, std::nullopt}}, st,
             {{"autoscaling.keda.sh/paused-replicas", "five"}});
   EXPECT_EQ(st.ready.status, "False");
 }
 
-TEST(KedaFallback, ActivatesAfterFailureThresholdIsExceeded) {
+TEST(OrchKedaFallback, ActivatesAfterFailureThresholdIsExceeded) {
   auto spec = reference_spec();
   keda_status st;
   const std::string name = "s0-aws-sqs-test-queue";
@@ -184,7 +184,7 @@ TEST(KedaFallback, ActivatesAfterFailureThresholdIsExceeded) {
   EXPECT_EQ(st.fallback.status, "False");
 }
 
-TEST(KedaFallback, BehaviorsPickTheReplicaCount) {
+TEST(OrchKedaFallback, BehaviorsPickTheReplicaCount) {
   struct row {
     std::string behavior;
     std::int32_t current;
@@ -205,7 +205,7 @@ TEST(KedaFallback, BehaviorsPickTheReplicaCount) {
   }
 }
 
-TEST(KedaFallback, DisabledForValueMetrics) {
+TEST(OrchKedaFallback, DisabledForValueMetrics) {
   auto spec = reference_spec();
   keda_status st;
   for (int i = 0; i < 5; ++i) {

@@ -7,7 +7,7 @@
 namespace hayloft::orchestrator::objects {
 namespace {
 
-TEST(YamlIo, ResolvesScalarsLikeGoYamlV2) {
+TEST(OrchYamlIo, ResolvesScalarsLikeGoYamlV2) {
   auto docs = parse_manifests(
       "a: yes\nb: \"yes\"\nc: 10\nd: \"10\"\ne: ~\nf: 1.5\ng: off\nh: 0x1F\ni: hello world\nj: ''\nk: 007\n");
   ASSERT_TRUE(docs);
@@ -25,7 +25,7 @@ TEST(YamlIo, ResolvesScalarsLikeGoYamlV2) {
   EXPECT_EQ(d["k"], 7);
 }
 
-TEST(YamlIo, SplitsDocumentsSkipsEmptyOnesAndExpandsLists) {
+TEST(OrchYamlIo, SplitsDocumentsSkipsEmptyOnesAndExpandsLists) {
   auto docs = parse_manifests("---\nkind: A\n---\n---\nkind: List\nitems:\n- kind: B\n- kind: C\n...\n");
   ASSERT_TRUE(docs);
   ASSERT_EQ(docs->size(), 3u);
@@ -33,14 +33,14 @@ TEST(YamlIo, SplitsDocumentsSkipsEmptyOnesAndExpandsLists) {
   EXPECT_EQ(docs->at(2)["kind"], "C");
 }
 
-TEST(YamlIo, ReportsSyntaxErrorsWithLine) {
+TEST(OrchYamlIo, ReportsSyntaxErrorsWithLine) {
   auto docs = parse_manifests("a: b\nc: [unclosed\n");
   ASSERT_FALSE(docs);
   EXPECT_NE(docs.err().message.find("error converting YAML to JSON: yaml: line"), std::string::npos);
   EXPECT_FALSE(parse_manifests("- a\n- b\n"));
 }
 
-TEST(YamlIo, EmitsKubectlStyleYamlThatRoundTrips) {
+TEST(OrchYamlIo, EmitsKubectlStyleYamlThatRoundTrips) {
   json obj = json::parse(R"({"apiVersion":"v1","kind":"Secret","data":{"k":"dGVzdA=="},
     "spec":{"containers":[{"name":"c","args":["1","true",""],"env":[]}],"n":3,"t":true,"e":{}}})");
   std::string y = to_yaml(obj);
@@ -53,7 +53,7 @@ TEST(YamlIo, EmitsKubectlStyleYamlThatRoundTrips) {
   EXPECT_EQ(back->at(0), obj);
 }
 
-TEST(Quantity, ParsesKubernetesForms) {
+TEST(OrchQuantity, ParsesKubernetesForms) {
   EXPECT_EQ(parse_milli("750m"), 750);
   EXPECT_EQ(parse_milli("2"), 2000);
   EXPECT_EQ(parse_milli("1.5"), 1500);
@@ -67,7 +67,7 @@ TEST(Quantity, ParsesKubernetesForms) {
   EXPECT_EQ(quantity_milli(json("10")), 10000);
 }
 
-TEST(Quantity, FormatsCanonically) {
+TEST(OrchQuantity, FormatsCanonically) {
   EXPECT_EQ(format_milli(25000), "25");
   EXPECT_EQ(format_milli(12500), "12500m");
   EXPECT_EQ(format_milli(10000000), "10k");
@@ -76,7 +76,7 @@ TEST(Quantity, FormatsCanonically) {
   EXPECT_EQ(format_milli(-2000), "-2");
 }
 
-TEST(Kinds, ResolveCommandLineWordsAndManifests) {
+TEST(OrchKinds, ResolveCommandLineWordsAndManifests) {
   EXPECT_EQ(kind_from_word("pods"), kind::pod);
   EXPECT_EQ(kind_from_word("po"), kind::pod);
   EXPECT_EQ(kind_from_word("deploy"), kind::deployment);

@@ -36,7 +36,7 @@ fs::path temp_dir() {
   return p;
 }
 
-TEST(Expansion, FollowsKubernetesRules) {
+TEST(OrchExpansion, FollowsKubernetesRules) {
   std::map<std::string, std::string> env{{"A", "1"}, {"B", "two"}, {"EMPTY", ""}};
   struct row {
     const char* in;
@@ -57,7 +57,7 @@ TEST(Expansion, FollowsKubernetesRules) {
   }
 }
 
-TEST(LogFile, ReadsByOffsetAndTails) {
+TEST(OrchLogFile, ReadsByOffsetAndTails) {
   auto dir = temp_dir();
   log_file log(dir / "c.log");
   log.append_line("one");
@@ -77,7 +77,7 @@ TEST(LogFile, ReadsByOffsetAndTails) {
   fs::remove_all(dir);
 }
 
-TEST(LogFile, RotationKeepsOffsetsMonotonic) {
+TEST(OrchLogFile, RotationKeepsOffsetsMonotonic) {
   auto dir = temp_dir();
   log_file log(dir / "c.log", 64);
   for (int i = 0; i < 20; ++i) log.append_line("line " + std::to_string(i));
@@ -90,7 +90,7 @@ TEST(LogFile, RotationKeepsOffsetsMonotonic) {
   fs::remove_all(dir);
 }
 
-TEST(CrashBackoff, DoublesFromTenSecondsToFiveMinutes) {
+TEST(OrchCrashBackoff, DoublesFromTenSecondsToFiveMinutes) {
   crash_backoff b;
   core::time_point t{};
   std::vector<int> waits;
@@ -104,7 +104,7 @@ TEST(CrashBackoff, DoublesFromTenSecondsToFiveMinutes) {
   EXPECT_EQ(waits, (std::vector<int>{0, 10, 20, 40, 80, 160, 300, 300, 300}));
 }
 
-TEST(CrashBackoff, ResetsAfterALongRun) {
+TEST(OrchCrashBackoff, ResetsAfterALongRun) {
   crash_backoff b;
   core::time_point t{};
   b.next(t);
@@ -117,7 +117,7 @@ TEST(CrashBackoff, ResetsAfterALongRun) {
   EXPECT_EQ(b.delay(), 10s);
 }
 
-TEST(ProcessContainer, CapturesOutputEnvAndExitCode) {
+TEST(OrchProcessContainer, CapturesOutputEnvAndExitCode) {
   auto dir = temp_dir();
   auto log = std::make_shared<log_file>(dir / "p.log");
   process_runtime rt;
@@ -133,7 +133,7 @@ TEST(ProcessContainer, CapturesOutputEnvAndExitCode) {
   fs::remove_all(dir);
 }
 
-TEST(ProcessContainer, SigtermReachesTheProcessGroup) {
+TEST(OrchProcessContainer, SigtermReachesTheProcessGroup) {
   auto dir = temp_dir();
   auto log = std::make_shared<log_file>(dir / "p.log");
   process_runtime rt;
@@ -163,7 +163,7 @@ TEST(ProcessContainer, SigtermReachesTheProcessGroup) {
   fs::remove_all(dir);
 }
 
-TEST(ProcessContainer, KillLeavesNoProcessBehind) {
+TEST(OrchProcessContainer, KillLeavesNoProcessBehind) {
   auto dir = temp_dir();
   auto log = std::make_shared<log_file>(dir / "p.log");
   process_runtime rt;
@@ -183,7 +183,7 @@ TEST(ProcessContainer, KillLeavesNoProcessBehind) {
 
 // Runs only when re-executed by NoOrphanAfterHayloftIsKilled: starts a container, records its
 // process group in $HAYLOFT_PODS_HELPER and waits to be killed.
-TEST(ProcessHelper, StartsAContainerAndWaits) {
+TEST(OrchProcessHelper, StartsAContainerAndWaits) {
   const char* out = std::getenv("HAYLOFT_PODS_HELPER");
   if (!out) GTEST_SKIP() << "helper for NoOrphanAfterHayloftIsKilled";
   process_runtime rt;
@@ -199,13 +199,13 @@ TEST(ProcessHelper, StartsAContainerAndWaits) {
   std::this_thread::sleep_for(120s);
 }
 
-TEST(ProcessContainer, NoOrphanAfterHayloftIsKilled) {
+TEST(OrchProcessContainer, NoOrphanAfterHayloftIsKilled) {
   auto dir = temp_dir();
   fs::path pid_file = dir / "pgid";
   pid_t helper = ::fork();
   if (helper == 0) {
     ::setenv("HAYLOFT_PODS_HELPER", pid_file.c_str(), 1);
-    ::execl("/proc/self/exe", "helper", "--gtest_filter=ProcessHelper.StartsAContainerAndWaits", nullptr);
+    ::execl("/proc/self/exe", "helper", "--gtest_filter=OrchProcessHelper.StartsAContainerAndWaits", nullptr);
     ::_exit(127);
   }
   ASSERT_GT(helper, 0);
@@ -225,7 +225,7 @@ TEST(ProcessContainer, NoOrphanAfterHayloftIsKilled) {
   fs::remove_all(dir);
 }
 
-TEST(ProcessContainer, UnknownExecutableIsAStartError) {
+TEST(OrchProcessContainer, UnknownExecutableIsAStartError) {
   process_runtime rt;
   auto dir = temp_dir();
   auto c = rt.start({{"no-such-binary-hayloft"}, {{"PATH", "/usr/bin:/bin"}}, ""}, std::make_shared<log_file>(dir / "x.log"), {});
@@ -234,7 +234,7 @@ TEST(ProcessContainer, UnknownExecutableIsAStartError) {
   fs::remove_all(dir);
 }
 
-TEST(InProcessContainer, EchoWorkloadLogsEnvAndStopsOnRequest) {
+TEST(OrchInProcessContainer, EchoWorkloadLogsEnvAndStopsOnRequest) {
   workload_registry reg;
   add_test_workloads(reg);
   auto dir = temp_dir();
@@ -252,7 +252,7 @@ TEST(InProcessContainer, EchoWorkloadLogsEnvAndStopsOnRequest) {
   fs::remove_all(dir);
 }
 
-TEST(InProcessContainer, CrashReportsExitCode) {
+TEST(OrchInProcessContainer, CrashReportsExitCode) {
   workload_registry reg;
   add_test_workloads(reg);
   auto dir = temp_dir();

@@ -30,7 +30,7 @@ std::string indent(const std::string& s) {
   return out;
 }
 
-class ProcessPodTest : public ControllerTest {
+class OrchProcessPodTest : public OrchControllerTest {
  protected:
   json first_pod(const std::string& ns = "default") {
     auto p = pods(ns);
@@ -42,7 +42,7 @@ class ProcessPodTest : public ControllerTest {
   }
 };
 
-TEST_F(ProcessPodTest, RunsWithEnvExpansionAndLogs) {
+TEST_F(OrchProcessPodTest, RunsWithEnvExpansionAndLogs) {
   apply_ok(script_deployment("greeter", indent("echo \"$TARGET from $HOSTNAME\"\necho 'arg $(GREETING)' \"$0\"\ntrap 'echo bye; exit 0' TERM\nwhile :; do sleep 0.05; done"), 1) +
            "", "", false);
   // command/args $(VAR) expansion happens before the shell sees them.
@@ -78,7 +78,7 @@ TEST_F(ProcessPodTest, RunsWithEnvExpansionAndLogs) {
   EXPECT_TRUE(killing);
 }
 
-TEST_F(ProcessPodTest, CrashLoopBackOffTimingOnTheManualClock) {
+TEST_F(OrchProcessPodTest, CrashLoopBackOffTimingOnTheManualClock) {
   apply_ok(script_deployment("crasher", "          echo crash\n          exit 3\n", 1));
   advance(seconds(0));
   auto restarts = [&] { return first_pod()["status"]["containerStatuses"][0]["restartCount"].get<int>(); };
@@ -108,7 +108,7 @@ TEST_F(ProcessPodTest, CrashLoopBackOffTimingOnTheManualClock) {
   EXPECT_EQ((*l)["data"], "crash\ncrash\ncrash\ncrash\n");
 }
 
-TEST_F(ProcessPodTest, GracePeriodEndsInSigkill) {
+TEST_F(OrchProcessPodTest, GracePeriodEndsInSigkill) {
   apply_ok(script_deployment("stubborn", "          trap '' TERM\n          echo up\n          while :; do sleep 0.05; done\n", 1, "", 5));
   advance(seconds(0));
   std::string name = first_pod()["metadata"]["name"];
@@ -125,7 +125,7 @@ TEST_F(ProcessPodTest, GracePeriodEndsInSigkill) {
   EXPECT_TRUE(settle([&] { return pods("default").empty(); }));
 }
 
-TEST_F(ProcessPodTest, MissingSecretIsAConfigErrorUntilItIsApplied) {
+TEST_F(OrchProcessPodTest, MissingSecretIsAConfigErrorUntilItIsApplied) {
   apply_ok(script_deployment("needs-secret", "          echo \"key=$API_KEY\"\n          sleep 30\n", 1,
                              "        - name: API_KEY\n          valueFrom:\n            secretKeyRef: {name: api, key: token}\n"));
   advance(seconds(0));
@@ -158,10 +158,10 @@ class fake_metrics final : public metrics_source {
   std::map<std::string, double> values_;
 };
 
-class MetricTriggerTest : public ControllerTest {
+class OrchMetricTriggerTest : public OrchControllerTest {
  protected:
   void SetUp() override {
-    ControllerTest::SetUp();
+    OrchControllerTest::SetUp();
     ctl_.reset();
     auto o = make_options();
     o.metrics = &metrics_;
@@ -171,7 +171,7 @@ class MetricTriggerTest : public ControllerTest {
   fake_metrics metrics_;
 };
 
-TEST_F(MetricTriggerTest, PrometheusTriggerUsesTheMetricsSource) {
+TEST_F(OrchMetricTriggerTest, PrometheusTriggerUsesTheMetricsSource) {
   apply_ok("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 0\n  selector:\n"
            "    matchLabels: {app: web}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n"
            "      containers: [{name: web, image: hayloft/echo}]\n");
@@ -201,7 +201,7 @@ TEST_F(MetricTriggerTest, PrometheusTriggerUsesTheMetricsSource) {
   EXPECT_TRUE(found);
 }
 
-TEST_F(MetricTriggerTest, CpuUtilizationOfAProcessPodDrivesAnHpa) {
+TEST_F(OrchMetricTriggerTest, CpuUtilizationOfAProcessPodDrivesAnHpa) {
   apply_ok("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: burner}\nspec:\n  replicas: 1\n  selector:\n"
            "    matchLabels: {app: burner}\n  template:\n    metadata: {labels: {app: burner}}\n    spec:\n"
            "      containers:\n      - name: burn\n        image: busybox\n        command: [\"/bin/sh\", \"-c\", \"while :; do :; done\"]\n"

@@ -12,7 +12,7 @@ objects::trigger_spec sqs(std::map<std::string, std::string> md) {
   return t;
 }
 
-TEST(SqsTrigger, DefaultsMatchKeda) {
+TEST(OrchSqsTrigger, DefaultsMatchKeda) {
   auto t = parse_sqs_trigger(sqs({{"queueURL", "http://localhost:4566/000000000000/test-queue"}, {"awsRegion", "eu-central-1"}}), {}, {});
   ASSERT_TRUE(t) << t.err().message;
   EXPECT_EQ(t->queue_name, "test-queue");
@@ -22,7 +22,7 @@ TEST(SqsTrigger, DefaultsMatchKeda) {
   EXPECT_FALSE(t->scale_on_delayed);
 }
 
-TEST(SqsTrigger, MetricSumsTheSelectedCounts) {
+TEST(OrchSqsTrigger, MetricSumsTheSelectedCounts) {
   queue_counts c{10, 3, 2};
   struct row {
     const char* in_flight;
@@ -36,7 +36,7 @@ TEST(SqsTrigger, MetricSumsTheSelectedCounts) {
   }
 }
 
-TEST(SqsTrigger, QueueUrlFromEnvAndPlainNames) {
+TEST(OrchSqsTrigger, QueueUrlFromEnvAndPlainNames) {
   auto t = parse_sqs_trigger(sqs({{"queueURLFromEnv", "QUEUE_URL"}, {"awsRegion", "r"}}),
                              {{"QUEUE_URL", "https://sqs.eu-central-1.amazonaws.com/123456789012/jobs"}}, {});
   ASSERT_TRUE(t);
@@ -47,7 +47,7 @@ TEST(SqsTrigger, QueueUrlFromEnvAndPlainNames) {
   EXPECT_FALSE(parse_sqs_trigger(sqs({{"queueURL", "q"}, {"awsRegion", "r"}, {"queueLength", "ten"}}), {}, {}));
 }
 
-TEST(SqsTrigger, CredentialsComeFromAuthParams) {
+TEST(OrchSqsTrigger, CredentialsComeFromAuthParams) {
   auto t = parse_sqs_trigger(sqs({{"queueURL", "q"}, {"awsRegion", "r"}}), {},
                              {{"awsAccessKeyID", "AKID"}, {"awsSecretAccessKey", "secret"}});
   ASSERT_TRUE(t);
@@ -55,11 +55,11 @@ TEST(SqsTrigger, CredentialsComeFromAuthParams) {
   EXPECT_EQ(t->secret_access_key, "secret");
 }
 
-TEST(MetricNames, AreIndexedAndNormalised) {
+TEST(OrchMetricNames, AreIndexedAndNormalised) {
   EXPECT_EQ(external_metric_name(0, normalize_metric_string("aws-sqs-Test.Queue")), "s0-aws-sqs-test-queue");
 }
 
-TEST(PrometheusTrigger, ParsesSelectors) {
+TEST(OrchPrometheusTrigger, ParsesSelectors) {
   objects::trigger_spec t;
   t.type = "prometheus";
   t.metadata = {{"query", "http_requests_total{job=\"api\", code=\"200\"}"}, {"threshold", "2.5"}};
@@ -73,7 +73,7 @@ TEST(PrometheusTrigger, ParsesSelectors) {
   EXPECT_FALSE(parse_prometheus_trigger(t));
 }
 
-TEST(CpuTrigger, DefaultsToUtilization) {
+TEST(OrchCpuTrigger, DefaultsToUtilization) {
   objects::trigger_spec t;
   t.type = "cpu";
   t.metric_type = "Utilization";

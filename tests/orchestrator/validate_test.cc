@@ -19,7 +19,7 @@ bool has_warning(const validation& v, const std::string& needle) {
   return false;
 }
 
-TEST(Validate, ReferenceManifestsAreValid) {
+TEST(OrchValidate, ReferenceManifestsAreValid) {
   for (const char* file : {"deployment-consumer.yaml", "keda/scaled-object-consumer.yaml", "keda/secrets-localstack.yaml",
                            "keda/trigger-authentication.yaml"}) {
     auto docs = parse_manifests(testing::read_file(testing::manifests_dir() / file));
@@ -33,7 +33,7 @@ TEST(Validate, ReferenceManifestsAreValid) {
   }
 }
 
-TEST(Validate, ReferenceDeploymentParsesAndWarnsAboutLimits) {
+TEST(OrchValidate, ReferenceDeploymentParsesAndWarnsAboutLimits) {
   json d = one(testing::read_file(testing::manifests_dir() / "deployment-consumer.yaml"));
   validation v;
   auto spec = parse_deployment(d, v);
@@ -49,7 +49,7 @@ TEST(Validate, ReferenceDeploymentParsesAndWarnsAboutLimits) {
   EXPECT_TRUE(has_warning(v, "spec.template.spec.containers[0].resources.requests.memory"));
 }
 
-TEST(Validate, ReferenceScaledObjectParses) {
+TEST(OrchValidate, ReferenceScaledObjectParses) {
   json d = one(testing::read_file(testing::manifests_dir() / "keda/scaled-object-consumer.yaml"));
   validation v;
   auto so = parse_scaled_object(d, v);
@@ -66,7 +66,7 @@ TEST(Validate, ReferenceScaledObjectParses) {
   EXPECT_EQ(so.hpa_name, "keda-hpa-indexing-consumer-scaled-object");
 }
 
-TEST(Validate, DeploymentErrorsNameTheField) {
+TEST(OrchValidate, DeploymentErrorsNameTheField) {
   struct row {
     std::string yaml;
     std::string want;
@@ -95,7 +95,7 @@ TEST(Validate, DeploymentErrorsNameTheField) {
   }
 }
 
-TEST(Validate, UnknownFieldsAreKeptWithAWarning) {
+TEST(OrchValidate, UnknownFieldsAreKeptWithAWarning) {
   json d = one(
       "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicaz: 3\n  selector:\n    matchLabels: {app: web}\n"
       "  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: nginx\n"
@@ -108,7 +108,7 @@ TEST(Validate, UnknownFieldsAreKeptWithAWarning) {
   EXPECT_EQ(d["spec"]["replicas"], 1);  // defaulted
 }
 
-TEST(Validate, ScaledObjectRules) {
+TEST(OrchValidate, ScaledObjectRules) {
   struct row {
     std::string spec;
     std::string want;
@@ -139,7 +139,7 @@ TEST(Validate, ScaledObjectRules) {
   EXPECT_TRUE(has_warning(v, "trigger type \"kafka\" is not implemented by hayloft"));
 }
 
-TEST(Validate, SecretsFoldStringDataIntoData) {
+TEST(OrchValidate, SecretsFoldStringDataIntoData) {
   json d = one("apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: {A: dGVzdA==}\nstringData: {B: plain}\n");
   auto v = validate_object(kind::secret, d);
   ASSERT_TRUE(v.ok());
@@ -150,7 +150,7 @@ TEST(Validate, SecretsFoldStringDataIntoData) {
   EXPECT_FALSE(validate_object(kind::secret, bad).ok());
 }
 
-TEST(Validate, HpaV1IsConvertedAndV2Validated) {
+TEST(OrchValidate, HpaV1IsConvertedAndV2Validated) {
   json d = one("apiVersion: autoscaling/v1\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\nspec:\n"
                "  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  minReplicas: 1\n  maxReplicas: 5\n"
                "  targetCPUUtilizationPercentage: 60\n");
