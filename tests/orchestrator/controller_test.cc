@@ -216,3 +216,46 @@ TEST_F(OrchControllerTest, ResetEmptiesEverything) {
 
 }  // namespace
 }  // namespace hayloft::orchestrator::testing
+
+namespace hayloft::orchestrator::testing {
+namespace {
+
+class OrchCredentialTest : public OrchControllerTest {
+ protected:
+  void SetUp() override {
+    OrchControllerTest::SetUp();
+    ctl_.reset();
+    auto o = make_options();
+    o.check_credentials = [this](std::string_view id, std::string_view secret) -> result<void> {
+      checked_ = std::string(id) + ":" + std::string(secret);
+      if (id == "test" && secret == "test") return {};
+      return error{make_error_code(errc::invalid), "The security token included in the request is invalid."};
+    };
+    ctl_ = std::make_unique<controller>(*store_, *clock_, queues_, workloads_, o);
+    ASSERT_TRUE(ctl_->start());
+  }
+  std::string checked_;
+};
+
+TEST_F(OrchCredentialTest, TriggerAuthenticationSecretsAreChecked) {
+  apply_reference();
+  queues_.set("test-queue", 25);
+  advance(std::chrono::seconds(0));
+  EXPECT_EQ(checked_, "test:test");  // from aws-secrets through keda-trigger-auth-aws-credentials
+  EXPECT_EQ(spec_replicas("indexing", "indexing-consumer"), 1);
+  // Wrong credentials: the scaler fails, nothing activates.
+  apply_ok("apiVersion: v1\nkind: Secret\nmetadata: {name: aws-secrets, namespace: indexing}\n"
+           "stringData: {AWS_ACCESS_KEY_ID: test, AWS_SECRET_ACCESS_KEY: wrong}\n");
+  ASSERT_TRUE(ctl_->scale("deployment", "indexing", "indexing-consumer", 0));
+  advance(std::chrono::seconds(30));
+  EXPECT_EQ(spec_replicas("indexing", "indexing-consumer"), 0);
+  auto ev = ctl_->events("indexing", "scaledobject", "indexing-consumer-scaled-object");
+  bool failed = false;
+  for (const auto& e : (*ev)["items"])
+    failed = failed || (e["reason"] == "KEDAScalerFailed" &&
+                        e["message"].get<std::string>().find("security token") != std::string::npos);
+  EXPECT_TRUE(failed);
+}
+
+}  // namespace
+}  // namespace hayloft::orchestrator::testing
