@@ -127,6 +127,7 @@ bool wait_indexed(const upload_options& o, const std::string& endpoint, const st
                                       std::chrono::duration<double>(o.wait_timeout));
   std::string last_error;
   std::size_t indexed = 0;
+  std::set<std::string> indexed_keys;
   while (true) {
     auto r = hayloft.get("/_hayloft/docs?index=" + core::url_encode(o.index));
     if (r.ok() && r->status == 200) {
@@ -136,11 +137,12 @@ bool wait_indexed(const upload_options& o, const std::string& endpoint, const st
         for (const auto& f : j["files"])
           if (f.is_object() && f.value("bucket", "") == o.bucket)
             etags[f.value("key", "")] = http::unquote_etag(f.value("etag", ""));
-      indexed = 0;
+      indexed_keys.clear();
       for (const auto& it : items) {
         auto e = etags.find(it.key);
-        if (e != etags.end() && e->second == it.etag) ++indexed;
+        if (e != etags.end() && e->second == it.etag) indexed_keys.insert(it.key);
       }
+      indexed = indexed_keys.size();
       last_error.clear();
       if (indexed == items.size()) return true;
     } else {
@@ -149,9 +151,20 @@ bool wait_indexed(const upload_options& o, const std::string& endpoint, const st
     progress.set_status("waiting for indexing: " + std::to_string(indexed) + "/" + std::to_string(items.size()) +
                         " files indexed");
     if (std::chrono::steady_clock::now() >= deadline) {
+      std::string missing;
+      int listed = 0;
+      for (const auto& it : items) {
+        if (indexed_keys.contains(it.key)) continue;
+        if (listed++ == 5) {
+          missing += ", ...";
+          break;
+        }
+        missing += (missing.empty() ? "" : ", ") + it.key;
+      }
       progress.error("timed out after " + std::to_string(static_cast<int>(o.wait_timeout)) + "s waiting for indexing (" +
                      std::to_string(indexed) + " of " + std::to_string(items.size()) + " files indexed in index " +
-                     o.index + (last_error.empty() ? "" : "; last error: " + last_error) + ")");
+                     o.index + "; not indexed: " + missing + (last_error.empty() ? "" : "; last error: " + last_error) +
+                     "; is a consumer running? its log says why a file was not indexed)");
       return false;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
