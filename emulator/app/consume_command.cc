@@ -52,7 +52,8 @@ result<consumer::pipeline_settings> pipeline_from(const std::string& file) {
   if (cfg->preprocessor) {
     s.preprocess = *cfg->preprocessor;
   } else {
-    spdlog::warn("{}: the indexing pipeline has no PreProcessor: documents are indexed whole", file);
+    spdlog::warn("{}: the indexing pipeline has no PreProcessor: documents are indexed whole",
+                 file);
     s.preprocess.split_by = consumer::split_unit::none;
   }
   return s;
@@ -72,20 +73,34 @@ sigset_t block_stop_signals() {
 }  // namespace
 
 CLI::App* add_consume_command(CLI::App& cli, consume_options& o) {
-  auto* cmd = cli.add_subcommand("consume", "run the indexing consumer against an SQS queue and S3 bucket (any endpoint)");
-  cmd->add_option("--endpoint", o.endpoint, "SQS/S3 endpoint URL (default $AWS_ENDPOINT_URL, $AWS_ENDPOINT, else AWS)");
+  auto* cmd = cli.add_subcommand(
+      "consume", "run the indexing consumer against an SQS queue and S3 bucket (any endpoint)");
+  cmd->add_option("--endpoint", o.endpoint,
+                  "SQS/S3 endpoint URL (default $AWS_ENDPOINT_URL, $AWS_ENDPOINT, else AWS)");
   cmd->add_option("--queue", o.queue, "queue name or URL (default $SQS_QUEUE or test-queue)");
-  cmd->add_option("--bucket", o.bucket, "bucket the message keys name (default $S3_BUCKET or test-bucket)");
+  cmd->add_option("--bucket", o.bucket,
+                  "bucket the message keys name (default $S3_BUCKET or test-bucket)");
   cmd->add_option("--index", o.index, "document index (default $HAYLOFT_INDEX or default)");
-  cmd->add_option("--region", o.region, "signing region (default $AWS_REGION, $AWS_DEFAULT_REGION, else us-east-1)");
-  cmd->add_option("--data-dir", o.data_dir, "document store directory (state.db)")->capture_default_str();
-  cmd->add_option("--embedder", o.embedder, "use|hash")->check(CLI::IsMember({"use", "hash"}))->capture_default_str();
+  cmd->add_option("--region", o.region,
+                  "signing region (default $AWS_REGION, $AWS_DEFAULT_REGION, else us-east-1)");
+  cmd->add_option("--data-dir", o.data_dir, "document store directory (state.db)")
+      ->capture_default_str();
+  cmd->add_option("--embedder", o.embedder, "use|hash")
+      ->check(CLI::IsMember({"use", "hash"}))
+      ->capture_default_str();
   cmd->add_option("--model-dir", o.model_dir, "directory of the USE-lite model");
-  cmd->add_option("--pipeline", o.pipeline_file, "Haystack pipeline YAML to read PreProcessor settings from");
-  cmd->add_option("--workers", o.workers, "consumers running in parallel")->check(CLI::Range(1u, 64u))->capture_default_str();
-  cmd->add_option("--wait-seconds", o.wait_seconds, "long-poll time of each receive")->check(CLI::Range(0, 20))->capture_default_str();
-  cmd->add_flag("--no-verify-ssl", o.no_verify_ssl, "do not verify TLS certificates (testing only)");
-  cmd->add_option("--log-level", o.log_level, "trace|debug|info|warn|error|off")->capture_default_str();
+  cmd->add_option("--pipeline", o.pipeline_file,
+                  "Haystack pipeline YAML to read PreProcessor settings from");
+  cmd->add_option("--workers", o.workers, "consumers running in parallel")
+      ->check(CLI::Range(1u, 64u))
+      ->capture_default_str();
+  cmd->add_option("--wait-seconds", o.wait_seconds, "long-poll time of each receive")
+      ->check(CLI::Range(0, 20))
+      ->capture_default_str();
+  cmd->add_flag("--no-verify-ssl", o.no_verify_ssl,
+                "do not verify TLS certificates (testing only)");
+  cmd->add_option("--log-level", o.log_level, "trace|debug|info|warn|error|off")
+      ->capture_default_str();
   return cmd;
 }
 
@@ -114,12 +129,15 @@ int run_consume(const consume_options& opts) {
     spdlog::error("{}", e.what());
     return 1;
   }
-  spdlog::info("consuming queue {} (bucket {}) at {} in region {}, index {} in {}", settings.queue, settings.bucket,
-               aws->sqs_endpoint(), config.region, settings.index, opts.data_dir.string());
+  spdlog::info("consuming queue {} (bucket {}) at {} in region {}, index {} in {}", settings.queue,
+               settings.bucket, aws->sqs_endpoint(), config.region, settings.index,
+               opts.data_dir.string());
 
-  auto model = embed::make_embedder(opts.embedder == "use" ? "use-lite" : opts.embedder, opts.model_dir);
+  auto model =
+      embed::make_embedder(opts.embedder == "use" ? "use-lite" : opts.embedder, opts.model_dir);
   if (!model.ok()) {
-    spdlog::error("cannot load the embedder: {} (run scripts/fetch-model, or use --embedder hash)", model.err().message);
+    spdlog::error("cannot load the embedder: {} (run scripts/fetch-model, or use --embedder hash)",
+                  model.err().message);
     return 1;
   }
   auto store = store::state_store::open({.dir = opts.data_dir, .durable = true});
@@ -153,14 +171,15 @@ int run_consume(const consume_options& opts) {
     for (unsigned i = 0; i < opts.workers; ++i) {
       std::string tag = opts.workers > 1 ? "[" + std::to_string(i) + "] " : "";
       auto log = [tag](const std::string& line) { spdlog::info("{}{}", tag, line); };
-      consumers.push_back(std::make_unique<consumer::indexing_consumer>(settings, messages, objects, pipeline, *pool,
-                                                                        *clock, log));
+      consumers.push_back(std::make_unique<consumer::indexing_consumer>(
+          settings, messages, objects, pipeline, *pool, *clock, log));
     }
     for (auto& c : consumers) c->start();
 
     int sig = 0;
     sigwait(&stop_signals, &sig);
-    spdlog::info("{}: stopping (finishing the messages in hand)", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    spdlog::info("{}: stopping (finishing the messages in hand)",
+                 sig == SIGINT ? "SIGINT" : "SIGTERM");
     std::vector<std::future<void>> stopped;
     for (auto& c : consumers) {
       auto done = std::make_shared<std::promise<void>>();

@@ -42,8 +42,8 @@ result<std::string> remote_message_source::queue_url(const std::string& queue) {
   return url;
 }
 
-std::uint64_t remote_message_source::receive(const std::string& queue, int max, std::chrono::seconds wait,
-                                             receive_done done) {
+std::uint64_t remote_message_source::receive(const std::string& queue, int max,
+                                             std::chrono::seconds wait, receive_done done) {
   std::lock_guard lock(pending_mutex_);
   reap_locked();
   const auto token = ++next_token_;
@@ -51,11 +51,13 @@ std::uint64_t remote_message_source::receive(const std::string& queue, int max, 
   p->done = std::move(done);
   auto* raw = p.get();
   pending_[token] = std::move(p);
-  raw->thread = std::thread([this, token, raw, queue, max, wait] { poll(token, raw, queue, max, wait); });
+  raw->thread =
+      std::thread([this, token, raw, queue, max, wait] { poll(token, raw, queue, max, wait); });
   return token;
 }
 
-void remote_message_source::poll(std::uint64_t, pending* p, std::string queue, int max, std::chrono::seconds wait) {
+void remote_message_source::poll(std::uint64_t, pending* p, std::string queue, int max,
+                                 std::chrono::seconds wait) {
   result<std::vector<consumer::queue_message>> out = std::vector<consumer::queue_message>{};
   auto url = queue_url(queue);
   if (!url.ok()) {
@@ -67,7 +69,8 @@ void remote_message_source::poll(std::uint64_t, pending* p, std::string queue, i
     } else {
       std::vector<consumer::queue_message> messages;
       for (auto& m : *r)
-        messages.push_back({std::move(m.message_id), std::move(m.receipt_handle), std::move(m.body), m.receive_count});
+        messages.push_back({std::move(m.message_id), std::move(m.receipt_handle), std::move(m.body),
+                            m.receive_count});
       out = std::move(messages);
     }
   }
@@ -108,7 +111,8 @@ void remote_message_source::cancel(std::uint64_t token) {
   done(std::vector<consumer::queue_message>{});
 }
 
-result<void> remote_message_source::remove(const std::string& queue, const std::string& receipt_handle) {
+result<void> remote_message_source::remove(const std::string& queue,
+                                           const std::string& receipt_handle) {
   auto url = queue_url(queue);
   if (!url.ok()) return url.err();
   return aws_.delete_message(*url, receipt_handle);
@@ -117,7 +121,8 @@ result<void> remote_message_source::remove(const std::string& queue, const std::
 remote_object_source::remote_object_source(http::aws_client& aws, std::uint64_t max_bytes)
     : aws_(aws), max_bytes_(max_bytes) {}
 
-result<consumer::object_data> remote_object_source::get(const std::string& bucket, const std::string& key) {
+result<consumer::object_data> remote_object_source::get(const std::string& bucket,
+                                                        const std::string& key) {
   auto o = aws_.get_object(bucket, key, max_bytes_);
   if (!o.ok()) return o.err();
   return consumer::object_data{std::move(o->bytes), std::move(o->etag), std::move(o->content_type)};

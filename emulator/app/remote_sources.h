@@ -33,7 +33,8 @@ class remote_message_source final : public consumer::message_source {
   explicit remote_message_source(http::aws_client& aws);
   ~remote_message_source() override;
 
-  std::uint64_t receive(const std::string& queue, int max, std::chrono::seconds wait, receive_done done) override;
+  std::uint64_t receive(const std::string& queue, int max, std::chrono::seconds wait,
+                        receive_done done) override;
   void cancel(std::uint64_t token) override;
   result<void> remove(const std::string& queue, const std::string& receipt_handle) override;
 

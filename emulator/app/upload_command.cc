@@ -46,35 +46,39 @@ std::string collect(const upload_options& o, std::vector<upload_item>& out) {
       continue;
     }
     if (!fs::is_directory(st)) return arg + ": not a regular file or directory";
-    for (fs::recursive_directory_iterator it(p, fs::directory_options::skip_permission_denied, ec), end;
+    for (fs::recursive_directory_iterator it(p, fs::directory_options::skip_permission_denied, ec),
+         end;
          !ec && it != end; it.increment(ec)) {
       if (!it->is_regular_file(ec)) continue;
-      out.push_back({it->path(), o.prefix + fs::relative(it->path(), p, ec).generic_string(), it->file_size(ec)});
+      out.push_back({it->path(), o.prefix + fs::relative(it->path(), p, ec).generic_string(),
+                     it->file_size(ec)});
     }
     if (ec) return arg + ": " + ec.message();
   }
-  std::sort(out.begin(), out.end(), [](const upload_item& a, const upload_item& b) { return a.key < b.key; });
+  std::sort(out.begin(), out.end(),
+            [](const upload_item& a, const upload_item& b) { return a.key < b.key; });
   for (std::size_t i = 1; i < out.size(); ++i)
     if (out[i].key == out[i - 1].key)
-      return "two files map to the key " + out[i].key + " (" + out[i - 1].path.string() + ", " + out[i].path.string() + ")";
+      return "two files map to the key " + out[i].key + " (" + out[i - 1].path.string() + ", " +
+             out[i].path.string() + ")";
   return {};
 }
 
 // What `aws s3 cp` would guess for the types the consumer converts.
 std::string content_type_for(const fs::path& p) {
   static const std::map<std::string, std::string> types = {
-      {".txt", "text/plain"},        {".md", "text/markdown"},     {".markdown", "text/markdown"},
-      {".html", "text/html"},        {".htm", "text/html"},        {".pdf", "application/pdf"},
-      {".json", "application/json"}, {".csv", "text/csv"},         {".zip", "application/zip"},
-      {".tar", "application/x-tar"}, {".gz", "application/gzip"},  {".tgz", "application/gzip"},
+      {".txt", "text/plain"},        {".md", "text/markdown"},    {".markdown", "text/markdown"},
+      {".html", "text/html"},        {".htm", "text/html"},       {".pdf", "application/pdf"},
+      {".json", "application/json"}, {".csv", "text/csv"},        {".zip", "application/zip"},
+      {".tar", "application/x-tar"}, {".gz", "application/gzip"}, {".tgz", "application/gzip"},
   };
   std::string ext = core::to_lower(p.extension().string());
   auto it = types.find(ext);
   return it == types.end() ? std::string() : it->second;
 }
 
-result<std::string> upload_multipart(http::aws_client& aws, const std::string& bucket, const upload_item& f,
-                                     upload_progress& progress) {
+result<std::string> upload_multipart(http::aws_client& aws, const std::string& bucket,
+                                     const upload_item& f, upload_progress& progress) {
   std::uint64_t part = std::max(min_part_size, (f.size + max_parts - 1) / max_parts);
   part = (part + (1ull << 20) - 1) & ~((1ull << 20) - 1);  // whole MiB
   auto id = aws.create_multipart_upload(bucket, f.key, content_type_for(f.path));
@@ -95,8 +99,8 @@ result<std::string> upload_multipart(http::aws_client& aws, const std::string& b
   return done;
 }
 
-void upload_one(http::aws_client& aws, const upload_options& o, const std::string& queue_url, upload_item& f,
-                upload_progress& progress) {
+void upload_one(http::aws_client& aws, const upload_options& o, const std::string& queue_url,
+                upload_item& f, upload_progress& progress) {
   result<std::string> etag = std::string();
   if (f.size > multipart_threshold)
     etag = upload_multipart(aws, o.bucket, f, progress);
@@ -104,14 +108,15 @@ void upload_one(http::aws_client& aws, const upload_options& o, const std::strin
     etag = aws.put_object(o.bucket, f.key, {f.path, 0, f.size}, content_type_for(f.path),
                           [&progress](std::size_t b) { progress.add_bytes(b); });
   if (!etag.ok()) {
-    progress.error("upload of " + f.path.string() + " to s3://" + o.bucket + "/" + f.key + " failed: " + etag.err().message);
+    progress.error("upload of " + f.path.string() + " to s3://" + o.bucket + "/" + f.key +
+                   " failed: " + etag.err().message);
     return;
   }
   f.etag = *etag;
   if (!o.no_queue) {
     if (auto m = aws.send_message(queue_url, f.key); !m.ok()) {
-      progress.error("s3://" + o.bucket + "/" + f.key + " uploaded, but sending it to queue " + o.queue +
-                     " failed: " + m.err().message);
+      progress.error("s3://" + o.bucket + "/" + f.key + " uploaded, but sending it to queue " +
+                     o.queue + " failed: " + m.err().message);
       return;
     }
   }
@@ -120,8 +125,9 @@ void upload_one(http::aws_client& aws, const upload_options& o, const std::strin
 }
 
 // Polls the document store until every uploaded key is indexed with its ETag.
-bool wait_indexed(const upload_options& o, const std::string& endpoint, const std::vector<upload_item>& items,
-                  upload_progress& progress, std::chrono::steady_clock::time_point started) {
+bool wait_indexed(const upload_options& o, const std::string& endpoint,
+                  const std::vector<upload_item>& items, upload_progress& progress,
+                  std::chrono::steady_clock::time_point started) {
   http::client hayloft(endpoint, std::chrono::seconds(30));
   const auto deadline = started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                       std::chrono::duration<double>(o.wait_timeout));
@@ -146,10 +152,11 @@ bool wait_indexed(const upload_options& o, const std::string& endpoint, const st
       last_error.clear();
       if (indexed == items.size()) return true;
     } else {
-      last_error = r.ok() ? "GET /_hayloft/docs answered HTTP " + std::to_string(r->status) : r.err().message;
+      last_error = r.ok() ? "GET /_hayloft/docs answered HTTP " + std::to_string(r->status)
+                          : r.err().message;
     }
-    progress.set_status("waiting for indexing: " + std::to_string(indexed) + "/" + std::to_string(items.size()) +
-                        " files indexed");
+    progress.set_status("waiting for indexing: " + std::to_string(indexed) + "/" +
+                        std::to_string(items.size()) + " files indexed");
     if (std::chrono::steady_clock::now() >= deadline) {
       std::string missing;
       int listed = 0;
@@ -161,9 +168,11 @@ bool wait_indexed(const upload_options& o, const std::string& endpoint, const st
         }
         missing += (missing.empty() ? "" : ", ") + it.key;
       }
-      progress.error("timed out after " + std::to_string(static_cast<int>(o.wait_timeout)) + "s waiting for indexing (" +
-                     std::to_string(indexed) + " of " + std::to_string(items.size()) + " files indexed in index " +
-                     o.index + "; not indexed: " + missing + (last_error.empty() ? "" : "; last error: " + last_error) +
+      progress.error("timed out after " + std::to_string(static_cast<int>(o.wait_timeout)) +
+                     "s waiting for indexing (" + std::to_string(indexed) + " of " +
+                     std::to_string(items.size()) + " files indexed in index " + o.index +
+                     "; not indexed: " + missing +
+                     (last_error.empty() ? "" : "; last error: " + last_error) +
                      "; is a consumer running? its log says why a file was not indexed)");
       return false;
     }
@@ -174,17 +183,23 @@ bool wait_indexed(const upload_options& o, const std::string& endpoint, const st
 }  // namespace
 
 CLI::App* add_upload_command(CLI::App& cli, upload_options& o) {
-  auto* cmd = cli.add_subcommand("upload", "upload files or directories to S3 and queue their keys (like upload.py)");
+  auto* cmd = cli.add_subcommand(
+      "upload", "upload files or directories to S3 and queue their keys (like upload.py)");
   cmd->add_option("paths", o.paths, "files or directories")->required();
-  cmd->add_option("--endpoint", o.endpoint, "hayloft endpoint (default $HAYLOFT_ENDPOINT or http://127.0.0.1:4566)");
+  cmd->add_option("--endpoint", o.endpoint,
+                  "hayloft endpoint (default $HAYLOFT_ENDPOINT or http://127.0.0.1:4566)");
   cmd->add_option("--bucket", o.bucket, "destination bucket")->capture_default_str();
   cmd->add_option("--queue", o.queue, "queue to send each key to")->capture_default_str();
   cmd->add_option("--prefix", o.prefix, "prepended to every key");
   cmd->add_flag("--no-queue", o.no_queue, "upload only, send no messages");
   cmd->add_flag("--wait", o.wait, "wait until every uploaded file is indexed");
   cmd->add_option("--index", o.index, "document index --wait watches")->capture_default_str();
-  cmd->add_option("--wait-timeout", o.wait_timeout, "seconds --wait waits at most")->check(CLI::PositiveNumber)->capture_default_str();
-  cmd->add_option("--jobs,-j", o.jobs, "files uploaded in parallel")->check(CLI::Range(1u, 64u))->capture_default_str();
+  cmd->add_option("--wait-timeout", o.wait_timeout, "seconds --wait waits at most")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--jobs,-j", o.jobs, "files uploaded in parallel")
+      ->check(CLI::Range(1u, 64u))
+      ->capture_default_str();
   return cmd;
 }
 
@@ -199,7 +214,8 @@ int run_upload(const upload_options& o, const std::string& cli_endpoint) {
     std::fprintf(stderr, "error: nothing to upload (the directories are empty)\n");
     return 1;
   }
-  const std::string endpoint = http::default_endpoint(o.endpoint.empty() ? cli_endpoint : o.endpoint);
+  const std::string endpoint =
+      http::default_endpoint(o.endpoint.empty() ? cli_endpoint : o.endpoint);
   std::unique_ptr<http::aws_client> aws;
   try {
     aws = std::make_unique<http::aws_client>(http::aws_config::from_env(endpoint));
@@ -225,7 +241,8 @@ int run_upload(const upload_options& o, const std::string& cli_endpoint) {
   const auto jobs = std::min<std::size_t>(o.jobs, items.size());
   for (std::size_t w = 0; w < jobs; ++w)
     workers.emplace_back([&] {
-      for (std::size_t i; (i = next++) < items.size();) upload_one(*aws, o, queue_url, items[i], progress);
+      for (std::size_t i; (i = next++) < items.size();)
+        upload_one(*aws, o, queue_url, items[i], progress);
     });
   for (auto& t : workers) t.join();
 
@@ -233,7 +250,8 @@ int run_upload(const upload_options& o, const std::string& cli_endpoint) {
   bool ok = failed == 0;
   if (ok && o.wait) ok = wait_indexed(o, endpoint, items, progress, started);
   progress.finish();
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (failed) {
     std::fprintf(stderr, "error: %zu of %zu files failed\n", failed, items.size());
     return 1;
@@ -242,7 +260,8 @@ int run_upload(const upload_options& o, const std::string& cli_endpoint) {
   if (o.wait)
     std::printf("indexed %zu files in %.1fs\n", items.size(), secs);
   else
-    std::printf("uploaded %zu files (%s) in %.1fs\n", items.size(), human_bytes(static_cast<double>(total)).c_str(), secs);
+    std::printf("uploaded %zu files (%s) in %.1fs\n", items.size(),
+                human_bytes(static_cast<double>(total)).c_str(), secs);
   return 0;
 }
 

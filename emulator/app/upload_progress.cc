@@ -34,15 +34,19 @@ void upload_progress::run() {
 void upload_progress::draw_locked() {
   std::string line = status_;
   if (line.empty()) {
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
     const std::uint64_t sent = sent_;
     const double frac = bytes_ ? static_cast<double>(sent) / static_cast<double>(bytes_) : 1.0;
     constexpr int width = 24;
     const int filled = static_cast<int>(frac * width);
-    line = "[" + std::string(static_cast<std::size_t>(filled), '#') + std::string(static_cast<std::size_t>(width - filled), '-') + "] ";
+    line = "[" + std::string(static_cast<std::size_t>(filled), '#') +
+           std::string(static_cast<std::size_t>(width - filled), '-') + "] ";
     char buf[160];
-    std::snprintf(buf, sizeof buf, "%3d%%  %zu/%zu files  %s/%s  %s/s", static_cast<int>(frac * 100), done_.load(),
-                  files_, human_bytes(static_cast<double>(sent)).c_str(), human_bytes(static_cast<double>(bytes_)).c_str(),
+    std::snprintf(buf, sizeof buf, "%3d%%  %zu/%zu files  %s/%s  %s/s",
+                  static_cast<int>(frac * 100), done_.load(), files_,
+                  human_bytes(static_cast<double>(sent)).c_str(),
+                  human_bytes(static_cast<double>(bytes_)).c_str(),
                   human_bytes(secs > 0 ? static_cast<double>(sent) / secs : 0).c_str());
     line += buf;
   }

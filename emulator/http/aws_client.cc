@@ -16,8 +16,10 @@ class aws_category_impl final : public std::error_category {
   const char* name() const noexcept override { return "hayloft.http.aws"; }
   std::string message(int c) const override {
     switch (static_cast<aws_errc>(c)) {
-      case aws_errc::service: return "AWS service error";
-      case aws_errc::bad_response: return "unexpected AWS response";
+      case aws_errc::service:
+        return "AWS service error";
+      case aws_errc::bad_response:
+        return "unexpected AWS response";
     }
     return "unknown AWS client error";
   }
@@ -46,7 +48,8 @@ const std::error_category& aws_category() {
 }
 
 std::string unquote_etag(std::string_view etag) {
-  if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') etag = etag.substr(1, etag.size() - 2);
+  if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"')
+    etag = etag.substr(1, etag.size() - 2);
   return std::string(etag);
 }
 
@@ -61,13 +64,16 @@ aws_config aws_config::from_env(const std::string& endpoint_flag, const std::str
   return c;
 }
 
-void sign_v4(std::string_view method, std::string_view raw_path, std::string_view raw_query, header_list& headers,
-             std::string_view payload_sha256_hex, const aws_credentials& credentials, std::string_view region,
-             std::string_view service, core::time_point now) {
+void sign_v4(std::string_view method, std::string_view raw_path, std::string_view raw_query,
+             header_list& headers, std::string_view payload_sha256_hex,
+             const aws_credentials& credentials, std::string_view region, std::string_view service,
+             core::time_point now) {
   const std::string amz_date = auth::sigv4::format_amz_date(now);
   headers.emplace_back("X-Amz-Date", amz_date);
-  if (!credentials.session_token.empty()) headers.emplace_back("X-Amz-Security-Token", credentials.session_token);
-  if (service == "s3") headers.emplace_back("X-Amz-Content-Sha256", std::string(payload_sha256_hex));
+  if (!credentials.session_token.empty())
+    headers.emplace_back("X-Amz-Security-Token", credentials.session_token);
+  if (service == "s3")
+    headers.emplace_back("X-Amz-Content-Sha256", std::string(payload_sha256_hex));
 
   // Lowercased names, sorted; repeated headers joined with ',' in the order sent.
   std::map<std::string, std::string> canon;
@@ -82,23 +88,24 @@ void sign_v4(std::string_view method, std::string_view raw_path, std::string_vie
     if (!signed_headers.empty()) signed_headers.push_back(';');
     signed_headers += k;
   }
-  const std::string uri =
-      service == "s3" ? auth::canonical_uri_s3(raw_path).front() : auth::canonical_uri_generic(raw_path);
+  const std::string uri = service == "s3" ? auth::canonical_uri_s3(raw_path).front()
+                                          : auth::canonical_uri_generic(raw_path);
   const std::string query = auth::canonical_query(raw_query).front();
-  const auth::sigv4::credential_scope scope{credentials.access_key_id, amz_date.substr(0, 8), std::string(region),
-                                            std::string(service)};
-  const std::string creq =
-      auth::sigv4::canonical_request(method, uri, query, canonical_headers, signed_headers, payload_sha256_hex);
+  const auth::sigv4::credential_scope scope{credentials.access_key_id, amz_date.substr(0, 8),
+                                            std::string(region), std::string(service)};
+  const std::string creq = auth::sigv4::canonical_request(method, uri, query, canonical_headers,
+                                                          signed_headers, payload_sha256_hex);
   const std::string sts = auth::sigv4::string_to_sign(amz_date, scope.scope(), creq);
-  const std::string key =
-      auth::sigv4::signing_key(credentials.secret_access_key, scope.date, scope.region, scope.service);
-  headers.emplace_back("Authorization", std::string(auth::sigv4::algorithm) + " Credential=" +
-                                            credentials.access_key_id + "/" + scope.scope() +
-                                            ", SignedHeaders=" + signed_headers +
+  const std::string key = auth::sigv4::signing_key(credentials.secret_access_key, scope.date,
+                                                   scope.region, scope.service);
+  headers.emplace_back("Authorization", std::string(auth::sigv4::algorithm) +
+                                            " Credential=" + credentials.access_key_id + "/" +
+                                            scope.scope() + ", SignedHeaders=" + signed_headers +
                                             ", Signature=" + auth::sigv4::signature(key, sts));
 }
 
-aws_client::aws_client(aws_config config, core::clock* clock) : config_(std::move(config)), clock_(clock) {
+aws_client::aws_client(aws_config config, core::clock* clock)
+    : config_(std::move(config)), clock_(clock) {
   if (!clock_) {
     own_clock_ = core::make_system_clock();
     clock_ = own_clock_.get();
@@ -127,7 +134,8 @@ client& aws_client::client_for(const std::string& endpoint) {
   return *slot;
 }
 
-result<nlohmann::json> aws_client::sqs_call(std::string_view action, const nlohmann::json& body, abort_signal* abort) {
+result<nlohmann::json> aws_client::sqs_call(std::string_view action, const nlohmann::json& body,
+                                            abort_signal* abort) {
   client& c = client_for(sqs_endpoint());
   client_request req;
   req.method = "POST";
@@ -140,7 +148,8 @@ result<nlohmann::json> aws_client::sqs_call(std::string_view action, const nlohm
           config_.credentials, config_.region, "sqs", clock_->now());
   auto r = c.send(req, abort);
   if (!r.ok()) return r.err();
-  auto j = r->body.empty() ? nlohmann::json::object() : nlohmann::json::parse(r->body, nullptr, false);
+  auto j =
+      r->body.empty() ? nlohmann::json::object() : nlohmann::json::parse(r->body, nullptr, false);
   if (r->status >= 300) {
     std::string code, message;
     if (!j.is_discarded() && j.is_object()) {
@@ -158,8 +167,9 @@ result<nlohmann::json> aws_client::sqs_call(std::string_view action, const nlohm
                           code + ": " + message + " (HTTP " + std::to_string(r->status) + ")"};
   }
   if (j.is_discarded() || !j.is_object())
-    return hayloft::error{make_error_code(aws_errc::bad_response),
-                          "SQS " + std::string(action) + " answered with something that is not a JSON object"};
+    return hayloft::error{
+        make_error_code(aws_errc::bad_response),
+        "SQS " + std::string(action) + " answered with something that is not a JSON object"};
   return j;
 }
 
@@ -173,19 +183,24 @@ hayloft::error missing(std::string_view action, std::string_view field) {
 result<std::string> aws_client::get_queue_url(const std::string& queue_name) {
   auto r = sqs_call("GetQueueUrl", {{"QueueName", queue_name}});
   if (!r.ok()) return r.err();
-  if (!r->contains("QueueUrl") || !(*r)["QueueUrl"].is_string()) return missing("GetQueueUrl", "QueueUrl");
+  if (!r->contains("QueueUrl") || !(*r)["QueueUrl"].is_string())
+    return missing("GetQueueUrl", "QueueUrl");
   return (*r)["QueueUrl"].get<std::string>();
 }
 
-result<std::string> aws_client::send_message(const std::string& queue_url, const std::string& body) {
+result<std::string> aws_client::send_message(const std::string& queue_url,
+                                             const std::string& body) {
   auto r = sqs_call("SendMessage", {{"QueueUrl", queue_url}, {"MessageBody", body}});
   if (!r.ok()) return r.err();
-  if (!r->contains("MessageId") || !(*r)["MessageId"].is_string()) return missing("SendMessage", "MessageId");
+  if (!r->contains("MessageId") || !(*r)["MessageId"].is_string())
+    return missing("SendMessage", "MessageId");
   return (*r)["MessageId"].get<std::string>();
 }
 
-result<std::vector<sqs_message>> aws_client::receive_message(const std::string& queue_url, int max_messages,
-                                                             std::chrono::seconds wait, abort_signal* abort) {
+result<std::vector<sqs_message>> aws_client::receive_message(const std::string& queue_url,
+                                                             int max_messages,
+                                                             std::chrono::seconds wait,
+                                                             abort_signal* abort) {
   nlohmann::json body = {{"QueueUrl", queue_url},
                          {"MaxNumberOfMessages", max_messages},
                          {"WaitTimeSeconds", wait.count()},
@@ -212,7 +227,8 @@ result<std::vector<sqs_message>> aws_client::receive_message(const std::string& 
   return out;
 }
 
-result<void> aws_client::delete_message(const std::string& queue_url, const std::string& receipt_handle) {
+result<void> aws_client::delete_message(const std::string& queue_url,
+                                        const std::string& receipt_handle) {
   auto r = sqs_call("DeleteMessage", {{"QueueUrl", queue_url}, {"ReceiptHandle", receipt_handle}});
   if (!r.ok()) return r.err();
   return {};

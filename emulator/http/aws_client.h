@@ -65,7 +65,8 @@ struct aws_config {
   // AWS_DEFAULT_REGION, else us-east-1; credentials from AWS_ACCESS_KEY_ID,
   // AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN (default test/test, LocalStack's); extra CA
   // certificates from AWS_CA_BUNDLE.
-  static aws_config from_env(const std::string& endpoint_flag = {}, const std::string& region_flag = {});
+  static aws_config from_env(const std::string& endpoint_flag = {},
+                             const std::string& region_flag = {});
 };
 
 // SigV4 signing, as a pure function (exposed for tests). Adds X-Amz-Date, X-Amz-Security-Token
@@ -73,9 +74,10 @@ struct aws_config {
 // to `headers`. Every header already in `headers` is signed, so `headers` must hold Host and
 // exactly the values that will be sent. `raw_path` and `raw_query` are the request-target's
 // parts as sent (percent-encoded).
-void sign_v4(std::string_view method, std::string_view raw_path, std::string_view raw_query, header_list& headers,
-             std::string_view payload_sha256_hex, const aws_credentials& credentials, std::string_view region,
-             std::string_view service, core::time_point now);
+void sign_v4(std::string_view method, std::string_view raw_path, std::string_view raw_query,
+             header_list& headers, std::string_view payload_sha256_hex,
+             const aws_credentials& credentials, std::string_view region, std::string_view service,
+             core::time_point now);
 
 // A byte range of a file, used as a request body.
 struct file_range {
@@ -138,7 +140,8 @@ class aws_client {
   // Returns the MessageId.
   result<std::string> send_message(const std::string& queue_url, const std::string& body);
   result<std::vector<sqs_message>> receive_message(const std::string& queue_url, int max_messages,
-                                                   std::chrono::seconds wait, abort_signal* abort = nullptr);
+                                                   std::chrono::seconds wait,
+                                                   abort_signal* abort = nullptr);
   result<void> delete_message(const std::string& queue_url, const std::string& receipt_handle);
 
   // --- S3 ---
@@ -146,19 +149,22 @@ class aws_client {
   // error carrying the S3 <Error> code and message.
   result<client_response> s3_call(const s3_request& req);
   // Returns the ETag without quotes.
-  result<std::string> put_object(const std::string& bucket, const std::string& key, const file_range& body,
-                                 const std::string& content_type = {},
+  result<std::string> put_object(const std::string& bucket, const std::string& key,
+                                 const file_range& body, const std::string& content_type = {},
                                  std::function<void(std::size_t)> on_progress = nullptr);
   result<std::string> create_multipart_upload(const std::string& bucket, const std::string& key,
                                               const std::string& content_type = {});
   // Returns the part's ETag as sent (quoted).
-  result<std::string> upload_part(const std::string& bucket, const std::string& key, const std::string& upload_id,
-                                  int part_number, const file_range& body,
+  result<std::string> upload_part(const std::string& bucket, const std::string& key,
+                                  const std::string& upload_id, int part_number,
+                                  const file_range& body,
                                   std::function<void(std::size_t)> on_progress = nullptr);
   // Returns the object's ETag without quotes.
   result<std::string> complete_multipart_upload(const std::string& bucket, const std::string& key,
-                                                const std::string& upload_id, const std::vector<completed_part>& parts);
-  result<void> abort_multipart_upload(const std::string& bucket, const std::string& key, const std::string& upload_id);
+                                                const std::string& upload_id,
+                                                const std::vector<completed_part>& parts);
+  result<void> abort_multipart_upload(const std::string& bucket, const std::string& key,
+                                      const std::string& upload_id);
   // GetObject into memory; an object larger than `max_bytes` fails with
   // client_errc::response_too_large.
   result<s3_object> get_object(const std::string& bucket, const std::string& key,

@@ -13,7 +13,8 @@ namespace {
 // Names that can be a DNS label under s3.<region>.amazonaws.com and match its wildcard
 // certificate: no dots, lowercase letters, digits and hyphens, 3 to 63 characters.
 bool virtual_host_compatible(const std::string& bucket) {
-  if (bucket.size() < 3 || bucket.size() > 63 || bucket.front() == '-' || bucket.back() == '-') return false;
+  if (bucket.size() < 3 || bucket.size() > 63 || bucket.front() == '-' || bucket.back() == '-')
+    return false;
   for (char c : bucket)
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
   return true;
@@ -23,10 +24,17 @@ std::string xml_escape(std::string_view s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      default: out.push_back(c);
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      default:
+        out.push_back(c);
     }
   }
   return out;
@@ -35,7 +43,9 @@ std::string xml_escape(std::string_view s) {
 // SHA-256 of a file range, read in chunks.
 result<std::string> sha256_of(const file_range& f) {
   std::ifstream in(f.path, std::ios::binary);
-  if (!in) return hayloft::error{make_error_code(client_errc::body_unreadable), "cannot open " + f.path.string()};
+  if (!in)
+    return hayloft::error{make_error_code(client_errc::body_unreadable),
+                          "cannot open " + f.path.string()};
   in.seekg(static_cast<std::streamoff>(f.offset));
   core::incremental_hash h(core::incremental_hash::kind::sha256);
   std::vector<char> buf(256 * 1024);
@@ -63,21 +73,33 @@ hayloft::error s3_error(const client_response& r) {
   }
   if (code.empty()) {
     switch (r.status) {
-      case 404: code = "NotFound"; break;
-      case 403: code = "Forbidden"; break;
-      case 400: code = "BadRequest"; break;
-      default: code = "HTTP" + std::to_string(r.status);
+      case 404:
+        code = "NotFound";
+        break;
+      case 403:
+        code = "Forbidden";
+        break;
+      case 400:
+        code = "BadRequest";
+        break;
+      default:
+        code = "HTTP" + std::to_string(r.status);
     }
   }
-  if (message.empty()) message = r.body.empty() ? std::string("no error body") : r.body.substr(0, 200);
-  return {make_error_code(aws_errc::service), code + ": " + message + " (HTTP " + std::to_string(r.status) + ")"};
+  if (message.empty())
+    message = r.body.empty() ? std::string("no error body") : r.body.substr(0, 200);
+  return {make_error_code(aws_errc::service),
+          code + ": " + message + " (HTTP " + std::to_string(r.status) + ")"};
 }
 
-hayloft::error bad_reply(std::string what) { return {make_error_code(aws_errc::bad_response), std::move(what)}; }
+hayloft::error bad_reply(std::string what) {
+  return {make_error_code(aws_errc::bad_response), std::move(what)};
+}
 
 }  // namespace
 
-std::pair<std::string, std::string> aws_client::s3_address(const std::string& bucket, const std::string& key,
+std::pair<std::string, std::string> aws_client::s3_address(const std::string& bucket,
+                                                           const std::string& key,
                                                            const std::string& query) const {
   std::string path;
   std::string endpoint = s3_endpoint();
@@ -120,16 +142,16 @@ result<client_response> aws_client::s3_call(const s3_request& in) {
   auto q = target.find('?');
   std::string raw_path = c.parts().prefix + target.substr(0, q);
   std::string raw_query = q == std::string::npos ? std::string() : target.substr(q + 1);
-  sign_v4(req.method, raw_path, raw_query, req.headers, payload_hash, config_.credentials, config_.region, "s3",
-          clock_->now());
+  sign_v4(req.method, raw_path, raw_query, req.headers, payload_hash, config_.credentials,
+          config_.region, "s3", clock_->now());
   auto r = c.send(req);
   if (!r.ok()) return r.err();
   if (r->status >= 300) return s3_error(*r);
   return r;
 }
 
-result<std::string> aws_client::put_object(const std::string& bucket, const std::string& key, const file_range& body,
-                                           const std::string& content_type,
+result<std::string> aws_client::put_object(const std::string& bucket, const std::string& key,
+                                           const file_range& body, const std::string& content_type,
                                            std::function<void(std::size_t)> on_progress) {
   s3_request req{.method = "PUT", .bucket = bucket, .key = key};
   if (!content_type.empty()) req.headers.emplace_back("Content-Type", content_type);
@@ -140,26 +162,30 @@ result<std::string> aws_client::put_object(const std::string& bucket, const std:
   return unquote_etag(r->header("ETag"));
 }
 
-result<std::string> aws_client::create_multipart_upload(const std::string& bucket, const std::string& key,
+result<std::string> aws_client::create_multipart_upload(const std::string& bucket,
+                                                        const std::string& key,
                                                         const std::string& content_type) {
   s3_request req{.method = "POST", .bucket = bucket, .key = key, .query = "uploads"};
   if (!content_type.empty()) req.headers.emplace_back("Content-Type", content_type);
   auto r = s3_call(req);
   if (!r.ok()) return r.err();
   pugi::xml_document doc;
-  if (!doc.load_buffer(r->body.data(), r->body.size())) return bad_reply("CreateMultipartUpload reply is not XML");
+  if (!doc.load_buffer(r->body.data(), r->body.size()))
+    return bad_reply("CreateMultipartUpload reply is not XML");
   std::string id = doc.child("InitiateMultipartUploadResult").child_value("UploadId");
   if (id.empty()) return bad_reply("CreateMultipartUpload reply has no UploadId");
   return id;
 }
 
 result<std::string> aws_client::upload_part(const std::string& bucket, const std::string& key,
-                                            const std::string& upload_id, int part_number, const file_range& body,
+                                            const std::string& upload_id, int part_number,
+                                            const file_range& body,
                                             std::function<void(std::size_t)> on_progress) {
   s3_request req{.method = "PUT",
                  .bucket = bucket,
                  .key = key,
-                 .query = "partNumber=" + std::to_string(part_number) + "&uploadId=" + core::url_encode(upload_id)};
+                 .query = "partNumber=" + std::to_string(part_number) +
+                          "&uploadId=" + core::url_encode(upload_id)};
   req.file = body;
   req.on_body_progress = std::move(on_progress);
   auto r = s3_call(req);
@@ -169,21 +195,25 @@ result<std::string> aws_client::upload_part(const std::string& bucket, const std
   return etag;
 }
 
-result<std::string> aws_client::complete_multipart_upload(const std::string& bucket, const std::string& key,
-                                                          const std::string& upload_id,
-                                                          const std::vector<completed_part>& parts) {
+result<std::string> aws_client::complete_multipart_upload(
+    const std::string& bucket, const std::string& key, const std::string& upload_id,
+    const std::vector<completed_part>& parts) {
   std::string xml = "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">";
   for (const auto& p : parts)
-    xml += "<Part><PartNumber>" + std::to_string(p.part_number) + "</PartNumber><ETag>" + xml_escape(p.etag) +
-           "</ETag></Part>";
+    xml += "<Part><PartNumber>" + std::to_string(p.part_number) + "</PartNumber><ETag>" +
+           xml_escape(p.etag) + "</ETag></Part>";
   xml += "</CompleteMultipartUpload>";
-  s3_request req{.method = "POST", .bucket = bucket, .key = key, .query = "uploadId=" + core::url_encode(upload_id)};
+  s3_request req{.method = "POST",
+                 .bucket = bucket,
+                 .key = key,
+                 .query = "uploadId=" + core::url_encode(upload_id)};
   req.headers.emplace_back("Content-Type", "application/xml");
   req.body = std::move(xml);
   auto r = s3_call(req);
   if (!r.ok()) return r.err();
   pugi::xml_document doc;
-  if (!doc.load_buffer(r->body.data(), r->body.size())) return bad_reply("CompleteMultipartUpload reply is not XML");
+  if (!doc.load_buffer(r->body.data(), r->body.size()))
+    return bad_reply("CompleteMultipartUpload reply is not XML");
   // S3 may answer 200 and still fail the completion: the error is then in the body.
   if (doc.child("Error")) return s3_error(client_response{r->status, {}, r->body});
   std::string etag = doc.child("CompleteMultipartUploadResult").child_value("ETag");
@@ -193,13 +223,18 @@ result<std::string> aws_client::complete_multipart_upload(const std::string& buc
 
 result<void> aws_client::abort_multipart_upload(const std::string& bucket, const std::string& key,
                                                 const std::string& upload_id) {
-  auto r = s3_call({.method = "DELETE", .bucket = bucket, .key = key, .query = "uploadId=" + core::url_encode(upload_id)});
+  auto r = s3_call({.method = "DELETE",
+                    .bucket = bucket,
+                    .key = key,
+                    .query = "uploadId=" + core::url_encode(upload_id)});
   if (!r.ok()) return r.err();
   return {};
 }
 
-result<s3_object> aws_client::get_object(const std::string& bucket, const std::string& key, std::uint64_t max_bytes) {
-  auto r = s3_call({.method = "GET", .bucket = bucket, .key = key, .max_response_bytes = max_bytes});
+result<s3_object> aws_client::get_object(const std::string& bucket, const std::string& key,
+                                         std::uint64_t max_bytes) {
+  auto r =
+      s3_call({.method = "GET", .bucket = bucket, .key = key, .max_response_bytes = max_bytes});
   if (!r.ok()) return r.err();
   s3_object out;
   out.etag = unquote_etag(r->header("ETag"));

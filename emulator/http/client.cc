@@ -4,6 +4,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include <array>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -13,7 +14,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
-#include <array>
 #include <cstdlib>
 #include <fstream>
 #include <stdexcept>
@@ -35,15 +35,24 @@ class client_category_impl final : public std::error_category {
   const char* name() const noexcept override { return "hayloft.http.client"; }
   std::string message(int c) const override {
     switch (static_cast<client_errc>(c)) {
-      case client_errc::bad_endpoint: return "bad endpoint";
-      case client_errc::resolve_failed: return "cannot resolve host";
-      case client_errc::connect_failed: return "cannot connect";
-      case client_errc::tls_failed: return "TLS failed";
-      case client_errc::io_failed: return "connection failed";
-      case client_errc::timeout: return "timed out";
-      case client_errc::response_too_large: return "response too large";
-      case client_errc::body_unreadable: return "request body unreadable";
-      case client_errc::aborted: return "aborted";
+      case client_errc::bad_endpoint:
+        return "bad endpoint";
+      case client_errc::resolve_failed:
+        return "cannot resolve host";
+      case client_errc::connect_failed:
+        return "cannot connect";
+      case client_errc::tls_failed:
+        return "TLS failed";
+      case client_errc::io_failed:
+        return "connection failed";
+      case client_errc::timeout:
+        return "timed out";
+      case client_errc::response_too_large:
+        return "response too large";
+      case client_errc::body_unreadable:
+        return "request body unreadable";
+      case client_errc::aborted:
+        return "aborted";
     }
     return "unknown client error";
   }
@@ -55,7 +64,9 @@ bool is_ip_address(const std::string& host) {
   return !ec;
 }
 
-hayloft::error fail(client_errc c, std::string message) { return {make_error_code(c), std::move(message)}; }
+hayloft::error fail(client_errc c, std::string message) {
+  return {make_error_code(c), std::move(message)};
+}
 
 // Runs one asynchronous operation on the connection's private io_context until it completes.
 // (Beast's stream timeouts apply to asynchronous operations only.)
@@ -81,7 +92,9 @@ class body_reader {
     }
   }
   bool ok() const { return req_.body_file.empty() || static_cast<bool>(file_); }
-  std::uint64_t length() const { return req_.body_file.empty() ? req_.body.size() : req_.body_length; }
+  std::uint64_t length() const {
+    return req_.body_file.empty() ? req_.body.size() : req_.body_length;
+  }
   // Next chunk; empty at the end. Sets `failed` when the file ends early or cannot be read.
   std::string_view next(bool& failed) {
     if (left_ == 0) return {};
@@ -161,7 +174,8 @@ result<endpoint_parts> parse_endpoint(std::string_view e) {
   std::string_view port;
   if (hostport.starts_with('[')) {
     auto close = hostport.find(']');
-    if (close == std::string_view::npos) return fail(client_errc::bad_endpoint, "unterminated IPv6 address in endpoint");
+    if (close == std::string_view::npos)
+      return fail(client_errc::bad_endpoint, "unterminated IPv6 address in endpoint");
     out.host = std::string(hostport.substr(1, close - 1));
     auto rest = hostport.substr(close + 1);
     if (!rest.empty()) {
@@ -214,7 +228,8 @@ struct client::connection {
 client::client(std::string endpoint, std::chrono::seconds timeout)
     : client(std::move(endpoint), client_options{.timeout = timeout}) {}
 
-client::client(std::string endpoint, client_options options) : endpoint_(std::move(endpoint)), options_(std::move(options)) {
+client::client(std::string endpoint, client_options options)
+    : endpoint_(std::move(endpoint)), options_(std::move(options)) {
   auto p = parse_endpoint(endpoint_);
   if (!p.ok()) {
     endpoint_error_ = p.err();
@@ -233,7 +248,8 @@ result<std::unique_ptr<client::connection>> client::open(abort_signal* abort) {
   tcp::resolver resolver(c->ioc);
   error_code ec;
   auto eps = resolver.resolve(connect_host_, parts_.port, ec);
-  if (ec) return fail(client_errc::resolve_failed, "cannot resolve " + parts_.host + ": " + ec.message());
+  if (ec)
+    return fail(client_errc::resolve_failed, "cannot resolve " + parts_.host + ": " + ec.message());
   if (tls_) {
     c->tls = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(c->ioc, tls_->ctx);
     SSL* ssl = c->tls->native_handle();
@@ -241,8 +257,10 @@ result<std::unique_ptr<client::connection>> client::open(abort_signal* abort) {
     if (!ip) SSL_set_tlsext_host_name(ssl, parts_.host.c_str());
     if (options_.verify_peer) {
       c->tls->set_verify_mode(ssl::verify_peer);
-      if (ip) X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), parts_.host.c_str());
-      else SSL_set1_host(ssl, parts_.host.c_str());
+      if (ip)
+        X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), parts_.host.c_str());
+      else
+        SSL_set1_host(ssl, parts_.host.c_str());
     } else {
       c->tls->set_verify_mode(ssl::verify_none);
     }
@@ -255,22 +273,28 @@ result<std::unique_ptr<client::connection>> client::open(abort_signal* abort) {
     if (abort) abort->disarm();
     return fail(code, std::move(message));
   };
-  if (abort && !abort->arm([conn = c.get()] { asio::post(conn->ioc, [conn] { conn->lowest().close(); }); }))
+  if (abort &&
+      !abort->arm([conn = c.get()] { asio::post(conn->ioc, [conn] { conn->lowest().close(); }); }))
     return fail(client_errc::aborted, "aborted");
   sock.expires_after(options_.timeout);
   ec = run_op(c->ioc, [&](auto h) { sock.async_connect(eps, h); });
   if (abort && abort->aborted()) return failed(client_errc::aborted, "aborted");
-  if (ec == beast::error::timeout) return failed(client_errc::timeout, "connecting to " + endpoint_ + " timed out");
-  if (ec) return failed(client_errc::connect_failed, "cannot connect to " + endpoint_ + ": " + ec.message());
+  if (ec == beast::error::timeout)
+    return failed(client_errc::timeout, "connecting to " + endpoint_ + " timed out");
+  if (ec)
+    return failed(client_errc::connect_failed,
+                  "cannot connect to " + endpoint_ + ": " + ec.message());
   if (c->tls) {
     sock.expires_after(options_.timeout);
     ec = run_op(c->ioc, [&](auto h) { c->tls->async_handshake(ssl::stream_base::client, h); });
     if (abort && abort->aborted()) return failed(client_errc::aborted, "aborted");
-    if (ec == beast::error::timeout) return failed(client_errc::timeout, "TLS handshake with " + endpoint_ + " timed out");
+    if (ec == beast::error::timeout)
+      return failed(client_errc::timeout, "TLS handshake with " + endpoint_ + " timed out");
     if (ec) {
       std::string why = ec.message();
       long verify = SSL_get_verify_result(c->tls->native_handle());
-      if (verify != X509_V_OK) why += " (" + std::string(X509_verify_cert_error_string(verify)) + ")";
+      if (verify != X509_V_OK)
+        why += " (" + std::string(X509_verify_cert_error_string(verify)) + ")";
       return failed(client_errc::tls_failed, "TLS handshake with " + endpoint_ + " failed: " + why);
     }
   }
@@ -306,15 +330,17 @@ struct exchange_outcome {
 };
 
 template <class Stream>
-exchange_outcome exchange(Stream& s, beast::tcp_stream& sock, asio::io_context& ioc, const client_request& req,
-                          const endpoint_parts& ep, std::chrono::seconds timeout, abort_signal* abort) {
+exchange_outcome exchange(Stream& s, beast::tcp_stream& sock, asio::io_context& ioc,
+                          const client_request& req, const endpoint_parts& ep,
+                          std::chrono::seconds timeout, abort_signal* abort) {
   exchange_outcome out;
   auto io_error = [&](error_code ec, const std::string& what) -> hayloft::error {
     if (abort && abort->aborted()) return fail(client_errc::aborted, "aborted");
     if (ec == beast::error::timeout) return fail(client_errc::timeout, what + " timed out");
     if (ec == bhttp::error::body_limit)
-      return fail(client_errc::response_too_large,
-                  "the response is larger than " + std::to_string(req.max_response_bytes) + " bytes");
+      return fail(
+          client_errc::response_too_large,
+          "the response is larger than " + std::to_string(req.max_response_bytes) + " bytes");
     return fail(client_errc::io_failed, what + " failed: " + ec.message());
   };
   body_reader body(req);
@@ -334,7 +360,8 @@ exchange_outcome exchange(Stream& s, beast::tcp_stream& sock, asio::io_context& 
   }
   if (!has_host) r.set(bhttp::field::host, ep.host_header());
   if (!has_agent) r.set(bhttp::field::user_agent, "hayloft/" HAYLOFT_VERSION);
-  const bool send_length = body.length() > 0 || (req.method != "GET" && req.method != "HEAD" && req.method != "DELETE");
+  const bool send_length =
+      body.length() > 0 || (req.method != "GET" && req.method != "HEAD" && req.method != "DELETE");
   if (send_length) r.content_length(body.length());
   r.body().data = nullptr;
   r.body().more = body.length() > 0;
@@ -378,7 +405,8 @@ exchange_outcome exchange(Stream& s, beast::tcp_stream& sock, asio::io_context& 
   client_response res;
   auto& msg = parser.get();
   res.status = msg.result_int();
-  for (const auto& f : msg) res.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+  for (const auto& f : msg)
+    res.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
   res.body = std::move(msg.body());
   out.keep_alive = msg.keep_alive() && parser.is_done();
   out.response = std::move(res);
@@ -392,7 +420,9 @@ result<client_response> client::send(const client_request& req, abort_signal* ab
   for (int attempt = 0;; ++attempt) {
     std::unique_ptr<connection> c = attempt == 0 ? take_idle() : nullptr;
     if (c) {
-      if (abort && !abort->arm([conn = c.get()] { asio::post(conn->ioc, [conn] { conn->lowest().close(); }); }))
+      if (abort && !abort->arm([conn = c.get()] {
+            asio::post(conn->ioc, [conn] { conn->lowest().close(); });
+          }))
         return fail(client_errc::aborted, "aborted");
     } else {
       auto opened = open(abort);
@@ -408,14 +438,14 @@ result<client_response> client::send(const client_request& req, abort_signal* ab
       return std::move(out.response);
     }
     const auto code = out.response.code();
-    const bool stale = c->reused && !out.got_response_bytes &&
-                       (code == client_errc::io_failed) && !(abort && abort->aborted());
+    const bool stale = c->reused && !out.got_response_bytes && (code == client_errc::io_failed) &&
+                       !(abort && abort->aborted());
     if (!stale) return std::move(out.response);
   }
 }
 
-result<client_response> client::request(const std::string& method, const std::string& target, const std::string& body,
-                                         const header_list& headers) {
+result<client_response> client::request(const std::string& method, const std::string& target,
+                                        const std::string& body, const header_list& headers) {
   client_request r;
   r.method = method;
   r.target = target;
@@ -424,7 +454,8 @@ result<client_response> client::request(const std::string& method, const std::st
   return send(r);
 }
 
-result<unsigned> client::stream(const std::string& target, const std::function<bool(std::string_view)>& on_data) {
+result<unsigned> client::stream(const std::string& target,
+                                const std::function<bool(std::string_view)>& on_data) {
   if (!endpoint_ok_) return endpoint_error_;
   auto opened = open(nullptr);
   if (!opened.ok()) return opened.err();

@@ -43,7 +43,9 @@ enum class client_errc {
   aborted,             // abort_signal::abort() was called
 };
 const std::error_category& client_category();
-inline std::error_code make_error_code(client_errc e) { return {static_cast<int>(e), client_category()}; }
+inline std::error_code make_error_code(client_errc e) {
+  return {static_cast<int>(e), client_category()};
+}
 
 using header_list = std::vector<std::pair<std::string, std::string>>;
 
@@ -99,7 +101,7 @@ class abort_signal {
 // scheme://host[:port][/prefix], split. Default ports 80 and 443.
 struct endpoint_parts {
   bool tls = false;
-  std::string host;    // as written (names keep their case; IPv6 without brackets)
+  std::string host;  // as written (names keep their case; IPv6 without brackets)
   std::string port;
   std::string prefix;  // path prefix without a trailing '/', possibly empty
   // The Host header value: host, plus ":port" unless it is the scheme's default port.
@@ -121,8 +123,8 @@ class client {
 
   result<client_response> send(const client_request& req, abort_signal* abort = nullptr);
 
-  result<client_response> request(const std::string& method, const std::string& target, const std::string& body = {},
-                                  const header_list& headers = {});
+  result<client_response> request(const std::string& method, const std::string& target,
+                                  const std::string& body = {}, const header_list& headers = {});
   result<client_response> get(const std::string& target) { return request("GET", target); }
   result<client_response> post(const std::string& target, const std::string& body,
                                const std::string& content_type = "application/json") {
@@ -130,7 +132,8 @@ class client {
   }
   // Streams a response body to `on_data` as it arrives (for follow-style endpoints); stops when
   // on_data returns false. Returns the status. No timeout while waiting for body data.
-  result<unsigned> stream(const std::string& target, const std::function<bool(std::string_view)>& on_data);
+  result<unsigned> stream(const std::string& target,
+                          const std::function<bool(std::string_view)>& on_data);
 
   const std::string& endpoint() const { return endpoint_; }
   // The parsed endpoint (valid when the endpoint parsed).

@@ -1,5 +1,5 @@
 #pragma once
-// Starts the built `hayloft up` binary ($HAYLOFT_BINARY_DIR/bin/hayloft) on 127.0.0.1 with a
+// Starts the built `hayloft up` binary (HAYLOFT_TEST_BIN, set by CMake) on 127.0.0.1 with a
 // free port and an in-memory store, for tests that talk to a real server over HTTP. Stopped
 // with SIGTERM (SIGKILL after 10 s) when destroyed.
 #include <fcntl.h>
@@ -26,13 +26,12 @@ namespace hayloft::app::testing {
 class hayloft_process {
  public:
   explicit hayloft_process(std::vector<std::string> extra_args = {}) {
-    const char* bin_dir = std::getenv("HAYLOFT_BINARY_DIR");
-    if (!bin_dir) throw std::runtime_error("HAYLOFT_BINARY_DIR is not set (run through ctest)");
     dir_ = std::filesystem::temp_directory_path() / ("hayloft-remote-" + core::random_hex(6));
     std::filesystem::create_directories(dir_);
     auto port_file = dir_ / "port";
-    std::vector<std::string> args = {std::string(bin_dir) + "/bin/hayloft", "up", "--port", "0", "--port-file",
-                                     port_file.string(), "--in-memory", "--log-level", "warn"};
+    std::vector<std::string> args = {
+        HAYLOFT_TEST_BIN,   "up",          "--port",      "0",   "--port-file",
+        port_file.string(), "--in-memory", "--log-level", "warn"};
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());

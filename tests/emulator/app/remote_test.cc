@@ -27,7 +27,8 @@ http::aws_config config_for(const std::string& endpoint, const std::string& secr
   return c;
 }
 
-std::filesystem::path write_file(const std::filesystem::path& dir, const std::string& name, const std::string& data) {
+std::filesystem::path write_file(const std::filesystem::path& dir, const std::string& name,
+                                 const std::string& data) {
   auto p = dir / name;
   std::ofstream(p, std::ios::binary) << data;
   return p;
@@ -46,7 +47,8 @@ class RemoteAuthTest : public ::testing::Test {
     name_ = "t" + core::random_hex(4);
   }
   std::string create_queue() {
-    auto r = aws_->sqs_call("CreateQueue", {{"QueueName", name_}, {"Attributes", {{"VisibilityTimeout", "30"}}}});
+    auto r = aws_->sqs_call("CreateQueue",
+                            {{"QueueName", name_}, {"Attributes", {{"VisibilityTimeout", "30"}}}});
     EXPECT_TRUE(r.ok()) << r.err().message;
     return r.ok() ? (*r)["QueueUrl"].get<std::string>() : std::string();
   }
@@ -88,14 +90,16 @@ TEST_F(RemoteAuthTest, SqsErrorsCarryTheAwsCode) {
   http::aws_client wrong(config_for(server_->endpoint(), "not-the-secret"));
   auto denied = wrong.get_queue_url(name_);
   ASSERT_FALSE(denied.ok());
-  EXPECT_NE(denied.err().message.find("SignatureDoesNotMatch"), std::string::npos) << denied.err().message;
+  EXPECT_NE(denied.err().message.find("SignatureDoesNotMatch"), std::string::npos)
+      << denied.err().message;
 }
 
 TEST_F(RemoteAuthTest, S3PutAndGetWithAwkwardKeys) {
   create_bucket();
   const std::string body = "hello from the remote client\n";
   auto path = write_file(server_->dir(), "small-" + name_, "xx" + body + "yy");
-  for (std::string key : {"plain.txt", "dir/with space/a+b=c&d.txt", "unicodé/ключ.md", "tilde~and%percent"}) {
+  for (std::string key :
+       {"plain.txt", "dir/with space/a+b=c&d.txt", "unicodé/ключ.md", "tilde~and%percent"}) {
     auto etag = aws_->put_object(name_, key, {path, 2, body.size()}, "text/plain");
     ASSERT_TRUE(etag.ok()) << key << ": " << etag.err().message;
     EXPECT_EQ(*etag, core::md5_hex(body)) << key;
@@ -113,7 +117,8 @@ TEST_F(RemoteAuthTest, S3PutAndGetWithAwkwardKeys) {
   EXPECT_NE(missing.err().message.find("NoSuchKey"), std::string::npos) << missing.err().message;
   auto no_bucket = aws_->put_object("missing-" + name_, "k", {path, 0, 1});
   ASSERT_FALSE(no_bucket.ok());
-  EXPECT_NE(no_bucket.err().message.find("NoSuchBucket"), std::string::npos) << no_bucket.err().message;
+  EXPECT_NE(no_bucket.err().message.find("NoSuchBucket"), std::string::npos)
+      << no_bucket.err().message;
 }
 
 TEST_F(RemoteAuthTest, S3MultipartUploadFromFileRanges) {
@@ -161,7 +166,8 @@ TEST_F(RemoteAuthTest, RemoteSourcesReceiveFetchAndDelete) {
   remote_message_source messages(*aws_);
   remote_object_source objects(*aws_, 1024);
   std::promise<result<std::vector<consumer::queue_message>>> got;
-  messages.receive(name_, 10, std::chrono::seconds(5), [&](auto r) { got.set_value(std::move(r)); });
+  messages.receive(name_, 10, std::chrono::seconds(5),
+                   [&](auto r) { got.set_value(std::move(r)); });
   auto r = got.get_future().get();
   ASSERT_TRUE(r.ok()) << r.err().message;
   ASSERT_EQ(r->size(), 1u);
@@ -180,7 +186,8 @@ TEST_F(RemoteAuthTest, RemoteSourcesReceiveFetchAndDelete) {
   EXPECT_TRUE(n->empty());
 
   std::promise<result<std::vector<consumer::queue_message>>> failed;
-  messages.receive("missing-" + name_, 1, std::chrono::seconds(0), [&](auto r) { failed.set_value(std::move(r)); });
+  messages.receive("missing-" + name_, 1, std::chrono::seconds(0),
+                   [&](auto r) { failed.set_value(std::move(r)); });
   auto f = failed.get_future().get();
   ASSERT_FALSE(f.ok());
   EXPECT_NE(f.err().message.find("QueueDoesNotExist"), std::string::npos);
@@ -202,9 +209,10 @@ TEST(RemoteCancelTest, CancelCompletesAPendingPollAtOnceAndAbortsIt) {
   {
     remote_message_source messages(aws);
     // A queue URL: no GetQueueUrl first, the one request is the long poll.
-    auto token = messages.receive(fake.url() + "/000000000000/q", 10, std::chrono::seconds(20), [&](auto r) {
-      if (calls++ == 0) first.set_value(std::move(r));
-    });
+    auto token =
+        messages.receive(fake.url() + "/000000000000/q", 10, std::chrono::seconds(20), [&](auto r) {
+          if (calls++ == 0) first.set_value(std::move(r));
+        });
     arrived.wait();
     messages.cancel(token);
     auto fut = first.get_future();
@@ -226,7 +234,8 @@ class RemoteVisibilityTest : public ::testing::Test {
   void SetUp() override {
     server_ = std::make_unique<hayloft_process>(std::vector<std::string>{"--clock", "manual"});
     aws_ = std::make_unique<http::aws_client>(config_for(server_->endpoint()));
-    auto r = aws_->sqs_call("CreateQueue", {{"QueueName", "q"}, {"Attributes", {{"VisibilityTimeout", "30"}}}});
+    auto r = aws_->sqs_call("CreateQueue",
+                            {{"QueueName", "q"}, {"Attributes", {{"VisibilityTimeout", "30"}}}});
     ASSERT_TRUE(r.ok()) << r.err().message;
     url_ = (*r)["QueueUrl"];
   }
@@ -264,7 +273,8 @@ TEST_F(RemoteVisibilityTest, DestructorCompletesPendingReceives) {
   std::promise<result<std::vector<consumer::queue_message>>> done;
   {
     remote_message_source messages(*aws_);
-    messages.receive("q", 10, std::chrono::seconds(20), [&](auto r) { done.set_value(std::move(r)); });
+    messages.receive("q", 10, std::chrono::seconds(20),
+                     [&](auto r) { done.set_value(std::move(r)); });
   }
   auto fut = done.get_future();
   ASSERT_EQ(fut.wait_for(std::chrono::seconds(0)), std::future_status::ready);

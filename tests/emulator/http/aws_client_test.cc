@@ -23,10 +23,11 @@ std::string header(const header_list& h, std::string_view name) {
 // The example "GET https://iam.amazonaws.com/?Action=ListUsers&Version=2010-05-08" from the
 // AWS General Reference's SigV4 walkthrough.
 TEST(AwsSignTest, MatchesTheIamWalkthrough) {
-  header_list h = {{"Host", "iam.amazonaws.com"}, {"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
+  header_list h = {{"Host", "iam.amazonaws.com"},
+                   {"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
   aws_credentials creds{"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", ""};
-  sign_v4("GET", "/", "Action=ListUsers&Version=2010-05-08", h, core::sha256_hex(""), creds, "us-east-1", "iam",
-          at("2015-08-30T12:36:00Z"));
+  sign_v4("GET", "/", "Action=ListUsers&Version=2010-05-08", h, core::sha256_hex(""), creds,
+          "us-east-1", "iam", at("2015-08-30T12:36:00Z"));
   EXPECT_EQ(header(h, "X-Amz-Date"), "20150830T123600Z");
   EXPECT_EQ(header(h, "Authorization"),
             "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/iam/aws4_request, "
@@ -40,7 +41,8 @@ TEST(AwsSignTest, MatchesTheIamWalkthrough) {
 TEST(AwsSignTest, MatchesTheS3GetObjectExample) {
   header_list h = {{"Host", "examplebucket.s3.amazonaws.com"}, {"Range", "bytes=0-9"}};
   aws_credentials creds{"AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", ""};
-  sign_v4("GET", "/test.txt", "", h, core::sha256_hex(""), creds, "us-east-1", "s3", at("2013-05-24T00:00:00Z"));
+  sign_v4("GET", "/test.txt", "", h, core::sha256_hex(""), creds, "us-east-1", "s3",
+          at("2013-05-24T00:00:00Z"));
   EXPECT_EQ(header(h, "x-amz-content-sha256"), core::sha256_hex(""));
   EXPECT_EQ(header(h, "Authorization"),
             "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, "
@@ -62,12 +64,15 @@ class AwsSignRoundTripTest : public ::testing::TestWithParam<round_trip> {};
 
 TEST_P(AwsSignRoundTripTest, VerifiesWithTheEdgesVerifier) {
   const auto& c = GetParam();
-  const aws_credentials creds{"AKIDHAYLOFT", "s3cr3t/with+chars", GetParam().name == "token" ? "FQoGZXIvYXdzE" : ""};
+  const aws_credentials creds{"AKIDHAYLOFT", "s3cr3t/with+chars",
+                              GetParam().name == "token" ? "FQoGZXIvYXdzE" : ""};
   const auto now = at("2024-03-01T10:20:30Z");
   header_list h = c.headers;
-  sign_v4(c.method, c.path, c.query, h, core::sha256_hex(c.body), creds, "eu-central-1", c.service, now);
+  sign_v4(c.method, c.path, c.query, h, core::sha256_hex(c.body), creds, "eu-central-1", c.service,
+          now);
   auto req = make_request(c.method, c.path + (c.query.empty() ? "" : "?" + c.query), h, c.body);
-  auth::static_credentials provider({{creds.access_key_id, creds.secret_access_key, creds.session_token}});
+  auth::static_credentials provider(
+      {{creds.access_key_id, creds.secret_access_key, creds.session_token}});
 
   auto v = auth::verify(req, provider, now);
   ASSERT_TRUE(v.ok()) << v.error().detail;
@@ -77,43 +82,81 @@ TEST_P(AwsSignRoundTripTest, VerifiesWithTheEdgesVerifier) {
 
   // The same signature does not cover another body, a wrong secret, or a stale clock.
   if (c.service == "sqs") {
-    auto changed = make_request(c.method, c.path + (c.query.empty() ? "" : "?" + c.query), h, c.body + " ");
+    auto changed =
+        make_request(c.method, c.path + (c.query.empty() ? "" : "?" + c.query), h, c.body + " ");
     EXPECT_FALSE(auth::verify(changed, provider, now).ok());
   }
   auth::static_credentials wrong({{creds.access_key_id, "other", creds.session_token}});
   auto bad = auth::verify(req, wrong, now);
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().reason, auth::failure_reason::signature_mismatch);
-  EXPECT_EQ(auth::verify(req, provider, now + std::chrono::hours(1)).error().reason, auth::failure_reason::time_skewed);
+  EXPECT_EQ(auth::verify(req, provider, now + std::chrono::hours(1)).error().reason,
+            auth::failure_reason::time_skewed);
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Requests, AwsSignRoundTripTest,
     ::testing::Values(
-        round_trip{"sqs_json", "sqs", "POST", "/", "",
-                   {{"Host", "localhost:4566"},
-                    {"Content-Type", "application/x-amz-json-1.0"},
-                    {"X-Amz-Target", "AmazonSQS.ReceiveMessage"}},
-                   R"({"QueueUrl":"http://localhost:4566/000000000000/test-queue","MaxNumberOfMessages":10})"},
-        round_trip{"token", "sqs", "POST", "/", "",
+        round_trip{
+            "sqs_json",
+            "sqs",
+            "POST",
+            "/",
+            "",
+            {{"Host", "localhost:4566"},
+             {"Content-Type", "application/x-amz-json-1.0"},
+             {"X-Amz-Target", "AmazonSQS.ReceiveMessage"}},
+            R"({"QueueUrl":"http://localhost:4566/000000000000/test-queue","MaxNumberOfMessages":10})"},
+        round_trip{"token",
+                   "sqs",
+                   "POST",
+                   "/",
+                   "",
                    {{"Host", "sqs.eu-central-1.amazonaws.com"},
                     {"Content-Type", "application/x-amz-json-1.0"},
                     {"X-Amz-Target", "AmazonSQS.SendMessage"}},
                    R"({"QueueUrl":"q","MessageBody":"docs/a b.txt"})"},
-        round_trip{"put_object", "s3", "PUT", "/test-bucket/docs/a%20b%2Bc%C3%A9.txt", "",
-                   {{"Host", "127.0.0.1:4566"}, {"Content-Type", "text/plain"}}, "hello world"},
-        round_trip{"upload_part", "s3", "PUT", "/test-bucket/big.bin", "partNumber=2&uploadId=abc%2Fdef",
-                   {{"Host", "127.0.0.1:4566"}}, std::string(1000, 'x')},
-        round_trip{"create_multipart", "s3", "POST", "/test-bucket/big.bin", "uploads", {{"Host", "127.0.0.1:4566"}},
+        round_trip{"put_object",
+                   "s3",
+                   "PUT",
+                   "/test-bucket/docs/a%20b%2Bc%C3%A9.txt",
+                   "",
+                   {{"Host", "127.0.0.1:4566"}, {"Content-Type", "text/plain"}},
+                   "hello world"},
+        round_trip{"upload_part",
+                   "s3",
+                   "PUT",
+                   "/test-bucket/big.bin",
+                   "partNumber=2&uploadId=abc%2Fdef",
+                   {{"Host", "127.0.0.1:4566"}},
+                   std::string(1000, 'x')},
+        round_trip{"create_multipart",
+                   "s3",
+                   "POST",
+                   "/test-bucket/big.bin",
+                   "uploads",
+                   {{"Host", "127.0.0.1:4566"}},
                    ""},
-        round_trip{"virtual_host", "s3", "GET", "/key%20with%20spaces", "",
-                   {{"Host", "test-bucket.s3.eu-central-1.amazonaws.com"}}, ""},
-        round_trip{"prefix", "s3", "GET", "/proxy/base/test-bucket/k", "", {{"Host", "example.com:8080"}}, ""}),
+        round_trip{"virtual_host",
+                   "s3",
+                   "GET",
+                   "/key%20with%20spaces",
+                   "",
+                   {{"Host", "test-bucket.s3.eu-central-1.amazonaws.com"}},
+                   ""},
+        round_trip{"prefix",
+                   "s3",
+                   "GET",
+                   "/proxy/base/test-bucket/k",
+                   "",
+                   {{"Host", "example.com:8080"}},
+                   ""}),
     [](const ::testing::TestParamInfo<round_trip>& i) { return i.param.name; });
 
 TEST(AwsSignTest, SendsTheSessionToken) {
   header_list h = {{"Host", "h"}};
-  sign_v4("GET", "/", "", h, core::sha256_hex(""), {"AK", "SK", "TOKEN"}, "us-east-1", "sqs", at("2024-01-01T00:00:00Z"));
+  sign_v4("GET", "/", "", h, core::sha256_hex(""), {"AK", "SK", "TOKEN"}, "us-east-1", "sqs",
+          at("2024-01-01T00:00:00Z"));
   EXPECT_EQ(header(h, "X-Amz-Security-Token"), "TOKEN");
   EXPECT_NE(header(h, "Authorization").find("x-amz-security-token"), std::string::npos);
   auth::static_credentials provider({{"AK", "SK", "OTHER"}});
@@ -134,9 +177,9 @@ class AwsConfigTest : public ::testing::Test {
     for (const char* n : names_) unsetenv(n);
     for (const auto& [k, v] : saved_) setenv(k.c_str(), v.c_str(), 1);
   }
-  static constexpr const char* names_[] = {"AWS_ENDPOINT_URL", "AWS_ENDPOINT",          "AWS_REGION",
-                                           "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-                                           "AWS_SESSION_TOKEN", "AWS_CA_BUNDLE"};
+  static constexpr const char* names_[] = {
+      "AWS_ENDPOINT_URL",  "AWS_ENDPOINT",          "AWS_REGION",        "AWS_DEFAULT_REGION",
+      "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_CA_BUNDLE"};
   std::vector<std::pair<std::string, std::string>> saved_;
 };
 

@@ -36,7 +36,8 @@ test_server::response echo(const test_server::request& req) {
 
 class TempDir {
  public:
-  TempDir() : path_(std::filesystem::temp_directory_path() / ("hayloft-client-" + core::random_hex(6))) {
+  TempDir()
+      : path_(std::filesystem::temp_directory_path() / ("hayloft-client-" + core::random_hex(6))) {
     std::filesystem::create_directories(path_);
   }
   ~TempDir() { std::filesystem::remove_all(path_); }
@@ -59,8 +60,8 @@ TEST(ClientEndpointTest, ParsesSchemesHostsPortsAndPrefixes) {
   for (const auto& r : std::vector<row>{
            {"http://127.0.0.1:4566", false, "127.0.0.1", "4566", "", "127.0.0.1:4566"},
            {"localhost:4566/", false, "localhost", "4566", "", "localhost:4566"},
-           {"https://sqs.eu-central-1.amazonaws.com", true, "sqs.eu-central-1.amazonaws.com", "443", "",
-            "sqs.eu-central-1.amazonaws.com"},
+           {"https://sqs.eu-central-1.amazonaws.com", true, "sqs.eu-central-1.amazonaws.com", "443",
+            "", "sqs.eu-central-1.amazonaws.com"},
            {"HTTPS://h:8443/base/path/", true, "h", "8443", "/base/path", "h:8443"},
            {"http://h:80", false, "h", "80", "", "h"},
            {"http://[::1]:9000/x", false, "::1", "9000", "/x", "[::1]:9000"},
@@ -236,7 +237,8 @@ TEST_F(ClientTlsTest, TrustsACaFileAndSendsTheHostNameAsSni) {
   auto cert = make_self_signed("DNS:localhost,IP:127.0.0.1");
   auto ca = dir_.write("ca.pem", cert.cert_pem);
   test_server server(echo, &cert);
-  client by_name("https://localhost:" + std::to_string(server.port()), client_options{.ca_file = ca.string()});
+  client by_name("https://localhost:" + std::to_string(server.port()),
+                 client_options{.ca_file = ca.string()});
   auto r = by_name.get("/named");
   ASSERT_TRUE(r.ok()) << r.err().message;
   EXPECT_EQ(r->header("X-Host"), "localhost:" + std::to_string(server.port()));
@@ -251,7 +253,8 @@ TEST_F(ClientTlsTest, ChecksTheHostNameAgainstTheCertificate) {
   auto ca = dir_.write("ca.pem", cert.cert_pem);
   test_server server(echo, &cert);
   for (std::string host : {"localhost", "127.0.0.1"}) {
-    client c("https://" + host + ":" + std::to_string(server.port()), client_options{.ca_file = ca.string()});
+    client c("https://" + host + ":" + std::to_string(server.port()),
+             client_options{.ca_file = ca.string()});
     auto r = c.get("/");
     ASSERT_FALSE(r.ok()) << host;
     EXPECT_EQ(r.code(), client_errc::tls_failed) << host;
@@ -260,7 +263,8 @@ TEST_F(ClientTlsTest, ChecksTheHostNameAgainstTheCertificate) {
 }
 
 TEST_F(ClientTlsTest, RejectsAnUnreadableCaFile) {
-  EXPECT_THROW(client("https://localhost:1", client_options{.ca_file = (dir_.write("x", "") / "none.pem").string()}),
+  EXPECT_THROW(client("https://localhost:1",
+                      client_options{.ca_file = (dir_.write("x", "") / "none.pem").string()}),
                std::runtime_error);
 }
 

@@ -48,12 +48,14 @@ inline test_cert make_self_signed(const std::string& subject_alt_names) {
   X509_gmtime_adj(X509_getm_notAfter(x), 3600);
   X509_set_pubkey(x, key);
   X509_NAME* name = X509_get_subject_name(x);
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("hayloft test"), -1, -1, 0);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                             reinterpret_cast<const unsigned char*>("hayloft test"), -1, -1, 0);
   X509_set_issuer_name(x, name);
   X509V3_CTX ctx;
   X509V3_set_ctx_nodb(&ctx);
   X509V3_set_ctx(&ctx, x, x, nullptr, nullptr, 0);
-  for (auto [nid, value] : {std::pair{NID_subject_alt_name, subject_alt_names}, std::pair{NID_basic_constraints, std::string("critical,CA:TRUE")}}) {
+  for (auto [nid, value] : {std::pair{NID_subject_alt_name, subject_alt_names},
+                            std::pair{NID_basic_constraints, std::string("critical,CA:TRUE")}}) {
     X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value.c_str());
     if (!ext) throw std::runtime_error("bad extension " + value);
     X509_add_ext(x, ext, -1);
@@ -108,7 +110,9 @@ class test_server {
   }
 
   unsigned short port() const { return port_; }
-  std::string url() const { return std::string(ssl_ ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_); }
+  std::string url() const {
+    return std::string(ssl_ ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_);
+  }
   int connections() const { return connections_; }
   int requests() const { return requests_; }
   void set_mode(mode m) { mode_ = m; }
@@ -131,7 +135,8 @@ class test_server {
       if (ec) co_return;
       ++connections_;
       if (ssl_) {
-        auto s = std::make_shared<beast::ssl_stream<beast::tcp_stream>>(beast::tcp_stream(std::move(sock)), *ssl_);
+        auto s = std::make_shared<beast::ssl_stream<beast::tcp_stream>>(
+            beast::tcp_stream(std::move(sock)), *ssl_);
         asio::co_spawn(ioc_, tls_session(s), asio::detached);
       } else {
         auto s = std::make_shared<beast::tcp_stream>(std::move(sock));
@@ -141,7 +146,8 @@ class test_server {
   }
 
   asio::awaitable<void> tls_session(std::shared_ptr<beast::ssl_stream<beast::tcp_stream>> s) {
-    auto [ec] = co_await s->async_handshake(asio::ssl::stream_base::server, asio::as_tuple(asio::use_awaitable));
+    auto [ec] = co_await s->async_handshake(asio::ssl::stream_base::server,
+                                            asio::as_tuple(asio::use_awaitable));
     if (ec) co_return;
     if (const char* name = SSL_get_servername(s->native_handle(), TLSEXT_NAMETYPE_host_name)) {
       std::lock_guard lock(mutex_);
@@ -157,7 +163,8 @@ class test_server {
       request req;
       bhttp::request_parser<bhttp::string_body> parser;
       parser.body_limit(1ull << 30);
-      auto [ec, n] = co_await bhttp::async_read(*s, buf, parser, asio::as_tuple(asio::use_awaitable));
+      auto [ec, n] =
+          co_await bhttp::async_read(*s, buf, parser, asio::as_tuple(asio::use_awaitable));
       if (ec) co_return;
       req = parser.release();
       ++requests_;
