@@ -7,13 +7,16 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <algorithm>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "consumer/docstore/document_store.h"
 #include "consumer/search/search_api.h"
 #include "emulator/app/admin.h"
 #include "emulator/app/auth_gate.h"
+#include "emulator/app/bootstrap.h"
 #include "emulator/app/config.h"
 #include "emulator/app/consumer_workload.h"
 #include "consumer/preprocess/pipeline_config.h"
@@ -66,6 +69,43 @@ class metrics_handler final : public core::request_handler {
   core::metrics_registry& metrics_;
 };
 
+// S3 event notifications -> SendMessage on the in-process queue named by the ARN.
+class sqs_event_sink final : public s3::event_sink {
+ public:
+  explicit sqs_event_sink(sqs::service& s) : sqs_(s) {}
+  void deliver(std::string_view queue_arn, std::string body) override {
+    sqs_.deliver(queue_arn, std::move(body), [arn = std::string(queue_arn)](result<sqs::api::send_result> r) {
+      if (!r.ok()) spdlog::warn("s3 event notification to {} not delivered: {}", arn, r.err().message);
+    });
+  }
+  bool accepts(std::string_view queue_arn) const override { return sqs_.accepts_events(queue_arn); }
+
+ private:
+  sqs::service& sqs_;
+};
+
+// The manifest files of --apply paths: a file as given, a folder recursively (.yaml, .yml, .json).
+std::vector<std::filesystem::path> manifest_files(const std::vector<std::string>& paths) {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> out;
+  for (const auto& p : paths) {
+    std::error_code ec;
+    if (!fs::is_directory(p, ec)) {
+      if (!fs::is_regular_file(p, ec)) throw std::runtime_error("--apply: no such file or directory: " + p);
+      out.emplace_back(p);
+      continue;
+    }
+    std::vector<fs::path> found;
+    for (const auto& e : fs::recursive_directory_iterator(p, ec)) {
+      auto ext = e.path().extension();
+      if (e.is_regular_file() && (ext == ".yaml" || ext == ".yml" || ext == ".json")) found.push_back(e.path());
+    }
+    std::sort(found.begin(), found.end());
+    out.insert(out.end(), found.begin(), found.end());
+  }
+  return out;
+}
+
 class pool_runner final : public core::task_runner {
  public:
   explicit pool_runner(std::size_t n) : pool_(n) {}
@@ -96,6 +136,8 @@ struct application::impl {
   std::unique_ptr<admin_service> admin;
   std::unique_ptr<s3::service> s3;
   std::unique_ptr<sqs::service> sqs;
+  std::unique_ptr<sqs_event_sink> s3_events;
+  std::unique_ptr<init_scripts> init;
   app::config config;
   std::unique_ptr<auth_gate> s3_gate, sqs_gate;
   std::unique_ptr<sqs_queue_metrics> queue_metrics;
@@ -143,6 +185,8 @@ void application::impl::build() {
   router.set(http::route::sqs, sqs.get());
   admin->add_service("sqs");
   admin->add_reset("sqs", [this] { (void)sqs->reset(); });
+  s3_events = std::make_unique<sqs_event_sink>(*sqs);
+  s3->set_event_sink(s3_events.get());
 
   if (opts.auth) {
     if (opts.config_file.empty()) {
@@ -224,6 +268,7 @@ void application::impl::build() {
 void application::impl::shutdown() {
   spdlog::info("shutting down: finishing requests in flight, stopping pods");
   server->shutdown();
+  if (init) init->stop();
   orchestrator->stop();
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   std::thread waiter([this, deadline] {
@@ -249,6 +294,19 @@ int application::run() {
   s.build();
   std::uint16_t port = s.server->listen();
   if (auto r = s.orchestrator->start(); !r.ok()) throw std::runtime_error("orchestrator: " + r.err().message);
+  for (const auto& file : manifest_files(s.opts.apply_paths)) {
+    std::ifstream in(file, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto r = s.orchestrator->apply(text, s.opts.apply_namespace, !s.opts.apply_namespace.empty());
+    if (!r.ok()) throw std::runtime_error("--apply " + file.string() + ": " + r.err().message);
+    for (const auto& w : r->value("warnings", nlohmann::json::array())) spdlog::warn("--apply {}: {}", file.string(), w.is_string() ? w.get<std::string>() : w.dump());
+    for (const auto& item : r->value("items", nlohmann::json::array()))
+      if (item.contains("error"))
+        throw std::runtime_error("--apply " + file.string() + ": " + item["error"].value("message", item.dump()));
+    spdlog::info("applied {}", file.string());
+  }
+  auto scripts = find_init_scripts(s.opts.bootstrap_dirs);
+  if (!scripts.ok()) throw std::runtime_error(scripts.err().message);
   spdlog::info("hayloft {} listening on http://{}:{} (data: {}{})", HAYLOFT_VERSION, s.opts.host, port,
                s.data_dir.string(), s.opts.in_memory ? ", in memory" : "");
   if (!s.opts.port_file.empty()) {
@@ -256,6 +314,14 @@ int application::run() {
     std::ofstream(tmp) << port << "\n";
     std::filesystem::rename(tmp, s.opts.port_file);
   }
+  std::string connect_host = s.opts.host == "0.0.0.0" || s.opts.host == "::" ? "127.0.0.1" : s.opts.host;
+  if (connect_host.find(':') != std::string::npos) connect_host = "[" + connect_host + "]";
+  s.init = std::make_unique<init_scripts>(std::move(*scripts), "http://" + connect_host + ":" + std::to_string(port),
+                                          s.data_dir / "bin");
+  s.admin->add_route("init", [&s](core::request, core::completion done) {
+    done(json_response(200, s.init->state().dump() + "\n"));
+  });
+  s.init->run();
   asio::signal_set signals(s.ioc, SIGINT, SIGTERM);
   signals.async_wait([&s](const boost::system::error_code& ec, int sig) {
     if (ec) return;

@@ -92,7 +92,8 @@ int main(int argc, char** argv) {
   up_cmd->add_option("--embedder", up.embedder, "use|hash")->check(CLI::IsMember({"use", "hash"}));
   up_cmd->add_option("--model-dir", up.model_dir, "directory of the USE-lite model");
   up_cmd->add_option("--bootstrap", up.bootstrap_dirs, "run *.sh init scripts from DIR once ready");
-  up_cmd->add_option("--apply", up.apply_paths, "apply manifests from FILE|DIR at start");
+  up_cmd->add_option("--apply", up.apply_paths, "apply manifests from FILE|DIR (recursively) at start");
+  up_cmd->add_option("--apply-namespace", up.apply_namespace, "namespace for --apply (as apply -n)");
   up_cmd->add_flag("--kubeconfig-merge", up.kubeconfig_merge, "merge a hayloft context into ~/.kube/config");
 
   auto* health_cmd = cli.add_subcommand("health", "show the health of a running hayloft");

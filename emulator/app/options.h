@@ -24,6 +24,7 @@ struct up_options {
   std::string model_dir;
   std::vector<std::string> bootstrap_dirs;  // LocalStack-style init scripts
   std::vector<std::string> apply_paths;     // manifests applied at start
+  std::string apply_namespace;              // -n for --apply ("" = each object's own or default)
   bool kubeconfig_merge = false;
 };
 

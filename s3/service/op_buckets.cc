@@ -183,6 +183,11 @@ void put_bucket_notification(engine& e, call_ptr c) {
   auto parsed = parse_notification_configuration(*body);
   if (!parsed.ok()) return e.reply_error(*c, parsed.err());
   auto config = std::make_shared<notification_configuration>(std::move(*parsed));
+  if (auto* sink = e.sink()) {
+    for (const auto& q : config->queues)
+      if (!sink->accepts(q.queue_arn))
+        return e.reply_error(*c, fail(errc::invalid_argument, "Unable to validate the following destination configurations"));
+  }
   auto xml = config->empty() ? std::string() : render_notification_configuration(*config);
   auto name = c->addr.bucket;
   e.store.submit(

@@ -43,6 +43,10 @@ class event_sink {
   virtual ~event_sink() = default;
   // body: the S3 event message JSON ({"Records":[...]}) or the s3:TestEvent message.
   virtual void deliver(std::string_view queue_arn, std::string body) = 0;
+  // PutBucketNotificationConfiguration asks whether a destination exists before it stores the
+  // configuration (S3 answers InvalidArgument "Unable to validate the following destination
+  // configurations" otherwise). Called on an I/O thread: must not block.
+  virtual bool accepts(std::string_view /*queue_arn*/) const { return true; }
 };
 
 struct options {

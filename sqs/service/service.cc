@@ -104,6 +104,11 @@ void service::deliver(std::string_view queue_arn, std::string body, callback<api
   send("/" + q->account() + "/" + q->name(), std::move(e), std::move(done));
 }
 
+bool service::accepts_events(std::string_view queue_arn) const {
+  auto q = engine_->by_arn(queue_arn);
+  return q && !q->config().fifo;
+}
+
 result<void> service::reset() { return engine_->reset(); }
 
 }  // namespace hayloft::sqs

@@ -67,6 +67,8 @@ class service final : public core::request_handler {
 
   // S3 event notifications: sends `body` to the queue `arn:aws:sqs:<region>:<account>:<name>`.
   void deliver(std::string_view queue_arn, std::string body, callback<api::send_result> done);
+  // Whether deliver() to this ARN would be accepted (the queue exists and is not FIFO). Cheap.
+  bool accepts_events(std::string_view queue_arn) const;
 
   // POST /_hayloft/reset: deletes every queue and message. Blocking (not on an I/O thread).
   result<void> reset();

@@ -91,6 +91,16 @@ TEST_F(S3EventsTest, DeliversMatchingEvents) {
   EXPECT_EQ(nlohmann::json::parse(events[1].body)["Records"][0]["s3"]["object"]["key"], "other.txt");
 }
 
+TEST_F(S3EventsTest, UnknownDestinationIsRefusedAndNothingIsStored) {
+  sink_.refuse("arn:aws:sqs:eu-central-1:000000000000:removed");
+  auto r = call("PUT", "/bkt?notification", std::string(config));
+  EXPECT_EQ(r.status, 400u);
+  EXPECT_EQ(xml_text(r.body, "Code"), "InvalidArgument");
+  EXPECT_EQ(xml_text(r.body, "Message"), "Unable to validate the following destination configurations");
+  EXPECT_TRUE(sink_.take().empty());
+  EXPECT_EQ(xml_count(call("GET", "/bkt?notification").body, "QueueConfiguration"), 0u);
+}
+
 TEST_F(S3EventsTest, NoSinkNoDelivery) {
   ASSERT_EQ(call("PUT", "/bkt?notification", std::string(config)).status, 200u);
   sink_.take();

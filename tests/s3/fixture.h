@@ -3,6 +3,7 @@
 // task_runner, a recording event sink and helpers to build requests and call handle() synchronously.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
@@ -77,10 +78,19 @@ class recording_sink : public event_sink {
     std::lock_guard lock(mutex_);
     return std::exchange(events_, {});
   }
+  bool accepts(std::string_view queue_arn) const override {
+    std::lock_guard lock(mutex_);
+    return std::find(refused_.begin(), refused_.end(), queue_arn) == refused_.end();
+  }
+  void refuse(std::string queue_arn) {
+    std::lock_guard lock(mutex_);
+    refused_.push_back(std::move(queue_arn));
+  }
 
  private:
-  std::mutex mutex_;  // guards events_
+  mutable std::mutex mutex_;  // guards events_ and refused_
   std::vector<recorded_event> events_;
+  std::vector<std::string> refused_;
 };
 
 // A request as the edge would build it: target parsed, Host set, Content-Length for bodies.
