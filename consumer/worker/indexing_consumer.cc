@@ -41,9 +41,16 @@ void indexing_consumer::receive_next() {
                                    auto shared = std::make_shared<result<std::vector<queue_message>>>(std::move(r));
                                    pool_.post([this, shared] { on_received(std::move(*shared)); });
                                  });
-  std::lock_guard lock(state_mutex_);
-  // The callback may already have run (and a newer receive started): keep only our own token.
-  if (receiving_ && receive_generation_ == generation) receive_token_ = token;
+  bool withdraw = false;
+  {
+    std::lock_guard lock(state_mutex_);
+    // The callback may already have run (and a newer receive started): keep only our own token.
+    if (receiving_ && receive_generation_ == generation) {
+      receive_token_ = token;
+      withdraw = stopping_;  // stop() ran before the token was known
+    }
+  }
+  if (withdraw && token) messages_.cancel(token);
 }
 
 void indexing_consumer::on_received(result<std::vector<queue_message>> r) {

@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "consumer/worker/indexing_consumer.h"
+#include "sqs/service/receive_canceller.h"
 #include "sqs/service/service.h"
 
 namespace hayloft::app {
@@ -19,12 +20,24 @@ class sqs_source final : public consumer::message_source {
   explicit sqs_source(sqs::service& s) : sqs_(s) {}
 
   std::uint64_t receive(const std::string& queue, int max, std::chrono::seconds wait, receive_done done) override {
+    auto canceller = std::make_shared<sqs::receive_canceller>();
+    std::uint64_t token;
+    {
+      std::lock_guard lock(mutex_);
+      token = ++next_token_;
+      pending_[token] = canceller;
+    }
     sqs::api::receive_message_request r;
     r.queue_url = queue;
     r.max_number_of_messages = max;
     r.wait_time_seconds = wait.count();
     r.attribute_names = {"ApproximateReceiveCount"};
-    sqs_.receive(std::move(r), [done = std::move(done)](result<sqs::api::receive_result> res) {
+    r.canceller = std::move(canceller);
+    sqs_.receive(std::move(r), [this, token, done = std::move(done)](result<sqs::api::receive_result> res) {
+      {
+        std::lock_guard lock(mutex_);
+        pending_.erase(token);
+      }
       if (!res.ok()) return done(res.err());
       std::vector<consumer::queue_message> out;
       for (auto& m : res->messages) {
@@ -35,11 +48,19 @@ class sqs_source final : public consumer::message_source {
       }
       done(std::move(out));
     });
-    return 0;
+    return token;
   }
-  // The in-process long poll cannot be withdrawn; pods poll with short waits (see
-  // make_indexing_consumer_workload) so a stopping pod is released within one wait.
-  void cancel(std::uint64_t) override {}
+  // Withdraws the long poll: a terminating pod stops at once instead of waiting it out.
+  void cancel(std::uint64_t token) override {
+    std::shared_ptr<sqs::receive_canceller> c;
+    {
+      std::lock_guard lock(mutex_);
+      auto it = pending_.find(token);
+      if (it == pending_.end()) return;
+      c = it->second;
+    }
+    c->cancel();
+  }
   result<void> remove(const std::string& queue, const std::string& receipt) override {
     std::promise<result<void>> p;
     sqs_.delete_message(queue, receipt, [&p](result<void> r) { p.set_value(std::move(r)); });
@@ -48,6 +69,9 @@ class sqs_source final : public consumer::message_source {
 
  private:
   sqs::service& sqs_;
+  std::mutex mutex_;  // guards next_token_ and pending_
+  std::uint64_t next_token_ = 0;
+  std::map<std::uint64_t, std::shared_ptr<sqs::receive_canceller>> pending_;
 };
 
 // consumer::object_source over the in-process S3 service.
@@ -99,9 +123,8 @@ orchestrator::pods::workload_main make_indexing_consumer_workload(consumer_bindi
     settings.queue = env_or(ctx.env, "SQS_QUEUE", "test-queue");
     settings.bucket = env_or(ctx.env, "S3_BUCKET", "test-bucket");
     settings.index = env_or(ctx.env, "HAYLOFT_INDEX", "default");
-    // Short long-polls: still woken by a send at once, and a terminating pod finishes its
-    // receive within 2 s of (virtual) time.
-    settings.wait = std::chrono::seconds(2);
+    // Long polls as the reference consumer makes them; a terminating pod withdraws its wait.
+    settings.wait = std::chrono::seconds(20);
     consumer::indexing_consumer consumer(settings, messages, objects, pipeline, b.pipeline_pool, b.clock, log, b.metrics);
     consumer.start();
     ctx.ready();

@@ -5,10 +5,15 @@
 // reference (API_<Op>.html) so the mapping to the wire is obvious.
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
 #include <vector>
+
+namespace hayloft::sqs {
+class receive_canceller;  // sqs/service/receive_canceller.h
+}
 
 namespace hayloft::sqs::api {
 
@@ -79,6 +84,8 @@ struct send_message_batch_request {
 };
 struct receive_message_request {
   std::string queue_url;
+  // In-process callers only (never parsed from the wire): withdraws a pending long poll.
+  std::shared_ptr<receive_canceller> canceller;
   std::vector<std::string> attribute_names;  // AttributeNames and MessageSystemAttributeNames
   std::vector<std::string> message_attribute_names;
   std::optional<std::int64_t> max_number_of_messages;

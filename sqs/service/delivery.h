@@ -4,11 +4,13 @@
 // (MessageAttributeNames: "All", ".*", "prefix.*" or exact names) with the MD5 of exactly
 // those, and a receipt handle for this delivery. Pure functions.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "sqs/api/model.h"
 #include "sqs/service/message_index.h"
+#include "sqs/service/receive_canceller.h"
 
 namespace hayloft::sqs {
 
@@ -18,6 +20,7 @@ struct receive_spec {
   std::int64_t wait_seconds = 0;         // resolved against ReceiveMessageWaitTimeSeconds
   std::vector<std::string> attribute_names;
   std::vector<std::string> message_attribute_names;
+  std::shared_ptr<receive_canceller> cancel;  // optional: withdraws the wait
 };
 
 // FIFO SequenceNumber: the message's sequence, 20 digits.

@@ -309,6 +309,7 @@ void engine::receive_message(const api::call& c, const api::receive_message_requ
   if (auto ok = check_visibility(spec.visibility_timeout); !ok.ok()) return done(ok.err());
   spec.attribute_names = r.attribute_names;
   spec.message_attribute_names = r.message_attribute_names;
+  spec.cancel = r.canceller;
   (*q)->receive(std::move(spec), [done](result<api::receive_result> res) {
     if (!res.ok()) return done(res.err());
     done(api::result_body{std::move(res).value()});

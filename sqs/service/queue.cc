@@ -188,12 +188,21 @@ void queue::receive(receive_spec spec, receive_fn done) {
       if (t.messages.empty() && spec.wait_seconds > 0) {
         if (t.dead_letter) commit_receive_locked(std::move(t), nullptr, after);
         auto id = ++next_waiter_;
-        auto timer = ctx_.clock.call_at(core::from_unix_ms(now + spec.wait_seconds * 1000),
-                                        [w = weak_from_this(), id] {
-                                          if (auto q = w.lock()) q->on_waiter_timeout(id);
-                                        });
-        waiters_.push_back({id, std::move(spec), std::move(done), timer});
-        arm_wake_locked();
+        // The hook may run on another thread at once; it takes mutex_, so it finds the waiter
+        // parked below. arm() is false when the caller withdrew before the wait began.
+        bool armed = !spec.cancel || spec.cancel->arm([w = weak_from_this(), id] {
+          if (auto q = w.lock()) q->on_waiter_cancel(id);
+        });
+        if (!armed) {
+          after.push_back([done] { done(api::receive_result{}); });
+        } else {
+          auto timer = ctx_.clock.call_at(core::from_unix_ms(now + spec.wait_seconds * 1000),
+                                          [w = weak_from_this(), id] {
+                                            if (auto q = w.lock()) q->on_waiter_timeout(id);
+                                          });
+          waiters_.push_back({id, std::move(spec), std::move(done), timer});
+          arm_wake_locked();
+        }
       } else {
         commit_receive_locked(std::move(t), std::move(done), after);
       }

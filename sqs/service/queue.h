@@ -145,6 +145,7 @@ class queue : public std::enable_shared_from_this<queue> {
   void arm_wake_locked();
   void on_wake(std::uint64_t generation);
   void on_waiter_timeout(std::uint64_t id);
+  void on_waiter_cancel(std::uint64_t id);
   // Marks the queue closed, stops its timers and hands back the pending waiters.
   std::vector<waiter> drop_waiters_locked();
   void prune_dedup_locked(std::int64_t now);

@@ -156,6 +156,20 @@ void queue::on_waiter_timeout(std::uint64_t id) {
   if (expired) expired(api::receive_result{});
 }
 
+void queue::on_waiter_cancel(std::uint64_t id) {
+  receive_fn withdrawn;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = std::find_if(waiters_.begin(), waiters_.end(), [id](const waiter& w) { return w.id == id; });
+    if (it == waiters_.end()) return;  // already served or timed out
+    ctx_.clock.cancel(it->timer);
+    withdrawn = std::move(it->done);
+    waiters_.erase(it);
+    arm_wake_locked();
+  }
+  withdrawn(api::receive_result{});
+}
+
 std::vector<queue::waiter> queue::drop_waiters_locked() {
   closed_ = true;
   open_ = false;

@@ -2,6 +2,9 @@
 // polling (woken by sends and by timers, never by sleeping).
 #include <gtest/gtest.h>
 
+#include <future>
+
+#include "sqs/service/receive_canceller.h"
 #include "tests/sqs/harness.h"
 
 namespace hayloft::sqs::testing {
@@ -94,6 +97,52 @@ TEST(SqsTiming, DelaySecondsPerMessageAndPerQueue) {
   EXPECT_EQ(all[0]["Body"], "no-delay");
   EXPECT_EQ(all[1]["Body"], "own-delay");
   EXPECT_EQ(all[2]["Body"], "queue-delay");
+}
+
+// The in-process API's receive_canceller: a terminating consumer pod withdraws its long poll.
+TEST(SqsTiming, CancelledLongPollReturnsAtOnceWithoutMessages) {
+  harness h;
+  h.create_queue("q");
+  auto run = [&](std::shared_ptr<receive_canceller> c, std::promise<std::size_t>& got) {
+    api::receive_message_request r;
+    r.queue_url = kQ;
+    r.wait_time_seconds = 20;
+    r.canceller = std::move(c);
+    h.svc().receive(std::move(r), [&got](result<api::receive_result> res) {
+      got.set_value(res.ok() ? res->messages.size() : 99);
+    });
+  };
+  // Parked, then withdrawn: answered with no time passing on the manual clock.
+  auto c1 = std::make_shared<receive_canceller>();
+  std::promise<std::size_t> p1;
+  auto f1 = p1.get_future();
+  run(c1, p1);
+  EXPECT_EQ(f1.wait_for(milliseconds(50)), std::future_status::timeout);
+  c1->cancel();
+  ASSERT_EQ(f1.wait_for(seconds(5)), std::future_status::ready);
+  EXPECT_EQ(f1.get(), 0u);
+  // The withdrawn waiter is gone: a send is not swallowed by it.
+  h.send(kQ, "m");
+  EXPECT_EQ(h.receive(kQ).size(), 1u);
+  // Withdrawn before it parked: no wait at all; a second cancel is harmless.
+  auto c2 = std::make_shared<receive_canceller>();
+  c2->cancel();
+  c2->cancel();
+  std::promise<std::size_t> p2;
+  auto f2 = p2.get_future();
+  run(c2, p2);
+  ASSERT_EQ(f2.wait_for(seconds(5)), std::future_status::ready);
+  EXPECT_EQ(f2.get(), 0u);
+  // A receive that finds a message is not affected by a later cancel.
+  h.send(kQ, "n");
+  h.advance(seconds(30));
+  auto c3 = std::make_shared<receive_canceller>();
+  std::promise<std::size_t> p3;
+  auto f3 = p3.get_future();
+  run(c3, p3);
+  ASSERT_EQ(f3.wait_for(seconds(5)), std::future_status::ready);
+  c3->cancel();
+  EXPECT_GE(f3.get(), 1u);
 }
 
 TEST(SqsTiming, RetentionPeriodDeletesOldMessages) {
