@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -82,6 +83,22 @@ struct request {
   std::string body_text() const;
 };
 
+// A response body produced over time (Kubernetes watch streams, followed logs). The edge sends
+// it with chunked transfer encoding, one chunk per piece, and closes the connection after it.
+class body_stream {
+ public:
+  virtual ~body_stream() = default;
+  // Called with the next piece: a non-empty chunk, or done = true when the body is complete
+  // (the chunk may then be empty or carry a last piece).
+  using deliver_fn = std::function<void(std::string chunk, bool done)>;
+  // Asks for the next piece. The stream calls `deliver` exactly once per call, from any thread,
+  // when it has one. The edge never has two calls outstanding.
+  virtual void next(deliver_fn deliver) = 0;
+  // The client went away or the server is stopping: an outstanding next() and every later one
+  // must deliver done promptly. May be called from any thread, more than once.
+  virtual void cancel() = 0;
+};
+
 struct response {
   unsigned status = 200;
   header_map headers;
@@ -95,6 +112,8 @@ struct response {
   std::optional<file_range> file;
   // For HEAD: the Content-Length to announce although no body is sent.
   std::optional<std::uint64_t> head_length;
+  // When set, the body is produced by this stream (chunked); `body` and `file` are ignored.
+  std::shared_ptr<body_stream> stream;
 };
 
 // Called exactly once per request with its response, from any thread.

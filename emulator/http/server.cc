@@ -46,6 +46,21 @@ auto async_handle(core::request_handler& h, core::request req, Token&& token) {
       token, std::move(req));
 }
 
+// Adapts body_stream::next (callback on any thread) to an awaitable that resumes on the strand.
+template <class Token>
+auto async_next(core::body_stream& s, Token&& token) {
+  return asio::async_initiate<Token, void(std::string, bool)>(
+      [&s](auto handler) {
+        auto ex = asio::get_associated_executor(handler);
+        auto guard = asio::make_work_guard(ex);
+        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+        s.next([shared, ex, guard](std::string chunk, bool done) mutable {
+          asio::post(ex, [shared, chunk = std::move(chunk), done]() mutable { (*shared)(std::move(chunk), done); });
+        });
+      },
+      token);
+}
+
 // Date header value, recomputed at most once per second per thread.
 const std::string& date_header() {
   thread_local std::string cached;
@@ -106,6 +121,7 @@ struct connection {
   explicit connection(tcp::socket s) : stream(std::move(s)) {}
   beast::tcp_stream stream;
   bool idle = true;  // waiting for the next request's header (only touched on the strand)
+  std::shared_ptr<core::body_stream> streaming;  // the body being streamed (only touched on the strand)
 };
 
 struct server::impl {
@@ -128,6 +144,7 @@ struct server::impl {
   asio::awaitable<void> session(std::shared_ptr<connection> c);
   asio::awaitable<bool> write_response(connection& c, const core::request& req, core::response resp, bool keep_alive);
   asio::awaitable<void> write_simple(connection& c, unsigned status, std::string body);
+  asio::awaitable<bool> write_stream(connection& c, core::response resp);
 };
 
 asio::awaitable<void> server::impl::accept_loop() {
@@ -292,7 +309,10 @@ asio::awaitable<void> server::impl::session(std::shared_ptr<connection> c) {
       }
     }
     unsigned status = resp.status;
-    bool ok = co_await write_response(*c, shell, std::move(resp), keep_alive && !stopping);
+    const bool streamed = resp.stream && shell.method != "HEAD";
+    bool ok = streamed ? co_await write_stream(*c, std::move(resp))
+                       : co_await write_response(*c, shell, std::move(resp), keep_alive && !stopping);
+    if (streamed) ok = false;  // a streamed body ends the connection
     if (observe) observe(shell, status, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     if (!ok || !keep_alive || stopping) break;
   }
@@ -374,6 +394,57 @@ asio::awaitable<bool> server::impl::write_response(connection& c, const core::re
   co_return !ec;
 }
 
+asio::awaitable<bool> server::impl::write_stream(connection& c, core::response resp) {
+  auto body = std::move(resp.stream);
+  bhttp::response<bhttp::buffer_body> res{static_cast<bhttp::status>(resp.status), 11};
+  res.set(bhttp::field::date, date_header());
+  for (const auto& [k, v] : resp.headers) res.insert(k, v);
+  res.keep_alive(false);
+  res.chunked(true);
+  res.body().data = nullptr;
+  res.body().more = true;
+  bhttp::response_serializer<bhttp::buffer_body> sr{res};
+  c.stream.expires_after(opts.read_timeout);
+  auto [hec, hn] = co_await bhttp::async_write_header(c.stream, sr, use_tuple);
+  if (hec) {
+    body->cancel();
+    co_return false;
+  }
+  c.streaming = body;
+  // The client closing its side (kubectl interrupted, a watch abandoned) ends the stream at once
+  // rather than at its next write.
+  c.stream.socket().async_wait(tcp::socket::wait_read, [body](boost::system::error_code) { body->cancel(); });
+  bool ok = true;
+  for (;;) {
+    c.stream.expires_never();
+    auto [chunk, done] = co_await async_next(*body, asio::use_awaitable);
+    if (stopping) body->cancel();
+    if (ok && !chunk.empty()) {
+      res.body().data = chunk.data();
+      res.body().size = chunk.size();
+      res.body().more = true;
+      c.stream.expires_after(opts.read_timeout);
+      auto [wec, wn] = co_await bhttp::async_write(c.stream, sr, use_tuple);
+      if (wec == bhttp::error::need_buffer) wec = {};
+      if (wec) {
+        ok = false;  // keep draining: once cancelled the stream delivers done promptly
+        body->cancel();
+      }
+    }
+    if (done) break;
+  }
+  c.streaming.reset();
+  if (ok) {
+    res.body().data = nullptr;
+    res.body().size = 0;
+    res.body().more = false;
+    auto [wec, wn] = co_await bhttp::async_write(c.stream, sr, use_tuple);
+    if (wec && wec != bhttp::error::need_buffer) ok = false;
+  }
+  body->cancel();
+  co_return ok;
+}
+
 server::server(asio::io_context& ioc, server_options opts, route_fn route, observe_fn observe)
     : impl_(std::make_unique<impl>(ioc, std::move(opts), std::move(route), std::move(observe))) {}
 
@@ -403,6 +474,7 @@ void server::shutdown() {
     if (auto c = weak.lock()) {
       asio::post(c->stream.get_executor(), [c] {
         if (c->idle) c->stream.socket().cancel();
+        if (c->streaming) c->streaming->cancel();
       });
     }
   }

@@ -16,6 +16,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -101,6 +102,12 @@ class controller {
   result<json> events(const std::string& namespace_name, const std::string& kind, const std::string& name);
 
   std::vector<gauge> gauges() const;
+
+  // Called on the controller's worker thread after every loop iteration (pod starts and exits,
+  // polls, HPA syncs, reconciles), without the controller's mutex held, so a listener may call
+  // get() to see what changed. Set it before start(); it must stay callable for the
+  // controller's lifetime (capture a weak reference to anything that may go first).
+  void set_loop_listener(std::function<void()> listener);
 
   struct impl;
 

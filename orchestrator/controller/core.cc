@@ -56,9 +56,12 @@ timer_id controller::impl::schedule_at(time_point at, std::function<void(impl&)>
   return clock.call_at(at, [life = alive, fn = std::move(fn)] {
     life->with([&](impl& self) {
       auto work = [self = &self, fn] {
-        std::lock_guard lock(self->mutex);
-        if (!self->running) return;
-        fn(*self);
+        {
+          std::lock_guard lock(self->mutex);
+          if (!self->running) return;
+          fn(*self);
+        }
+        if (self->loop_listener) self->loop_listener();
       };
       if (self.clock.rate() == 0)
         self.executor.post_and_wait(work);
@@ -242,6 +245,8 @@ controller::controller(store::state_store& store, core::clock& clock, queue_metr
     : impl_(std::make_shared<impl>(store, clock, queues, workloads, std::move(opts))) {}
 
 controller::~controller() { stop(); }
+
+void controller::set_loop_listener(std::function<void()> listener) { impl_->loop_listener = std::move(listener); }
 
 result<void> controller::start() {
   HAYLOFT_TRY(impl_->store.migrate(schema));

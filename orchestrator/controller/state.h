@@ -173,6 +173,8 @@ struct controller::impl {
   std::mt19937_64 rng{std::random_device{}()};
   std::map<ns_name, bool> reconcile_scheduled;  // deployments with a reconcile timer pending
 
+  std::function<void()> loop_listener;  // set before start(); see controller::set_loop_listener
+
   pods::process_runtime processes;
   controller_detail::serial_executor executor;
 
