@@ -254,7 +254,7 @@ class NotificationFlowTest(FlowTestCase):
         self.assertIn("Unable to validate the following destination configurations", p.stderr)
 
         config = json.dumps({"QueueConfigurations": [{
-            "QueueArn": "arn:aws:sqs:eu-central-1:000000000000:test-queue", "Events": ["s3:ObjectCreated:*"],
+            "QueueArn": "arn:aws:sqs:eu-central-1:000000000000:test-queue", "Events": ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"],
             "Filter": {"Key": {"FilterRules": [{"Name": "suffix", "Value": ".txt"}]}}}]})
         run_cli(AWS_CLI_V2, ["--endpoint-url", self.hayloft.endpoint, "s3api", "put-bucket-notification-configuration", "--bucket", "test-bucket",
                              "--notification-configuration", config], env)
@@ -275,6 +275,9 @@ class NotificationFlowTest(FlowTestCase):
             and self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
             ["ApproximateNumberOfMessagesNotVisible"] == "0", 30, "the queue drained")
         self.assertEqual(self.search("owls", index="default")[0]["meta"]["key"], "notes/field notes.txt")
+        # Deleting the object removes its documents (ObjectRemoved:Delete reaches the consumer).
+        run_cli(AWS_CLI_V2, ["--endpoint-url", self.hayloft.endpoint, "s3", "rm", "s3://test-bucket/notes/field notes.txt"], env)
+        wait_until(lambda: self.indexed_keys() == [], 60, "documents of the deleted object removed")
 
 
 class BootstrapTest(FlowTestCase):
