@@ -1,18 +1,28 @@
 #include "emulator/core/ids.h"
 
-#include <openssl/rand.h>
+#include <sys/random.h>
 
+#include <cerrno>
 #include <random>
 
 #include "emulator/core/hash.h"
 
 namespace hayloft::core {
 namespace {
+// The kernel's CSPRNG (getrandom(2)): no OpenSSL DRBG, whose first use loads every provider
+// and costs megabytes of resident memory in an otherwise idle process.
 std::string random_bytes(std::size_t n) {
   std::string out(n, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1) {
+  std::size_t got = 0;
+  while (got < n) {
+    auto r = ::getrandom(out.data() + got, n - got, 0);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) break;
+    got += static_cast<std::size_t>(r);
+  }
+  if (got < n) {
     thread_local std::mt19937_64 rng{std::random_device{}()};
-    for (auto& c : out) c = static_cast<char>(rng());
+    for (std::size_t i = got; i < n; ++i) out[i] = static_cast<char>(rng());
   }
   return out;
 }
