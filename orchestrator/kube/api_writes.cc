@@ -102,7 +102,13 @@ core::response write_object(kube_api::impl& self, const resource_request& rr, js
       std::string text = e.text();
       causes.push_back({cause_type(e.type), text.substr(std::min(text.size(), e.path.size() + 2)), e.path});
     }
-    return error_response(invalid(r.group, r.kind, name, v.message(r.kind, name), causes));
+    // NewInvalid's message: `Deployment.apps "x" is invalid: <cause>` (several as `[a, b]`); kubectl
+    // prints `The Deployment "x" is invalid: ...` from details.kind and the causes.
+    std::string all;
+    for (const auto& e : v.errors()) all += (all.empty() ? "" : ", ") + e.text();
+    if (v.errors().size() > 1) all = "[" + all + "]";
+    std::string qualified_kind = std::string(r.kind) + (r.group.empty() ? "" : "." + std::string(r.group));
+    return error_response(invalid(r.group, r.kind, name, qualified_kind + " \"" + name + "\" is invalid: " + all, causes));
   }
   std::string validation_mode = rr.param("fieldValidation");
   std::vector<std::string> warnings;

@@ -146,6 +146,10 @@ json tracker::state::decorate(slot s, const json& raw, const std::map<slot, std:
       ref["blockOwnerDeletion"] = true;
       md["generateName"] = str(ref, "name") + "-";
     }
+  } else if (s == kind_of(objects::kind::namespace_)) {
+    // What the API server defaults on a Namespace.
+    if (!obj.contains("spec") || !obj["spec"].is_object()) obj["spec"] = {{"finalizers", json::array({"kubernetes"})}};
+    if (!obj.contains("status") || !obj["status"].is_object()) obj["status"] = {{"phase", "Active"}};
   } else if (s == kind_of(objects::kind::event)) {
     md["uid"] = derived_uid("Event", ns, name);
     md["creationTimestamp"] = str(obj, "firstTimestamp");
