@@ -19,6 +19,7 @@
 #include "emulator/app/bootstrap.h"
 #include "emulator/app/config.h"
 #include "emulator/app/consumer_workload.h"
+#include "emulator/app/dashboard_binding.h"
 #include "consumer/preprocess/pipeline_config.h"
 #include "emulator/app/lazy_embedder.h"
 #include "emulator/core/clock.h"
@@ -150,6 +151,7 @@ struct application::impl {
   std::unique_ptr<lazy_embedder> embedder;
   std::unique_ptr<consumer::document_store> docs;
   std::unique_ptr<consumer::search_api> search;
+  std::unique_ptr<dashboard::dashboard> board;
   http::router router;
   asio::io_context ioc;
   std::unique_ptr<http::server> server;
@@ -231,6 +233,13 @@ void application::impl::build() {
   admin->add_service("orchestrator");
   admin->add_reset("orchestrator", [this] { (void)orchestrator->reset(); });
 
+  board = std::make_unique<dashboard::dashboard>(*clock, *blocking, make_snapshot_provider({*store, *s3, *sqs, *orchestrator}),
+                                                dashboard_options(*clock));
+  for (const char* route : {"ui", "overview"})
+    admin->add_route(route, [this](core::request r, core::completion d) { board->handle(std::move(r), std::move(d)); });
+  admin->add_reset("dashboard", [this] { board->reset(); });
+  add_queue_metrics(metrics, *sqs);
+
   metrics_endpoint = std::make_unique<metrics_handler>(metrics);
   router.set(http::route::metrics, metrics_endpoint.get());
   metrics.describe("hayloft_orchestrator", "gauge", "Orchestrator gauges (replicas, scaler metrics).");
@@ -283,6 +292,7 @@ application::application(up_options opts) : impl_(std::make_unique<impl>(std::mo
 application::~application() {
   if (impl_ && impl_->opts.in_memory && !impl_->data_dir.empty()) {
     impl_->server.reset();
+    impl_->board.reset();
     impl_->store.reset();
     std::error_code ec;
     std::filesystem::remove_all(impl_->data_dir, ec);
@@ -294,6 +304,7 @@ int application::run() {
   s.build();
   std::uint16_t port = s.server->listen();
   if (auto r = s.orchestrator->start(); !r.ok()) throw std::runtime_error("orchestrator: " + r.err().message);
+  s.board->start();
   for (const auto& file : manifest_files(s.opts.apply_paths)) {
     std::ifstream in(file, std::ios::binary);
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

@@ -8,6 +8,7 @@
 
 #include "emulator/app/application.h"
 #include "emulator/app/consume_command.h"
+#include "emulator/app/status_command.h"
 #include "emulator/app/upload_command.h"
 #include "orchestrator/cli/cli.h"
 #include "emulator/core/http_message.h"
@@ -121,6 +122,9 @@ int main(int argc, char** argv) {
   upload_options upload;
   auto* upload_cmd = add_upload_command(cli, upload);
 
+  status_options status;
+  auto* status_cmd = add_status_command(cli, status);
+
   orchestrator::cli::command kube;
   orchestrator::cli::add_subcommands(cli, kube);
 
@@ -142,6 +146,7 @@ int main(int argc, char** argv) {
   }
   if (consume_cmd->parsed()) return run_consume(consume);
   if (upload_cmd->parsed()) return run_upload(upload, endpoint_flag);
+  if (status_cmd->parsed()) return run_status(status, endpoint_flag, std::cout, std::cerr);
   http::client client(http::default_endpoint(endpoint_flag));
   if (!kube.verb.empty()) {
     orchestrator::cli::http_client oc;

@@ -86,8 +86,7 @@ void fire(const std::weak_ptr<history_sampler::state>& weak) {
     ++s->running;
     arm_locked(s, now + s->interval);
   }
-  // Sampling takes other modules' locks: never on the clock's thread.
-  s->runner.post([s, now] {
+  auto work = [s, now] {
     bool stopped;
     {
       std::lock_guard lock(s->lifecycle_mutex);
@@ -103,7 +102,14 @@ void fire(const std::weak_ptr<history_sampler::state>& weak) {
     std::lock_guard lock(s->lifecycle_mutex);
     --s->running;
     s->idle.notify_all();
-  });
+  };
+  // Sampling takes other modules' locks: never on a system or scaled clock's timer thread. The
+  // manual clock runs timers inside advance(), whose caller waits anyway, and a sample must see
+  // the state at its own instant of the advance, not the state after it: sample right here.
+  if (s->clock.rate() == 0)
+    work();
+  else
+    s->runner.post(std::move(work));
 }
 
 void arm_locked(const std::shared_ptr<history_sampler::state>& s, core::time_point at) {

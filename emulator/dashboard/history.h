@@ -5,8 +5,10 @@
 // history is a plain container guarded by its own mutex (any thread may record or read).
 // history_sampler drives it from the core::clock: every `interval` a clock timer fires, captures
 // the clock's time and posts the (possibly slow) sampling to a task_runner, so --time-scale and
-// --clock manual move the chart exactly as they move the autoscaler. Samples recorded out of
-// order (two pool threads racing) are put back in time order.
+// --clock manual move the chart exactly as they move the autoscaler. On the manual clock
+// (rate() == 0) the sample is taken inside the timer instead, i.e. on the thread calling
+// advance(), so each sample shows the state at its instant of the advance. Samples recorded out
+// of order (two pool threads racing) are put back in time order.
 #include <nlohmann/json.hpp>
 
 #include <condition_variable>
@@ -63,8 +65,8 @@ class history {
 class history_sampler {
  public:
   using source = std::function<std::vector<deployment_point>()>;
-  // `sample` runs on `runner` (never on the clock's thread). clock, runner and whatever `sample`
-  // uses must outlive the sampler.
+  // `sample` runs on `runner` (manual clock: on the advancing thread). clock, runner and
+  // whatever `sample` uses must outlive the sampler.
   history_sampler(core::clock& clock, core::task_runner& runner, core::duration interval,
                   source sample, history& into);
   // Cancels the timer and waits for a sampling task already running.

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+
 #include "tests/dashboard/inline_runner.h"
 
 namespace hayloft::dashboard {
@@ -106,6 +110,49 @@ TEST(DashboardHistory, SamplerSurvivesAFailingSource) {
   clock->advance(10s);
   EXPECT_EQ(calls, 3);
   EXPECT_EQ(h.to_json(clock->now())["series"][0]["samples"].size(), 2u);
+}
+
+// Holds posted tasks until the test runs them.
+class held_runner final : public core::task_runner {
+ public:
+  void post(std::function<void()> fn) override {
+    std::lock_guard lock(tasks_mutex_);
+    tasks_.push_back(std::move(fn));
+    posted_.notify_all();
+  }
+  bool wait_for_task() {
+    std::unique_lock lock(tasks_mutex_);
+    return posted_.wait_for(lock, std::chrono::seconds(10), [this] { return !tasks_.empty(); });
+  }
+  void run_all() {
+    std::vector<std::function<void()>> tasks;
+    {
+      std::lock_guard lock(tasks_mutex_);
+      tasks.swap(tasks_);
+    }
+    for (auto& t : tasks) t();
+  }
+
+ private:
+  std::mutex tasks_mutex_;  // guards tasks_
+  std::condition_variable posted_;
+  std::vector<std::function<void()>> tasks_;
+};
+
+TEST(DashboardHistory, SamplerPostsToThePoolOnARunningClock) {
+  auto clock = core::make_system_clock();
+  held_runner runner;
+  history h(10min);
+  std::atomic<int> calls{0};
+  history_sampler sampler(
+      *clock, runner, 1h, [&] { return one(++calls, 1); }, h);
+  sampler.start();
+  // The first tick is due at once, on the clock's timer thread, which only posts the sample.
+  ASSERT_TRUE(runner.wait_for_task());
+  EXPECT_EQ(calls.load(), 0);
+  runner.run_all();
+  EXPECT_EQ(calls.load(), 1);
+  EXPECT_EQ(h.to_json(clock->now())["series"][0]["samples"].size(), 1u);
 }
 
 }  // namespace
