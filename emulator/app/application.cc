@@ -30,6 +30,8 @@
 #include "emulator/store/state_store.h"
 #include "orchestrator/controller/api.h"
 #include "orchestrator/controller/controller.h"
+#include "orchestrator/kube/kube_api.h"
+#include "emulator/app/kubeconfig_command.h"
 #include "s3/service/service.h"
 #include "sqs/service/service.h"
 
@@ -148,6 +150,7 @@ struct application::impl {
   core::metrics_registry metrics;
   std::unique_ptr<metrics_handler> metrics_endpoint;
   std::unique_ptr<orchestrator::admin_api> orchestrator_api;
+  std::unique_ptr<orchestrator::kube::kube_api> kube_api;  // after `orchestrator`: destroyed first
   std::unique_ptr<lazy_embedder> embedder;
   std::unique_ptr<consumer::document_store> docs;
   std::unique_ptr<consumer::search_api> search;
@@ -232,6 +235,9 @@ void application::impl::build() {
     admin->add_route(route, [this](core::request r, core::completion d) { orchestrator_api->handle(std::move(r), std::move(d)); });
   admin->add_service("orchestrator");
   admin->add_reset("orchestrator", [this] { (void)orchestrator->reset(); });
+  kube_api = std::make_unique<orchestrator::kube::kube_api>(*orchestrator, *clock);
+  orchestrator->set_loop_listener(kube_api->loop_listener());
+  router.set(http::route::k8s, kube_api.get());
 
   board = std::make_unique<dashboard::dashboard>(*clock, *blocking, make_snapshot_provider({*store, *s3, *sqs, *orchestrator}),
                                                 dashboard_options(*clock));
@@ -327,6 +333,7 @@ int application::run() {
   }
   std::string connect_host = s.opts.host == "0.0.0.0" || s.opts.host == "::" ? "127.0.0.1" : s.opts.host;
   if (connect_host.find(':') != std::string::npos) connect_host = "[" + connect_host + "]";
+  if (s.opts.kubeconfig_merge) merge_kubeconfig_at_start(s.opts.host, port);
   s.init = std::make_unique<init_scripts>(std::move(*scripts), "http://" + connect_host + ":" + std::to_string(port),
                                           s.data_dir / "bin");
   s.admin->add_route("init", [&s](core::request, core::completion done) {

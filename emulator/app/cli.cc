@@ -9,6 +9,7 @@
 #include "emulator/app/application.h"
 #include "emulator/app/consume_command.h"
 #include "emulator/app/status_command.h"
+#include "emulator/app/kubeconfig_command.h"
 #include "emulator/app/upload_command.h"
 #include "orchestrator/cli/cli.h"
 #include "emulator/core/http_message.h"
@@ -127,6 +128,8 @@ int main(int argc, char** argv) {
 
   orchestrator::cli::command kube;
   orchestrator::cli::add_subcommands(cli, kube);
+  kubeconfig_options kubeconfig;
+  auto* kubeconfig_cmd = add_kubeconfig_command(cli, kubeconfig);
 
   try {
     cli.parse(argc, argv);
@@ -147,6 +150,7 @@ int main(int argc, char** argv) {
   if (consume_cmd->parsed()) return run_consume(consume);
   if (upload_cmd->parsed()) return run_upload(upload, endpoint_flag);
   if (status_cmd->parsed()) return run_status(status, endpoint_flag, std::cout, std::cerr);
+  if (kubeconfig_cmd->parsed()) return run_kubeconfig(kubeconfig, http::default_endpoint(endpoint_flag));
   http::client client(http::default_endpoint(endpoint_flag));
   if (!kube.verb.empty()) {
     orchestrator::cli::http_client oc;
