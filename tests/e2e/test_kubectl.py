@@ -142,8 +142,11 @@ class KubectlErrorsTest(KubectlTestCase):
         p = self.kubectl("get", "services", check=False)
         self.assertEqual(p.returncode, 1)
         self.assertIn('the server doesn\'t have a resource type "services"', p.stderr)
+        # kubectl 1.32's scale wraps the NotFound it got in its own message.
         p = self.kubectl("scale", "deployment", "nope", "--replicas=1", check=False)
-        self.assertEqual((p.returncode, p.stderr), (1, 'Error from server (NotFound): deployments.apps "nope" not found\n'))
+        self.assertEqual((p.returncode, p.stderr), (1, 'error: no objects passed to scale deployments.apps "nope" not found\n'))
+        p = self.kubectl("exec", "nope", "--", "true", check=False)
+        self.assertEqual(p.returncode, 1)
         out = self.kubectl("get", "nodes").stdout
         self.assertRegex(out, r"NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION\nhayloft\s+Ready\s+control-plane\s+\S+\s+v1\.32\.")
         out = self.kubectl("get", "crd").stdout
