@@ -130,6 +130,26 @@ TEST_F(KubeDeployed, StrategicMergePatchAsKubectlApplySendsIt) {
   EXPECT_EQ(r.body["metadata"]["generation"], 2);
 }
 
+TEST_F(KubeDeployed, RecordedKubectlApplyPatch) {
+  // The body kubectl 1.32.4 sent (-v=9) re-applying deployment-consumer.yaml with AWS_REGION
+  // changed to eu-north-1: a strategic merge patch with $setElementOrder directives.
+  std::string body = read_file(kube_testdata_dir() / "kubectl-apply-patch.json");
+  ASSERT_FALSE(body.empty());
+  auto r = call("PATCH",
+                "/apis/apps/v1/namespaces/indexing/deployments/indexing-consumer?fieldManager=kubectl-client-side-apply&fieldValidation=Strict",
+                body, "application/strategic-merge-patch+json");
+  ASSERT_EQ(r.status, 200u) << r.text;
+  const json& env = r.body["spec"]["template"]["spec"]["containers"][0]["env"];
+  ASSERT_EQ(env.size(), 4u);
+  EXPECT_EQ(env[0]["name"], "AWS_ENDPOINT");
+  EXPECT_EQ(env[1], json({{"name", "AWS_REGION"}, {"value", "eu-north-1"}}));
+  EXPECT_EQ(r.body["spec"]["template"]["spec"]["containers"][0]["command"], json::array({"python3", "consumer.py"}));
+  std::string applied = r.body["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"];
+  EXPECT_NE(applied.find("eu-north-1"), std::string::npos);
+  // The next GET is what kubectl diffs against: the same object.
+  EXPECT_EQ(get("/apis/apps/v1/namespaces/indexing/deployments/indexing-consumer").body["spec"], r.body["spec"]);
+}
+
 TEST_F(KubeDeployed, StrategicMergePatchIsRefusedForCustomResources) {
   auto r = call("PATCH", "/apis/keda.sh/v1alpha1/namespaces/indexing/scaledobjects/x", "{}", "application/strategic-merge-patch+json");
   EXPECT_EQ(r.status, 415u);

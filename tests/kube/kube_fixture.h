@@ -26,6 +26,7 @@ class fixed_queues final : public queue_metrics {
   std::int64_t visible = 0;
 };
 
+inline std::filesystem::path kube_testdata_dir() { return orchestrator::testing::source_dir() / "tests/kube/testdata"; }
 inline std::filesystem::path kube_manifests_dir() { return orchestrator::testing::source_dir() / "tests/orchestrator/testdata/manifests"; }
 
 struct reply {
