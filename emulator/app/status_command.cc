@@ -15,6 +15,8 @@ namespace hayloft::app {
 CLI::App* add_status_command(CLI::App& cli, status_options& opts) {
   auto* cmd = cli.add_subcommand(
       "status", "summary of a running hayloft: buckets, queues, deployments, pods, events");
+  cmd->add_option("--endpoint", opts.endpoint,
+                  "hayloft endpoint (default $HAYLOFT_ENDPOINT or http://127.0.0.1:4566)");
   cmd->add_option("-o,--output", opts.output, "json for the overview document")
       ->check(CLI::IsMember({"json"}));
   cmd->add_option("--events", opts.events, "how many of the last events to show")
@@ -53,7 +55,8 @@ bool print_once(http::client& client, const status_options& opts, std::ostream& 
 
 int run_status(const status_options& opts, const std::string& endpoint_flag, std::ostream& out,
                std::ostream& err) {
-  http::client client(http::default_endpoint(endpoint_flag));
+  http::client client(
+      http::default_endpoint(opts.endpoint.empty() ? endpoint_flag : opts.endpoint));
   if (!opts.watch) return print_once(client, opts, out, err) ? 0 : 1;
   bool tty = ::isatty(STDOUT_FILENO);
   while (true) {

@@ -14,6 +14,7 @@ class App;
 namespace hayloft::app {
 
 struct status_options {
+  std::string endpoint;     // empty: the CLI's --endpoint, $HAYLOFT_ENDPOINT, http://127.0.0.1:4566
   std::string output;       // "" (tables) or "json"
   std::size_t events = 10;  // last events shown
   bool watch = false;
@@ -22,7 +23,8 @@ struct status_options {
 // Registers the `status` subcommand and its flags on `cli`, filling `opts` when parsed.
 CLI::App* add_status_command(CLI::App& cli, status_options& opts);
 
-// Runs it against `endpoint_flag` (empty: $HAYLOFT_ENDPOINT, then http://127.0.0.1:4566).
+// Runs it against opts.endpoint, else `endpoint_flag` (the CLI's --endpoint), else
+// $HAYLOFT_ENDPOINT, else http://127.0.0.1:4566.
 int run_status(const status_options& opts, const std::string& endpoint_flag, std::ostream& out,
                std::ostream& err);
 

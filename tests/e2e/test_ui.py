@@ -11,6 +11,7 @@ import sys
 import tempfile
 import time
 import unittest
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import HAYLOFT_BIN, HayloftTestCase  # noqa: E402
@@ -195,6 +196,36 @@ class DashboardUiTest(HayloftTestCase):
         shot = os.environ.get("HAYLOFT_UI_SCREENSHOT")
         if shot:
             self.browser.save_screenshot(shot)
+
+    def test_status_overview_and_metrics_show_the_same_stack(self):
+        self.index_files()
+        overview = self.hayloft.admin("GET", "/_hayloft/overview")
+        self.assertEqual([(b["name"], b["objects"]) for b in overview["buckets"]], [("test-bucket", 2)])
+        self.assertEqual(overview["queues"], [{"name": "test-queue", "visible": 0, "in_flight": 0, "delayed": 0}])
+        deployment = overview["deployments"][0]
+        self.assertEqual((deployment["name"], deployment["current"], deployment["scaler"]["queue"]),
+                         ("indexing-consumer", 1, "test-queue"))
+        # The history is sampled every 2 s of clock time (the reset before this test emptied it).
+        deadline = time.time() + 10
+        while not overview["history"]["series"] and time.time() < deadline:
+            time.sleep(0.2)
+            overview = self.hayloft.admin("GET", "/_hayloft/overview")
+        series = overview["history"]["series"]
+        self.assertEqual([(x["name"], x["samples"][-1][1:]) for x in series], [("indexing-consumer", [0, 1])])
+        p = self.hayloft_cli("status")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        lines = p.stdout.splitlines()
+        self.assertEqual(lines[0], "BUCKETS")
+        self.assertRegex(p.stdout, r"\ntest-bucket +2 +\d+ B +eu-central-1 ")
+        self.assertRegex(p.stdout, r"\ntest-queue +0 +0 +0\n")
+        self.assertRegex(p.stdout, r"\ndefault +indexing-consumer +1/1 +1 +1 +indexing-consumer-scaled-object \(aws-sqs-queue test-queue\) +0/10 +1/2\n")
+        self.assertRegex(p.stdout, r"\ndefault +indexing-consumer-[a-z0-9]+-[a-z0-9]+ +1/1 +Running +0 +\d+s\n")
+        self.assertIn("ScalingReplicaSet", p.stdout)
+        p = self.hayloft_cli("status", "--endpoint", "http://127.0.0.1:1")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("error:", p.stderr)
+        metrics = urllib.request.urlopen(self.hayloft.endpoint + "/metrics", timeout=30).read().decode()
+        self.assertIn('hayloft_sqs_messages{queue="test-queue",state="visible"} 0', metrics)
 
     def test_empty_hayloft_and_a_search_with_nothing_indexed(self):
         self.browser.get(self.hayloft.endpoint + "/_hayloft/ui")
