@@ -8,6 +8,7 @@
 
 #include "emulator/app/application.h"
 #include "emulator/app/consume_command.h"
+#include "emulator/app/load_command.h"
 #include "emulator/app/status_command.h"
 #include "emulator/app/kubeconfig_command.h"
 #include "emulator/app/upload_command.h"
@@ -122,6 +123,8 @@ int main(int argc, char** argv) {
   auto* consume_cmd = add_consume_command(cli, consume);
   upload_options upload;
   auto* upload_cmd = add_upload_command(cli, upload);
+  load_command_options load;
+  auto* load_cmd = add_load_command(cli, load);
 
   status_options status;
   auto* status_cmd = add_status_command(cli, status);
@@ -149,6 +152,7 @@ int main(int argc, char** argv) {
   }
   if (consume_cmd->parsed()) return run_consume(consume);
   if (upload_cmd->parsed()) return run_upload(upload, endpoint_flag);
+  if (load_cmd->parsed()) return run_load(load, endpoint_flag);
   if (status_cmd->parsed()) return run_status(status, endpoint_flag, std::cout, std::cerr);
   if (kubeconfig_cmd->parsed()) return run_kubeconfig(kubeconfig, http::default_endpoint(endpoint_flag));
   http::client client(http::default_endpoint(endpoint_flag));
