@@ -9,6 +9,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -29,10 +30,15 @@ using steady = std::chrono::steady_clock;
 constexpr auto tuple_awaitable = asio::as_tuple(asio::use_awaitable);
 
 struct user {
-  explicit user(asio::io_context& ioc) : stream(ioc), timer(ioc) {}
-  beast::tcp_stream stream;
+  explicit user(asio::io_context& ioc) : socket(ioc), timer(ioc) {}
+  tcp::socket socket;
   asio::steady_timer timer;
   bool connected = false;
+  // Set before each connect/write/read; the worker's watchdog closes the socket once it has
+  // passed. A per-thread watchdog instead of a timer per operation (as beast::tcp_stream
+  // does) saves re-arming the reactor's timer on every read and write.
+  steady::time_point deadline = steady::time_point::max();
+  bool timed_out = false;
 };
 
 // One io thread: its io_context, its users, its share of the statistics.
@@ -40,6 +46,7 @@ struct worker {
   asio::io_context ioc{1};
   std::vector<bhttp::request<bhttp::string_body>> messages;  // one per spec, read only
   std::vector<std::unique_ptr<user>> users;                   // touched only on this thread
+  std::unique_ptr<asio::steady_timer> watchdog;
   std::mutex stats_mutex;                                     // guards stats and errors
   std::vector<endpoint_stats> stats;
   std::map<std::string, std::uint64_t> errors;
@@ -82,27 +89,28 @@ struct engine {
       std::uint64_t bytes = 0;
       bool keep_alive = false;
       if (!u.connected) {
-        u.stream.expires_after(opts.timeout);
-        auto [ec, ep] = co_await u.stream.async_connect(endpoints, tuple_awaitable);
+        u.deadline = steady::now() + opts.timeout;
+        auto [ec, ep] = co_await asio::async_connect(u.socket, endpoints, tuple_awaitable);
         if (stopping) break;
-        if (ec) error = "connect: " + ec.message();
+        if (ec) error = "connect: " + (u.timed_out ? std::string("timeout") : ec.message());
         else {
           u.connected = true;
-          u.stream.socket().set_option(tcp::no_delay(true));
+          beast::error_code ignored;
+          u.socket.set_option(tcp::no_delay(true), ignored);
         }
       }
       if (error.empty()) {
-        u.stream.expires_after(opts.timeout);
-        auto [wec, wn] = co_await bhttp::async_write(u.stream, w.messages[spec], tuple_awaitable);
+        u.deadline = steady::now() + opts.timeout;
+        auto [wec, wn] = co_await bhttp::async_write(u.socket, w.messages[spec], tuple_awaitable);
         if (stopping) break;
-        if (wec) error = wec.message();
+        if (wec) error = u.timed_out ? "timeout" : wec.message();
       }
       if (error.empty()) {
         bhttp::response_parser<bhttp::string_body> parser;
         parser.body_limit(std::uint64_t{1} << 30);
-        auto [rec, rn] = co_await bhttp::async_read(u.stream, buffer, parser, tuple_awaitable);
+        auto [rec, rn] = co_await bhttp::async_read(u.socket, buffer, parser, tuple_awaitable);
         if (stopping) break;
-        if (rec) error = rec.message();
+        if (rec) error = u.timed_out ? "timeout" : rec.message();
         else {
           auto& res = parser.get();
           bytes = res.body().size();
@@ -110,18 +118,37 @@ struct engine {
           if (res.result_int() >= 400) error = "HTTP " + std::to_string(res.result_int());
         }
       }
+      u.deadline = steady::time_point::max();
       auto micros = std::chrono::duration_cast<std::chrono::microseconds>(steady::now() - t0).count();
       record(w, spec, static_cast<std::uint64_t>(micros), !error.empty(), bytes, error);
-      if (!keep_alive && u.connected) {
+      if (!keep_alive && (u.connected || u.timed_out)) {
         beast::error_code ignored;
-        u.stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-        u.stream.close();
+        u.socket.shutdown(tcp::socket::shutdown_both, ignored);
+        u.socket.close(ignored);
         u.connected = false;
+        u.timed_out = false;
         buffer.clear();
       }
       if (opts.think_time.count() > 0 && !stopping) {
         u.timer.expires_after(opts.think_time);
         co_await u.timer.async_wait(tuple_awaitable);
+      }
+    }
+  }
+
+  // Every 100 ms, closes the socket of each user whose operation is past its deadline (the
+  // pending operation then fails and the user reports a timeout).
+  asio::awaitable<void> run_watchdog(worker& w) {
+    while (!stopping) {
+      w.watchdog->expires_after(std::chrono::milliseconds(100));
+      co_await w.watchdog->async_wait(tuple_awaitable);
+      auto now = steady::now();
+      for (auto& u : w.users) {
+        if (u->deadline < now && u->socket.is_open()) {
+          beast::error_code ignored;
+          u->timed_out = true;
+          u->socket.close(ignored);
+        }
       }
     }
   }
@@ -208,6 +235,10 @@ result<snapshot> run_load_test(const load_options& opts, const tick_fn& on_tick)
     w.users.push_back(std::make_unique<user>(w.ioc));
     asio::co_spawn(w.ioc, e.run_user(w, *w.users.back(), id), asio::detached);
   }
+  for (auto& w : e.workers) {
+    w->watchdog = std::make_unique<asio::steady_timer>(w->ioc);
+    asio::co_spawn(w->ioc, e.run_watchdog(*w), asio::detached);
+  }
   std::vector<std::thread> pool;
   for (auto& w : e.workers) pool.emplace_back([&ioc = w->ioc] { ioc.run(); });
 
@@ -228,8 +259,9 @@ result<snapshot> run_load_test(const load_options& opts, const tick_fn& on_tick)
       for (auto& u : w.users) {
         beast::error_code ignored;
         u->timer.cancel();
-        u->stream.socket().close(ignored);
+        u->socket.close(ignored);
       }
+      w.watchdog->cancel();
     });
   }
   for (auto& t : pool) t.join();

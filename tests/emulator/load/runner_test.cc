@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <mutex>
+#include <vector>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <thread>
@@ -22,6 +24,11 @@ class counting_handler : public core::request_handler {
   void handle(core::request req, core::completion done) override {
     core::response res;
     auto n = ++requests;
+    if (req.path == "/hang") {
+      std::lock_guard lock(hung_mutex_);
+      hung_.push_back(std::move(done));
+      return;
+    }
     if (req.path == "/fail") {
       res.status = 500;
       ++failed;
@@ -34,11 +41,19 @@ class counting_handler : public core::request_handler {
     done(std::move(res));
   }
   core::response render_error(const core::request&, const core::aws_error&) const override { return {500}; }
+  // Answers the requests held by /hang (each completion is called exactly once).
+  void release() {
+    std::lock_guard lock(hung_mutex_);
+    for (auto& d : hung_) d(core::response{});
+    hung_.clear();
+  }
   std::atomic<std::uint64_t> requests{0};
   std::atomic<std::uint64_t> failed{0};
 
  private:
   std::uint64_t fail_every_;
+  std::mutex hung_mutex_;  // guards hung_
+  std::vector<core::completion> hung_;
 };
 
 class test_server {
@@ -52,6 +67,7 @@ class test_server {
     thread_ = std::thread([this] { ioc_.run(); });
   }
   ~test_server() {
+    handler.release();
     server_->shutdown();
     ioc_.stop();
     thread_.join();
@@ -146,6 +162,26 @@ TEST(LoadRunner, RampUpStartsUsersAtTheSpawnRate) {
   EXPECT_EQ(r->users, 5u);
   // Think time bounds the rate: 5 users, ~20 requests/s each at most.
   EXPECT_LE(r->total().requests, 5u * 23u);
+}
+
+TEST(LoadRunner, UnansweredRequestsTimeOut) {
+  test_server srv(0);
+  load_options o;
+  o.url = srv.url();
+  o.users = 1;
+  o.run_time = 1s;
+  o.timeout = 300ms;
+  o.requests = {spec("hang", "/hang")};
+  auto r = run_load_test(o, {});
+  ASSERT_TRUE(r.ok()) << r.err().message;
+  auto total = r->total();
+  // 300 ms timeouts, noticed within the watchdog's 100 ms: two or three in one second.
+  EXPECT_GE(total.requests, 2u);
+  EXPECT_LE(total.requests, 3u);
+  EXPECT_EQ(total.failures, total.requests);
+  EXPECT_EQ(r->errors.at("GET hang: timeout"), total.requests);
+  EXPECT_GE(total.latency.min(), 300000u);
+  EXPECT_LE(total.latency.max(), 450000u);
 }
 
 TEST(LoadRunner, UnreachableTargetFailsFast) {
