@@ -104,6 +104,8 @@ bool scale_and_wait(http::client& admin, const load_command_options& o, int n, s
                        "&namespace=" + core::url_encode(o.namespace_name));
     if (g.ok() && g->status < 300) {
       auto j = json::parse(g->body, nullptr, false);
+      // /_hayloft/get answers {"kind", "object": {...}}; a list answers {"items": [...]}.
+      if (j.is_object() && j.contains("object")) j = j["object"];
       if (j.is_object() && j.contains("items") && j["items"].is_array() && !j["items"].empty()) j = j["items"][0];
       if (j.is_object()) {
         auto st = j.value("status", json::object());
