@@ -27,6 +27,11 @@
 #include "emulator/core/logging.h"
 #include "emulator/http/router.h"
 #include "emulator/http/server.h"
+#include "emulator/prom/api.h"
+#include "emulator/prom/http_fetch.h"
+#include "emulator/prom/metrics_source.h"
+#include "emulator/prom/scraper.h"
+#include "emulator/prom/self_ingest.h"
 #include "emulator/store/state_store.h"
 #include "orchestrator/controller/api.h"
 #include "orchestrator/controller/controller.h"
@@ -144,11 +149,17 @@ struct application::impl {
   app::config config;
   std::unique_ptr<auth_gate> s3_gate, sqs_gate;
   std::unique_ptr<sqs_queue_metrics> queue_metrics;
+  std::unique_ptr<prom::series_store> prom_store;              // before `orchestrator`: outlives it
+  std::unique_ptr<prom::store_metrics_source> prom_source;
   orchestrator::pods::workload_registry workloads;
   std::unique_ptr<orchestrator::controller> orchestrator;
   std::unique_ptr<pool_runner> pipeline_pool;
   core::metrics_registry metrics;
   std::unique_ptr<metrics_handler> metrics_endpoint;
+  // After `metrics` and `orchestrator` (their collectors) and `blocking` (their jobs): destroyed first.
+  std::unique_ptr<prom::registry_sampler> prom_sampler;
+  std::unique_ptr<prom::scraper> prom_scraper;
+  std::unique_ptr<prom::api_handler> prom_api;
   std::unique_ptr<orchestrator::admin_api> orchestrator_api;
   std::unique_ptr<orchestrator::kube::kube_api> kube_api;  // after `orchestrator`: destroyed first
   std::unique_ptr<lazy_embedder> embedder;
@@ -226,7 +237,12 @@ void application::impl::build() {
   }
   workloads.add("hayloft/indexing-consumer",
                 make_indexing_consumer_workload({*sqs, *s3, *embedder, *docs, *pipeline_pool, *clock, &metrics, ps}));
+  // Prometheus series (emulator/prom/README.md); the prometheus trigger reads them.
+  prom_store = std::make_unique<prom::series_store>();
+  prom_source = std::make_unique<prom::store_metrics_source>(*prom_store, *clock);
+  admin->add_reset("prometheus", [this] { prom_store->clear(); });
   orchestrator::options oo;
+  oo.metrics = prom_source.get();
   oo.image_map = config.images;
   oo.log_dir = data_dir / "logs";
   orchestrator = std::make_unique<orchestrator::controller>(*store, *clock, *queue_metrics, workloads, oo);
@@ -248,6 +264,10 @@ void application::impl::build() {
 
   metrics_endpoint = std::make_unique<metrics_handler>(metrics);
   router.set(http::route::metrics, metrics_endpoint.get());
+  prom_sampler = std::make_unique<prom::registry_sampler>(metrics, *prom_store, *clock, blocking.get());
+  prom_scraper = std::make_unique<prom::scraper>(*prom_store, *clock, blocking.get(), prom::make_http_fetch());
+  prom_api = std::make_unique<prom::api_handler>(*prom_store, *clock, blocking.get(), prom_scraper.get());
+  router.set(http::route::prometheus, prom_api.get());
   metrics.describe("hayloft_orchestrator", "gauge", "Orchestrator gauges (replicas, scaler metrics).");
   metrics.add_collector([this](std::vector<core::sample>& out) {
     for (const auto& g : orchestrator->gauges()) {
