@@ -217,7 +217,7 @@ void application::impl::build() {
     router.set(http::route::sqs, sqs_gate.get());
   }
 
-  embedder = std::make_unique<lazy_embedder>(opts.embedder, opts.model_dir);
+  embedder = std::make_unique<lazy_embedder>(opts.embedder, opts.model_dir, &metrics);
   docs = std::make_unique<consumer::document_store>(*store, *clock);
   if (auto r = docs->migrate(); !r.ok()) throw std::runtime_error("document store: " + r.err().message);
   search = std::make_unique<consumer::search_api>(*docs, *embedder, *blocking);
@@ -255,7 +255,7 @@ void application::impl::build() {
   orchestrator->set_loop_listener(kube_api->loop_listener());
   router.set(http::route::k8s, kube_api.get());
 
-  board = std::make_unique<dashboard::dashboard>(*clock, *blocking, make_snapshot_provider({*store, *s3, *sqs, *orchestrator}),
+  board = std::make_unique<dashboard::dashboard>(*clock, *blocking, make_snapshot_provider({*s3, *sqs, *orchestrator}),
                                                 dashboard_options(*clock));
   for (const char* route : {"ui", "overview"})
     admin->add_route(route, [this](core::request r, core::completion d) { board->handle(std::move(r), std::move(d)); });

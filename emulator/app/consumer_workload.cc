@@ -118,7 +118,8 @@ orchestrator::pods::workload_main make_indexing_consumer_workload(consumer_bindi
     }
     sqs_source messages(b.sqs);
     s3_source objects(b.s3);
-    consumer::indexing_pipeline pipeline(b.settings, **model, b.docs);
+    // Through the lazy embedder (loaded by now) so its latency reaches /metrics.
+    consumer::indexing_pipeline pipeline(b.settings, b.embedder, b.docs);
     consumer::consumer_settings settings;
     settings.queue = env_or(ctx.env, "SQS_QUEUE", "test-queue");
     settings.bucket = env_or(ctx.env, "S3_BUCKET", "test-bucket");

@@ -33,31 +33,16 @@ std::vector<std::string> queue_urls(sqs::service& sqs) {
   return urls;
 }
 
-// Object count and bytes per bucket. S3 has no typed call for this, and listing every key to
-// count it would be far slower: one grouped read of its metadata table.
-std::vector<dashboard::bucket_figures> bucket_figures(store::state_store& store, s3::service& s3) {
+// Object count and bytes per bucket, from S3's typed usage call.
+std::vector<dashboard::bucket_figures> bucket_figures(s3::service& s3) {
   std::vector<dashboard::bucket_figures> out;
-  auto buckets = s3.list_buckets();
-  if (!buckets.ok()) return out;
-  for (const auto& b : *buckets) out.push_back({b.name, b.region, b.created, 0, 0});
-  auto db = store.reader();
-  auto st =
-      db->cached("SELECT bucket, COUNT(*), COALESCE(SUM(size), 0) FROM s3_objects GROUP BY bucket");
-  if (!st.ok()) {
-    spdlog::debug("dashboard: object counts unavailable: {}", st.err().message);
+  auto usage = s3.usage();
+  if (!usage.ok()) {
+    spdlog::debug("dashboard: bucket usage unavailable: {}", usage.err().message);
     return out;
   }
-  while (true) {
-    auto row = (*st)->step();
-    if (!row.ok() || !*row) break;
-    auto name = (*st)->text(0);
-    for (auto& b : out)
-      if (b.name == name) {
-        b.objects = (*st)->int64(1);
-        b.bytes = (*st)->int64(2);
-      }
-  }
-  (*st)->reset();
+  for (const auto& u : *usage)
+    out.push_back({u.bucket.name, u.bucket.region, u.bucket.created, u.objects, u.bytes});
   return out;
 }
 
@@ -88,7 +73,7 @@ dashboard::dashboard::snapshot_provider make_snapshot_provider(dashboard_service
     s.deployments = items(services.orchestrator, "deployments");
     s.scaled_objects = items(services.orchestrator, "scaledobjects");
     if (d == dashboard::detail::full) {
-      s.buckets = bucket_figures(services.store, services.s3);
+      s.buckets = bucket_figures(services.s3);
       s.pods = items(services.orchestrator, "pods");
       s.events = items(services.orchestrator, "events");
     }

@@ -9,7 +9,6 @@
 #include "emulator/core/clock.h"
 #include "emulator/core/metrics.h"
 #include "emulator/dashboard/dashboard.h"
-#include "emulator/store/state_store.h"
 #include "orchestrator/controller/controller.h"
 #include "s3/service/service.h"
 #include "sqs/service/service.h"
@@ -17,7 +16,6 @@
 namespace hayloft::app {
 
 struct dashboard_services {
-  store::state_store& store;
   s3::service& s3;
   sqs::service& sqs;
   orchestrator::controller& orchestrator;

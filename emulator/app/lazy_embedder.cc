@@ -4,8 +4,8 @@
 
 namespace hayloft::app {
 
-lazy_embedder::lazy_embedder(std::string kind, std::filesystem::path model_dir)
-    : kind_(kind == "use" ? "use-lite" : std::move(kind)), model_dir_(std::move(model_dir)) {}
+lazy_embedder::lazy_embedder(std::string kind, std::filesystem::path model_dir, core::metrics_registry* metrics)
+    : kind_(kind == "use" ? "use-lite" : std::move(kind)), model_dir_(std::move(model_dir)), metrics_(metrics) {}
 
 lazy_embedder::~lazy_embedder() {
   std::thread t;
@@ -64,7 +64,15 @@ std::size_t lazy_embedder::dimension() const {
 result<std::vector<embed::embedding>> lazy_embedder::embed(std::span<const std::string> texts) const {
   auto m = get();
   if (!m.ok()) return m.err();
-  return (*m)->embed(texts);
+  auto started = std::chrono::steady_clock::now();
+  auto out = (*m)->embed(texts);
+  if (metrics_ && out.ok()) {
+    core::label_set model{{"model", std::string((*m)->name())}};
+    metrics_->histogram("hayloft_embedder_seconds", "Latency of one embed call (a batch of texts), by model.", model)
+        .observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    metrics_->counter("hayloft_embedder_texts_total", "Texts embedded, by model.", model).inc(static_cast<double>(texts.size()));
+  }
+  return out;
 }
 
 }  // namespace hayloft::app

@@ -9,12 +9,15 @@
 #include <thread>
 
 #include "consumer/embed/embedder.h"
+#include "emulator/core/metrics.h"
 
 namespace hayloft::app {
 
 class lazy_embedder final : public embed::embedder {
  public:
-  lazy_embedder(std::string kind, std::filesystem::path model_dir);
+  // `metrics` (optional, must outlive this) gets hayloft_embedder_seconds (latency of each
+  // embed call, by model) and hayloft_embedder_texts_total.
+  lazy_embedder(std::string kind, std::filesystem::path model_dir, core::metrics_registry* metrics = nullptr);
   ~lazy_embedder() override;
 
   // The loaded embedder, or the load error. Blocks until loading is over.
@@ -31,6 +34,7 @@ class lazy_embedder final : public embed::embedder {
  private:
   std::string kind_;
   std::filesystem::path model_dir_;
+  core::metrics_registry* metrics_;
   mutable std::mutex load_mutex_;  // guards started_, loaded_, model_, error_, loader_
   mutable bool started_ = false;
   mutable std::condition_variable load_cv_;

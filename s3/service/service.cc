@@ -106,6 +106,22 @@ result<std::vector<bucket_entry>> service::list_buckets() {
   return out;
 }
 
+result<std::vector<service::bucket_usage>> service::usage() {
+  auto reader = engine_->store.reader();
+  auto rows = list_bucket_rows(*reader);
+  if (!rows.ok()) return rows.err();
+  auto counts = bucket_usage_rows(*reader);
+  if (!counts.ok()) return counts.err();
+  std::vector<bucket_usage> out;
+  for (auto& b : *rows) {
+    bucket_usage u{{b.name, core::from_unix_ms(b.created_ms), b.region}, 0, 0};
+    for (const auto& c : *counts)
+      if (c.name == b.name) u.objects = c.objects, u.bytes = c.bytes;
+    out.push_back(std::move(u));
+  }
+  return out;
+}
+
 result<object_info> service::put_object(std::string_view bucket, std::string_view key, std::string bytes,
                                         std::string_view content_type) {
   auto req = make_request("PUT", bucket, key);

@@ -99,6 +99,14 @@ class service : public core::request_handler {
   // Typed API (blocking; not on an I/O thread). Errors carry s3::errc codes.
   result<void> create_bucket(std::string_view bucket, std::string_view region = {});
   result<std::vector<bucket_entry>> list_buckets();
+  // Every bucket with its object count and total size (dashboards, `hayloft status`). One
+  // grouped read of the metadata: cheap, never lists keys.
+  struct bucket_usage {
+    bucket_entry bucket;
+    std::int64_t objects = 0;
+    std::int64_t bytes = 0;
+  };
+  result<std::vector<bucket_usage>> usage();
   result<object_info> put_object(std::string_view bucket, std::string_view key, std::string bytes,
                                  std::string_view content_type = {});
   result<object_info> head_object(std::string_view bucket, std::string_view key);

@@ -75,6 +75,21 @@ result<std::vector<bucket_row>> list_bucket_rows(database& db) {
   return out;
 }
 
+result<std::vector<bucket_usage_row>> bucket_usage_rows(database& db) {
+  static const std::string sql = "SELECT bucket, COUNT(*), COALESCE(SUM(size), 0) FROM s3_objects GROUP BY bucket";
+  auto st = db.cached(sql);
+  if (!st.ok()) return st.err();
+  auto& s = **st;
+  std::vector<bucket_usage_row> out;
+  for (;;) {
+    auto row = s.step();
+    if (!row.ok()) return row.err();
+    if (!*row) break;
+    out.push_back({s.text(0), s.int64(1), s.int64(2)});
+  }
+  return out;
+}
+
 result<void> set_bucket_acl(database& db, std::string_view name, std::string_view acl) {
   static const std::string sql = "UPDATE s3_buckets SET acl = ?2 WHERE name = ?1";
   auto st = db.cached(sql);

@@ -29,6 +29,13 @@ result<std::vector<bucket_row>> list_bucket_rows(database& db);
 result<void> set_bucket_acl(database& db, std::string_view name, std::string_view acl);
 result<void> set_bucket_notification(database& db, std::string_view name, std::string_view xml);
 result<bool> bucket_has_objects(database& db, std::string_view name);
+// Object count and total bytes of every bucket that holds objects (one grouped read).
+struct bucket_usage_row {
+  std::string name;
+  std::int64_t objects = 0;
+  std::int64_t bytes = 0;
+};
+result<std::vector<bucket_usage_row>> bucket_usage_rows(database& db);
 // Deletes the bucket and its in-progress uploads; returns the part blob ids to remove.
 result<std::vector<std::string>> delete_bucket_row(database& db, std::string_view name);
 

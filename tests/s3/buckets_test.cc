@@ -31,6 +31,23 @@ TEST_F(S3BucketsTest, CreateHeadListDelete) {
   EXPECT_TRUE(r.body.empty());
 }
 
+TEST_F(S3BucketsTest, UsageCountsObjectsAndBytesPerBucket) {
+  create("full");
+  create("empty");
+  put("full/a", "12345");
+  put("full/b/c", "123");
+  put("full/a", "1234567");  // an overwrite counts once, with its new size
+  auto u = svc_->usage();
+  ASSERT_TRUE(u.ok()) << u.err().message;
+  ASSERT_EQ(u->size(), 2u);
+  EXPECT_EQ((*u)[0].bucket.name, "empty");
+  EXPECT_EQ((*u)[0].objects, 0);
+  EXPECT_EQ((*u)[0].bytes, 0);
+  EXPECT_EQ((*u)[1].bucket.name, "full");
+  EXPECT_EQ((*u)[1].objects, 2);
+  EXPECT_EQ((*u)[1].bytes, 10);
+}
+
 TEST_F(S3BucketsTest, RecreateFollowsAws) {
   create("east");
   // us-east-1: re-creating your own bucket succeeds.
