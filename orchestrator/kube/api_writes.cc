@@ -6,6 +6,7 @@
 #include "orchestrator/kube/api_internal.h"
 #include "orchestrator/kube/patch.h"
 #include "orchestrator/kube/protobuf.h"
+#include "orchestrator/kube/synthetic.h"
 #include "orchestrator/objects/validate.h"
 #include "orchestrator/objects/yaml_io.h"
 
@@ -90,8 +91,9 @@ void add_warning(core::response& r, const std::string& text) {
 // Validates, applies through the controller and answers with the stored object.
 core::response write_object(kube_api::impl& self, const resource_request& rr, json obj, unsigned status) {
   const resource& r = *rr.res;
-  if (!rr.param("dryRun").empty())
-    return error_response(bad_request("hayloft does not implement dryRun; the request was not applied"));
+  std::string dry_run = rr.param("dryRun");
+  if (!dry_run.empty() && dry_run != "All")
+    return error_response(bad_request("Unsupported value: \"" + dry_run + "\": supported values: \"All\""));
   std::string name = str(obj["metadata"], "name");
   json checked = strip_server_fields(obj);
   if (r.namespaced) checked["metadata"]["namespace"] = rr.namespace_name;
@@ -122,6 +124,24 @@ core::response write_object(kube_api::impl& self, const resource_request& rr, js
   }
   json manifest = strip_server_fields(obj);
   if (r.namespaced) manifest["metadata"]["namespace"] = rr.namespace_name;
+  if (!dry_run.empty()) {
+    // Server-side dry run (kubectl diff, --dry-run=server): validated, not applied; the answer is
+    // the object as it would be stored, with the live object's server fields.
+    auto live = self.objects.get(r, rr.namespace_name, name);
+    json would = manifest;
+    if (live) {
+      json current = served_form(r, *live);
+      for (const char* k : {"uid", "creationTimestamp", "resourceVersion", "generation"})
+        if (current["metadata"].contains(k)) would["metadata"][k] = current["metadata"][k];
+      if (current.contains("status")) would["status"] = current["status"];
+    } else {
+      would["metadata"]["uid"] = derived_uid(r.kind, rr.namespace_name, name);
+      would["metadata"]["creationTimestamp"] = core::iso8601(self.clock.now());
+    }
+    core::response resp = json_response(would, status);
+    for (const auto& w : warnings) add_warning(resp, w);
+    return resp;
+  }
   auto applied = self.ctl.apply(manifest.dump(), rr.namespace_name, r.namespaced);
   if (!applied) return error_response(from_error(rr, applied.err()));
   const json& item = (*applied)["items"][0];
@@ -249,8 +269,8 @@ core::response kube_api::impl::remove(const resource_request& rr) {
   if (policy == "Orphan" || (opts.is_object() && opts.value("orphanDependents", false)))
     return error_response(bad_request("hayloft does not implement propagationPolicy=Orphan: a Deployment's ReplicaSets "
                                       "and pods, and a ScaledObject's HPA, are always deleted with it"));
-  if ((opts.is_object() && opts.contains("dryRun")) || !rr.param("dryRun").empty())
-    return error_response(bad_request("hayloft does not implement dryRun; nothing was deleted"));
+  if ((opts.is_object() && opts.contains("dryRun") && !opts["dryRun"].empty()) || !rr.param("dryRun").empty())
+    return json_response(served_form(r, *live));  // a dry run: nothing is deleted
   if (opts.is_object() && opts.contains("preconditions")) {
     const json& pre = opts["preconditions"];
     std::string uid = str(pre, "uid"), rv = str(pre, "resourceVersion");

@@ -150,6 +150,19 @@ TEST_F(KubeDeployed, RecordedKubectlApplyPatch) {
   EXPECT_EQ(get("/apis/apps/v1/namespaces/indexing/deployments/indexing-consumer").body["spec"], r.body["spec"]);
 }
 
+TEST_F(KubeDeployed, DryRunValidatesWithoutApplying) {
+  auto r = call("PATCH", "/apis/apps/v1/namespaces/indexing/deployments/indexing-consumer?dryRun=All",
+                R"({"spec":{"replicas":4}})", "application/merge-patch+json");
+  ASSERT_EQ(r.status, 200u) << r.text;
+  EXPECT_EQ(r.body["spec"]["replicas"], 4);
+  EXPECT_EQ(get("/apis/apps/v1/namespaces/indexing/deployments/indexing-consumer").body["spec"]["replicas"], 0);
+  auto bad = call("PATCH", "/apis/apps/v1/namespaces/indexing/deployments/indexing-consumer?dryRun=All",
+                  R"({"spec":{"replicas":-4}})", "application/merge-patch+json");
+  EXPECT_EQ(bad.status, 422u);
+  EXPECT_EQ(call("DELETE", "/apis/apps/v1/namespaces/indexing/deployments/indexing-consumer?dryRun=All").status, 200u);
+  EXPECT_EQ(get("/apis/apps/v1/namespaces/indexing/deployments/indexing-consumer").status, 200u);
+}
+
 TEST_F(KubeDeployed, StrategicMergePatchIsRefusedForCustomResources) {
   auto r = call("PATCH", "/apis/keda.sh/v1alpha1/namespaces/indexing/scaledobjects/x", "{}", "application/strategic-merge-patch+json");
   EXPECT_EQ(r.status, 415u);
