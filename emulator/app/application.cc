@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <thread>
 
 #include "consumer/docstore/document_store.h"
@@ -112,6 +113,41 @@ std::vector<std::filesystem::path> manifest_files(const std::vector<std::string>
     out.insert(out.end(), found.begin(), found.end());
   }
   return out;
+}
+
+// Metric labels of a request: the service, and the operation as AWS names it (S3 "PutObject",
+// SQS "SendMessage" from X-Amz-Target or Action), the admin route, or the method elsewhere.
+// Unknown names collapse to "Unknown" so clients cannot grow the label set.
+std::pair<std::string, std::string> request_labels(const core::request& r) {
+  switch (http::classify(r)) {
+    case http::route::s3:
+      return {"s3", std::string(s3::service::operation_of(r))};
+    case http::route::sqs: {
+      std::string_view name;
+      if (auto target = r.headers.get("x-amz-target")) name = target->substr(target->find('.') + 1);
+      else if (auto action = r.param("Action")) name = *action;
+      core::query_params form;
+      if (name.empty() && !r.body_in_file() && core::parse_query(r.body, form, true))
+        for (const auto& [k, v] : form)
+          if (k == "Action") name = v;
+      auto op = sqs::api::op_from_name(name);
+      return {"sqs", op ? std::string(sqs::api::op_name(*op)) : "Unknown"};
+    }
+    case http::route::admin: {
+      std::string_view p = r.path;
+      auto slash = p.find('/', 1);
+      auto rest = slash == std::string_view::npos ? std::string_view() : p.substr(slash + 1);
+      auto name = std::string(rest.substr(0, rest.find('/')));
+      static const std::set<std::string> known = {"health", "reset", "clock", "search", "docs", "apply", "delete", "get",
+                                                  "describe", "scale", "logs", "events", "init", "ui", "overview"};
+      return {"admin", known.count(name) ? name : "Unknown"};
+    }
+    case http::route::k8s: return {"k8s", r.method};
+    case http::route::metrics: return {"metrics", r.method};
+    case http::route::prometheus: return {"prometheus", r.method};
+    case http::route::count: break;
+  }
+  return {"unknown", r.method};
 }
 
 class pool_runner final : public core::task_runner {
@@ -282,21 +318,16 @@ void application::impl::build() {
   so.spill_dir = store->blobs().tmp_dir();
   server = std::make_unique<http::server>(
       ioc, so, [this](const core::request& r) { return router.find(r); },
-      [this](const core::request& r, unsigned status, double seconds) {
-        const char* service = "s3";
-        switch (http::classify(r)) {
-          case http::route::sqs: service = "sqs"; break;
-          case http::route::admin: service = "admin"; break;
-          case http::route::k8s: service = "k8s"; break;
-          case http::route::metrics: service = "metrics"; break;
-          case http::route::prometheus: service = "prometheus"; break;
-          default: break;
-        }
-        std::string code = std::to_string(status);
-        metrics.counter("hayloft_http_requests_total", "HTTP requests by service, method and status.",
-                        {{"service", service}, {"method", r.method}, {"code", code}}).inc();
-        metrics.histogram("hayloft_http_request_seconds", "HTTP request latency by service.", {{"service", service}})
-            .observe(seconds);
+      [this](const core::request& r) -> http::finish_fn {
+        auto [service, operation] = request_labels(r);
+        return [this, service, operation, method = r.method](unsigned status, double seconds) {
+          metrics.counter("hayloft_http_requests_total", "HTTP requests by service, operation, method and status.",
+                          {{"service", service}, {"operation", operation}, {"method", method}, {"code", std::to_string(status)}})
+              .inc();
+          metrics.histogram("hayloft_http_request_seconds", "HTTP request latency by service and operation.",
+                            {{"service", service}, {"operation", operation}})
+              .observe(seconds);
+        };
       });
 }
 

@@ -294,7 +294,7 @@ asio::awaitable<void> server::impl::session(std::shared_ptr<connection> c) {
     shell.method = req.method;
     shell.path = req.path;
     shell.request_id = req.request_id;
-    if (observe) shell.headers = req.headers;
+    finish_fn finish = observe ? observe(req) : finish_fn{};
     if (!target) {
       resp.status = 404;
       resp.headers.add("Content-Type", "text/plain");
@@ -313,7 +313,7 @@ asio::awaitable<void> server::impl::session(std::shared_ptr<connection> c) {
     bool ok = streamed ? co_await write_stream(*c, std::move(resp))
                        : co_await write_response(*c, shell, std::move(resp), keep_alive && !stopping);
     if (streamed) ok = false;  // a streamed body ends the connection
-    if (observe) observe(shell, status, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    if (finish) finish(status, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     if (!ok || !keep_alive || stopping) break;
   }
   boost::system::error_code ec;

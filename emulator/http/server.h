@@ -34,8 +34,11 @@ struct server_options {
 
 // Chooses the handler for a parsed request; returns nullptr for "no such route" (404).
 using route_fn = std::function<core::request_handler*(const core::request&)>;
-// Observes each finished exchange (for metrics and access logs); may be empty.
-using observe_fn = std::function<void(const core::request&, unsigned status, double seconds)>;
+// Metrics hook: called with each request just before its handler gets it (the body included
+// when held in memory), on the I/O thread; the function it returns (may be empty) is called once
+// the response is written, with the status and the seconds the request took.
+using finish_fn = std::function<void(unsigned status, double seconds)>;
+using observe_fn = std::function<finish_fn(const core::request&)>;
 
 class server {
  public:

@@ -121,6 +121,8 @@ class engine {
 call_ptr make_call(engine& e, core::request req, core::completion done);
 // Dispatches a call to its operation by method, address and sub-resource.
 void route(engine& e, const call_ptr& c);
+// The operation route() runs for a request, by its AWS name ("PutObject"); pure.
+std::string_view operation_name(const core::request& req);
 
 // Operations (one .cc per area). Each answers through e.reply / e.reply_error exactly once.
 void list_buckets(engine& e, call_ptr c);

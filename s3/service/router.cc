@@ -23,72 +23,97 @@ bool any_param(const core::request& req, const std::array<std::string_view, N>& 
   return false;
 }
 
-void not_implemented(engine& e, const call_ptr& c) { e.reply_error(*c, fail(errc::not_implemented)); }
-void not_allowed(engine& e, const call_ptr& c) { e.reply_error(*c, fail(errc::method_not_allowed)); }
+// Every operation the router tells apart: (AWS name, handler). Metrics label requests by name.
+#define HAYLOFT_S3_OPERATIONS(X)                                                                          \
+  X(ListObjects, list_objects_any) X(ListBuckets, list_buckets) X(HeadBucket, head_bucket)                \
+  X(GetBucketLocation, get_bucket_location) X(GetBucketAcl, get_bucket_acl)                               \
+  X(GetBucketNotificationConfiguration, get_bucket_notification)                                          \
+  X(GetBucketVersioning, get_bucket_versioning) X(ListMultipartUploads, list_multipart_uploads)           \
+  X(ListObjectVersions, list_object_versions) X(PutBucketAcl, put_bucket_acl)                             \
+  X(PutBucketNotificationConfiguration, put_bucket_notification) X(CreateBucket, create_bucket)           \
+  X(DeleteBucket, delete_bucket) X(DeleteObjects, delete_objects) X(ListParts, list_parts)                \
+  X(GetObjectAcl, get_object_acl) X(GetObject, get_object) X(UploadPartCopy, upload_part_copy)             \
+  X(UploadPart, upload_part) X(PutObjectAcl, put_object_acl) X(CopyObject, copy_object)                    \
+  X(PutObject, put_object) X(AbortMultipartUpload, abort_multipart_upload) X(DeleteObject, delete_object)  \
+  X(CreateMultipartUpload, create_multipart_upload) X(CompleteMultipartUpload, complete_multipart_upload)
 
-void route_bucket(engine& e, const call_ptr& c) {
-  const auto& req = c->req;
+enum class operation {
+#define HAYLOFT_S3_ENUM(name, fn) fn,
+  HAYLOFT_S3_OPERATIONS(HAYLOFT_S3_ENUM)
+#undef HAYLOFT_S3_ENUM
+      not_implemented,
+  method_not_allowed,
+};
+
+operation classify_bucket(const core::request& req) {
   const auto& m = req.method;
-  if (m == "HEAD") return head_bucket(e, c);
+  if (m == "HEAD") return operation::head_bucket;
   if (m == "GET") {
-    if (req.has_param("location")) return get_bucket_location(e, c);
-    if (req.has_param("acl")) return get_bucket_acl(e, c);
-    if (req.has_param("notification")) return get_bucket_notification(e, c);
-    if (req.has_param("versioning")) return get_bucket_versioning(e, c);
-    if (req.has_param("uploads")) return list_multipart_uploads(e, c);
-    if (req.has_param("versions")) return list_object_versions(e, c);
-    if (any_param(req, unsupported_bucket)) return not_implemented(e, c);
-    if (auto lt = req.param("list-type")) {
-      if (*lt != "2") return e.reply_error(*c, fail(errc::invalid_argument, "Invalid list-type"));
-      return list_objects(e, c, true);
-    }
-    return list_objects(e, c, false);
+    if (req.has_param("location")) return operation::get_bucket_location;
+    if (req.has_param("acl")) return operation::get_bucket_acl;
+    if (req.has_param("notification")) return operation::get_bucket_notification;
+    if (req.has_param("versioning")) return operation::get_bucket_versioning;
+    if (req.has_param("uploads")) return operation::list_multipart_uploads;
+    if (req.has_param("versions")) return operation::list_object_versions;
+    if (any_param(req, unsupported_bucket)) return operation::not_implemented;
+    return operation::list_objects_any;
   }
   if (m == "PUT") {
-    if (req.has_param("acl")) return put_bucket_acl(e, c);
-    if (req.has_param("notification")) return put_bucket_notification(e, c);
-    if (req.has_param("versioning") || any_param(req, unsupported_bucket)) return not_implemented(e, c);
-    return create_bucket(e, c);
+    if (req.has_param("acl")) return operation::put_bucket_acl;
+    if (req.has_param("notification")) return operation::put_bucket_notification;
+    if (req.has_param("versioning") || any_param(req, unsupported_bucket)) return operation::not_implemented;
+    return operation::create_bucket;
   }
   if (m == "DELETE") {
-    if (req.has_param("versions") || any_param(req, unsupported_bucket)) return not_implemented(e, c);
-    return delete_bucket(e, c);
+    if (req.has_param("versions") || any_param(req, unsupported_bucket)) return operation::not_implemented;
+    return operation::delete_bucket;
   }
-  if (m == "POST") {
-    if (req.has_param("delete")) return delete_objects(e, c);
-    return not_implemented(e, c);
-  }
-  not_allowed(e, c);
+  if (m == "POST") return req.has_param("delete") ? operation::delete_objects : operation::not_implemented;
+  return operation::method_not_allowed;
 }
 
-void route_object(engine& e, const call_ptr& c) {
-  const auto& req = c->req;
+operation classify_object(const core::request& req) {
   const auto& m = req.method;
   bool copy = req.headers.has("x-amz-copy-source");
   if (m == "GET" || m == "HEAD") {
-    if (m == "GET" && req.has_param("uploadId")) return list_parts(e, c);
-    if (m == "GET" && req.has_param("acl")) return get_object_acl(e, c);
-    if (any_param(req, unsupported_object)) return not_implemented(e, c);
-    return get_object(e, c);
+    if (m == "GET" && req.has_param("uploadId")) return operation::list_parts;
+    if (m == "GET" && req.has_param("acl")) return operation::get_object_acl;
+    if (any_param(req, unsupported_object)) return operation::not_implemented;
+    return operation::get_object;
   }
   if (m == "PUT") {
     if (req.has_param("uploadId") || req.has_param("partNumber"))
-      return copy ? upload_part_copy(e, c) : upload_part(e, c);
-    if (req.has_param("acl")) return put_object_acl(e, c);
-    if (any_param(req, unsupported_object)) return not_implemented(e, c);
-    return copy ? copy_object(e, c) : put_object(e, c);
+      return copy ? operation::upload_part_copy : operation::upload_part;
+    if (req.has_param("acl")) return operation::put_object_acl;
+    if (any_param(req, unsupported_object)) return operation::not_implemented;
+    return copy ? operation::copy_object : operation::put_object;
   }
   if (m == "DELETE") {
-    if (req.has_param("uploadId")) return abort_multipart_upload(e, c);
-    if (any_param(req, unsupported_object)) return not_implemented(e, c);
-    return delete_object(e, c);
+    if (req.has_param("uploadId")) return operation::abort_multipart_upload;
+    if (any_param(req, unsupported_object)) return operation::not_implemented;
+    return operation::delete_object;
   }
   if (m == "POST") {
-    if (req.has_param("uploads")) return create_multipart_upload(e, c);
-    if (req.has_param("uploadId")) return complete_multipart_upload(e, c);
-    if (any_param(req, unsupported_object)) return not_implemented(e, c);
+    if (req.has_param("uploads")) return operation::create_multipart_upload;
+    if (req.has_param("uploadId")) return operation::complete_multipart_upload;
+    if (any_param(req, unsupported_object)) return operation::not_implemented;
   }
-  not_allowed(e, c);
+  return operation::method_not_allowed;
+}
+
+operation classify(const core::request& req, const address& addr) {
+  if (addr.bucket.empty()) return req.method == "GET" ? operation::list_buckets : operation::method_not_allowed;
+  return addr.key.empty() ? classify_bucket(req) : classify_object(req);
+}
+
+void not_implemented(engine& e, const call_ptr& c) { e.reply_error(*c, fail(errc::not_implemented)); }
+void not_allowed(engine& e, const call_ptr& c) { e.reply_error(*c, fail(errc::method_not_allowed)); }
+
+// ListObjects (v1) and ListObjectsV2 share a handler; list-type tells them apart.
+void list_objects_any(engine& e, const call_ptr& c) {
+  auto lt = c->req.param("list-type");
+  if (lt && *lt != "2") return e.reply_error(*c, fail(errc::invalid_argument, "Invalid list-type"));
+  list_objects(e, c, lt.has_value());
 }
 
 }  // namespace
@@ -106,12 +131,35 @@ call_ptr make_call(engine& e, core::request req, core::completion done) {
 }
 
 void route(engine& e, const call_ptr& c) {
-  if (c->addr.bucket.empty()) {
-    if (c->req.method == "GET") return list_buckets(e, c);
-    return not_allowed(e, c);
+  switch (classify(c->req, c->addr)) {
+#define HAYLOFT_S3_CASE(name, fn) \
+  case operation::fn:             \
+    return fn(e, c);
+    HAYLOFT_S3_OPERATIONS(HAYLOFT_S3_CASE)
+#undef HAYLOFT_S3_CASE
+    case operation::not_implemented:
+      return not_implemented(e, c);
+    case operation::method_not_allowed:
+      return not_allowed(e, c);
   }
-  if (c->addr.key.empty()) return route_bucket(e, c);
-  route_object(e, c);
+}
+
+std::string_view operation_name(const core::request& req) {
+  auto op = classify(req, resolve_address(req));
+  if (op == operation::list_objects_any && req.param("list-type") == std::optional<std::string_view>("2"))
+    return "ListObjectsV2";
+  switch (op) {
+#define HAYLOFT_S3_NAME(name, fn) \
+  case operation::fn:             \
+    return #name;
+    HAYLOFT_S3_OPERATIONS(HAYLOFT_S3_NAME)
+#undef HAYLOFT_S3_NAME
+    case operation::not_implemented:
+      return "NotImplemented";
+    case operation::method_not_allowed:
+      return "MethodNotAllowed";
+  }
+  return "Unknown";
 }
 
 }  // namespace hayloft::s3::detail

@@ -106,6 +106,8 @@ result<std::vector<bucket_entry>> service::list_buckets() {
   return out;
 }
 
+std::string_view service::operation_of(const core::request& req) { return detail::operation_name(req); }
+
 result<std::vector<service::bucket_usage>> service::usage() {
   auto reader = engine_->store.reader();
   auto rows = list_bucket_rows(*reader);

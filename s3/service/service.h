@@ -99,6 +99,9 @@ class service : public core::request_handler {
   // Typed API (blocking; not on an I/O thread). Errors carry s3::errc codes.
   result<void> create_bucket(std::string_view bucket, std::string_view region = {});
   result<std::vector<bucket_entry>> list_buckets();
+  // The S3 operation a request names, as AWS names it ("PutObject", "ListObjectsV2"; and
+  // "NotImplemented"/"MethodNotAllowed" for what hayloft refuses): the label metrics use. Pure.
+  static std::string_view operation_of(const core::request& req);
   // Every bucket with its object count and total size (dashboards, `hayloft status`). One
   // grouped read of the metadata: cheap, never lists keys.
   struct bucket_usage {

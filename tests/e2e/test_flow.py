@@ -11,6 +11,7 @@ import tempfile
 import threading
 import time
 import unittest
+import urllib.request
 
 from harness import CREDS, HAYLOFT_BIN, SOURCE_DIR, AWS_CLI_V2, Hayloft, run_cli
 
@@ -278,6 +279,13 @@ class NotificationFlowTest(FlowTestCase):
         # Deleting the object removes its documents (ObjectRemoved:Delete reaches the consumer).
         run_cli(AWS_CLI_V2, ["--endpoint-url", self.hayloft.endpoint, "s3", "rm", "s3://test-bucket/notes/field notes.txt"], env)
         wait_until(lambda: self.indexed_keys() == [], 60, "documents of the deleted object removed")
+        # /metrics names each request's operation, and the embedder's latency.
+        with urllib.request.urlopen(self.hayloft.endpoint + "/metrics", timeout=30) as r:
+            metrics = r.read().decode()
+        for needle in ('operation="PutBucketNotificationConfiguration"', 'operation="PutObject"',
+                       'operation="CreateQueue"', 'operation="DeleteObject"',
+                       'hayloft_embedder_seconds_count{model="hash-lexical-512"}'):
+            self.assertIn(needle, metrics)
 
 
 class BootstrapTest(FlowTestCase):
