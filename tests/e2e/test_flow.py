@@ -381,8 +381,11 @@ class QuickstartTest(FlowTestCase):
         self.addCleanup(recorder.stopped.set)
 
         data = os.path.join(self.tmp, "data")
+        # Each file repeats its one fact to ~1,500 words (6 chunks), so a pod takes longer over a
+        # batch of 10 than upload.py takes over all 30 files: the backlog the HPA needs to see for
+        # the second replica is there whatever the machine's load (scaleOnInFlight is false).
         for i, fact in enumerate(FACTS):
-            self.write("data/doc-%02d.txt" % i, fact + "\n")
+            self.write("data/doc-%02d.txt" % i, " ".join([fact] * (1500 // len(fact.split()))) + "\n")
         env = dict(os.environ, AWS_ENDPOINT=self.hayloft.endpoint, AWS_REGION="eu-central-1", SQS_QUEUE="test-queue",
                    S3_BUCKET="test-bucket", **CREDS)
         p = subprocess.run([sys.executable, os.path.join(EXAMPLE, "upload.py"), data], env=env, capture_output=True,
