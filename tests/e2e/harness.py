@@ -20,6 +20,25 @@ SOURCE_DIR = os.environ.get("HAYLOFT_SOURCE_DIR", os.path.abspath(os.path.join(o
 CREDS = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_DEFAULT_REGION": "eu-central-1"}
 
 
+# One replica of hayloft's built-in indexing consumer (queue test-queue, bucket test-bucket).
+CONSUMER_DEPLOYMENT = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: indexing-consumer
+spec:
+  replicas: 1
+  selector:
+    matchLabels: {app: indexing-consumer}
+  template:
+    metadata:
+      labels: {app: indexing-consumer}
+    spec:
+      containers:
+        - name: indexing-consumer
+          image: hayloft/indexing-consumer
+"""
+
+
 class Hayloft:
     def __init__(self, *extra_args, data_dir=None, env=None):
         self.owns_dir = data_dir is None

@@ -13,7 +13,7 @@ import time
 import unittest
 import urllib.request
 
-from harness import CREDS, HAYLOFT_BIN, SOURCE_DIR, AWS_CLI_V2, Hayloft, run_cli
+from harness import AWS_CLI_V2, CONSUMER_DEPLOYMENT, CREDS, HAYLOFT_BIN, SOURCE_DIR, Hayloft, run_cli
 
 EXAMPLE = os.path.join(SOURCE_DIR, "examples", "keda-haystack")
 MANIFESTS = os.path.join(EXAMPLE, "kubernetes")
@@ -214,27 +214,6 @@ class IndexingFlowTest(FlowTestCase):
         body = json.loads(out)
         self.assertEqual(body["results"][0]["meta"]["key"], "notes/volcano.txt")
         self.assertIn("use", json.dumps(body.get("model", body)).lower())
-
-
-CONSUMER_DEPLOYMENT = """apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: indexing-consumer
-spec:
-  replicas: 1
-  selector:
-    matchLabels: {app: indexing-consumer}
-  template:
-    metadata:
-      labels: {app: indexing-consumer}
-    spec:
-      containers:
-        - name: indexing-consumer
-          image: hayloft/indexing-consumer
-          env:
-            - {name: SQS_QUEUE, value: test-queue}
-            - {name: S3_BUCKET, value: test-bucket}
-"""
 
 
 class NotificationFlowTest(FlowTestCase):

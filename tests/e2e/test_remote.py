@@ -13,7 +13,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import CREDS, HAYLOFT_BIN, HayloftTestCase  # noqa: E402
+from harness import CONSUMER_DEPLOYMENT, CREDS, HAYLOFT_BIN, HayloftTestCase  # noqa: E402
 
 MIB = 1024 * 1024
 
@@ -147,23 +147,7 @@ class UploadTest(RemoteTestCase):
         self.assertIn("0 of 1 files indexed", p.stderr)
 
 
-DEPLOYMENT = b"""
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: indexing-consumer
-spec:
-  replicas: 1
-  selector:
-    matchLabels: {app: indexing-consumer}
-  template:
-    metadata:
-      labels: {app: indexing-consumer}
-    spec:
-      containers:
-        - name: indexing-consumer
-          image: hayloft/indexing-consumer
-"""
+DEPLOYMENT = CONSUMER_DEPLOYMENT.encode()
 
 
 class UploadWaitTest(RemoteTestCase):

@@ -14,7 +14,7 @@ import unittest
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import HAYLOFT_BIN, HayloftTestCase  # noqa: E402
+from harness import CONSUMER_DEPLOYMENT, HAYLOFT_BIN, HayloftTestCase  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -31,23 +31,7 @@ except ImportError:
 MISSING = [what for what, ok in (("python3-selenium", HAVE_SELENIUM), ("chromium", os.path.exists(CHROMIUM)),
                                  ("chromium-driver", os.path.exists(CHROMEDRIVER))) if not ok]
 
-DEPLOYMENT = b"""
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: indexing-consumer
-spec:
-  replicas: 1
-  selector:
-    matchLabels: {app: indexing-consumer}
-  template:
-    metadata:
-      labels: {app: indexing-consumer}
-    spec:
-      containers:
-        - name: indexing-consumer
-          image: hayloft/indexing-consumer
----
+DEPLOYMENT = CONSUMER_DEPLOYMENT.encode() + b"""---
 apiVersion: keda.sh/v1alpha1
 kind: ScaledObject
 metadata:
