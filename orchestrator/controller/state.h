@@ -46,6 +46,15 @@ struct stored_object {
   json last_applied;  // the manifest as last applied: the base of the three-way merge
 };
 
+// A declared container port and the host port the kubelet bound it to for the current container
+// instance (127.0.0.1:host_port). Services and probes resolve a port number (containerPort) or a
+// port name through these.
+struct port_binding {
+  std::string name;
+  std::int32_t container_port = 0;
+  std::uint16_t host_port = 0;
+};
+
 struct container_rt {
   objects::container_spec spec;
   std::string builtin;  // non-empty: runs this registered workload in-process
@@ -66,6 +75,7 @@ struct container_rt {
   std::optional<std::uint64_t> cpu_ns;
   std::chrono::steady_clock::time_point cpu_at{};
   std::optional<std::int64_t> cpu_milli;
+  std::vector<port_binding> ports;  // filled when the container starts
 };
 
 struct pod_rt {

@@ -35,6 +35,15 @@ struct env_from_source {
   bool optional = false;
 };
 
+// spec.containers[].ports[]: what the container listens on. Process pods share the host's network,
+// so the kubelet gives each started container a free host port per declared port (see
+// controller/state.h port_binding) and tells the process through $PORT and $<NAME>_PORT.
+struct container_port {
+  std::string name;  // optional IANA_SVC_NAME, referenced by Service targetPort and probes
+  std::int32_t container_port = 0;
+  std::string protocol = "TCP";
+};
+
 struct container_spec {
   std::string name;
   std::string image;
@@ -44,6 +53,7 @@ struct container_spec {
   std::vector<env_from_source> env_from;
   std::string working_dir;
   std::optional<std::int64_t> cpu_request_milli;
+  std::vector<container_port> ports;
 };
 
 struct pod_template {
