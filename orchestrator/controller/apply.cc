@@ -104,6 +104,13 @@ json controller::impl::apply_one(json manifest, const std::string& default_ns, b
         warnings.push_back(path + ": image \"" + c.image +
                            "\" is not a hayloft built-in workload and no command is given; the container cannot start "
                            "(map the image with image_map or give a command)");
+      if (!builtin.empty())
+        for (const auto& [key, probe] : {std::pair{"readinessProbe", &c.readiness_probe},
+                                         std::pair{"livenessProbe", &c.liveness_probe},
+                                         std::pair{"startupProbe", &c.startup_probe}})
+          if (*probe && (*probe)->type == objects::probe_spec::handler::exec)
+            warnings.push_back(path + "." + key + ".exec: the built-in workload \"" + builtin +
+                               "\" runs in-process; exec probes are not run and always succeed");
     }
   }
 

@@ -7,6 +7,7 @@
 #include "orchestrator/errc.h"
 #include "orchestrator/pods/expansion.h"
 #include "orchestrator/pods/in_process.h"
+#include "orchestrator/pods/ports.h"
 #include "orchestrator/objects/validate.h"
 
 namespace hayloft::orchestrator {
@@ -53,7 +54,7 @@ std::vector<pod_rt*> controller::impl::pods_of(const ns_name& d) {
 bool controller::impl::pod_ready(const pod_rt& p) const {
   if (p.deletion || p.containers.empty()) return false;
   for (const auto& c : p.containers)
-    if (c.state != container_rt::phase::running || !c.running || !c.running->ready()) return false;
+    if (!container_ready(p, c)) return false;
   return true;
 }
 
@@ -152,8 +153,17 @@ void controller::impl::create_pod(const ns_name& d, const deployment_rt& dep) {
 result<std::map<std::string, std::string>> controller::impl::container_env(const std::string& ns,
                                                                            const std::string& pod_name,
                                                                            const std::string& pod_uid,
-                                                                           const objects::container_spec& c) {
-  std::map<std::string, std::string> env;
+                                                                           const objects::container_spec& c,
+                                                                           const std::map<std::string, std::string>& ports) {
+  std::map<std::string, std::string> env = ports;
+  // A manifest that sets PORT (or <NAME>_PORT) to a declared containerPort, as written for a real
+  // cluster, gets hayloft's host port instead; any other value is the user's choice and wins.
+  auto set = [&](const std::string& name, std::string value) {
+    if (ports.count(name))
+      for (const auto& p : c.ports)
+        if (value == std::to_string(p.container_port)) return;
+    env[name] = std::move(value);
+  };
   auto data_of = [&](objects::kind k, const std::string& name) -> std::optional<std::map<std::string, std::string>> {
     auto* o = find(k, ns, name);
     if (!o) return std::nullopt;
@@ -171,7 +181,7 @@ result<std::map<std::string, std::string>> controller::impl::container_env(const
     }
     for (const auto& [k, v] : *data) {
       std::string name = src.prefix + k;
-      if (valid_env_name(name)) env[name] = v;
+      if (valid_env_name(name)) set(name, v);
     }
   }
   for (const auto& e : c.env) {
@@ -190,7 +200,7 @@ result<std::map<std::string, std::string>> controller::impl::container_env(const
         return error{make_error_code(errc::not_found), "couldn't find key " + ref.key + " in " +
                                                            (secret ? "Secret " : "ConfigMap ") + ns + "/" + ref.name};
       }
-      env[e.name] = it->second;
+      set(e.name, it->second);
     } else if (e.field_ref) {
       const std::string& f = *e.field_ref;
       env[e.name] = f == "metadata.name"        ? pod_name
@@ -199,10 +209,27 @@ result<std::map<std::string, std::string>> controller::impl::container_env(const
                     : f == "spec.nodeName"      ? std::string("hayloft")
                                                 : std::string("127.0.0.1");
     } else {
-      env[e.name] = pods::expand(e.value, env);  // $(VAR) refers to variables defined before
+      set(e.name, pods::expand(e.value, env));  // $(VAR) refers to variables defined before
     }
   }
   return env;
+}
+
+result<std::map<std::string, std::string>> controller::impl::bind_ports(container_rt& c) {
+  // Bound once per pod container and kept across restarts, as a pod keeps its IP.
+  if (c.ports.size() != c.spec.ports.size()) {
+    c.ports.clear();
+    for (const auto& p : c.spec.ports) {
+      auto host = pods::free_loopback_port(p.protocol);
+      if (!host) return host.err();
+      c.ports.push_back({p.name, p.container_port, *host});
+    }
+  }
+  std::map<std::string, std::string> vars;
+  if (!c.ports.empty()) vars["PORT"] = std::to_string(c.ports.front().host_port);
+  for (const auto& b : c.ports)
+    if (!b.name.empty()) vars[pods::port_env_name(b.name)] = std::to_string(b.host_port);
+  return vars;
 }
 
 void controller::impl::schedule_config_retry() {
@@ -229,7 +256,16 @@ void controller::impl::retry_config_errors() {
 void controller::impl::start_container(pod_rt& pod, std::size_t index) {
   container_rt& c = pod.containers[index];
   const ns_name key{pod.namespace_name, pod.name};
-  auto env = container_env(pod.namespace_name, pod.name, pod.uid, c.spec);
+  auto port_vars = bind_ports(c);
+  if (!port_vars) {
+    c.state = container_rt::phase::waiting;
+    c.waiting_reason = "CreateContainerError";
+    c.waiting_message = "hayloft: no free 127.0.0.1 port: " + port_vars.err().message;
+    record(objects::kind::pod, pod.namespace_name, pod.name, "Warning", "Failed", "kubelet", "Error: " + c.waiting_message);
+    schedule_config_retry();
+    return;
+  }
+  auto env = container_env(pod.namespace_name, pod.name, pod.uid, c.spec, *port_vars);
   if (!env) {
     c.state = container_rt::phase::waiting;
     c.waiting_reason = "CreateContainerConfigError";
@@ -267,6 +303,7 @@ void controller::impl::start_container(pod_rt& pod, std::size_t index) {
     ctx.container_name = c.spec.name;
     ctx.env = *env;
     ctx.args = argv;
+    c.env = *env;
     c.running = pods::start_workload(*main, std::move(ctx), c.log, std::move(callbacks), opts.workload_start_wait);
   } else {
     if (c.spec.command.empty()) {
@@ -282,6 +319,7 @@ void controller::impl::start_container(pod_rt& pod, std::size_t index) {
     std::map<std::string, std::string> penv = *env;
     for (const char* inherit : {"PATH", "HOME", "LANG", "LC_ALL", "TERM", "TMPDIR", "USER"})
       if (const char* v = std::getenv(inherit)) penv.emplace(inherit, v);
+    c.env = penv;
     auto started = processes.start({argv, penv, c.spec.working_dir}, c.log, std::move(callbacks));
     if (!started) {
       // The runtime's StartError: counts as an exit, so the back-off applies.
@@ -313,6 +351,7 @@ void controller::impl::start_container(pod_rt& pod, std::size_t index) {
   if (!pod.start_time) pod.start_time = c.started_at;
   record(objects::kind::pod, pod.namespace_name, pod.name, "Normal", "Started", "kubelet",
          "Started container " + c.spec.name);
+  start_probes(pod, index);
   // A workload that already exited (a crash at start) is handled at the next loop iteration.
 }
 
@@ -330,6 +369,8 @@ void controller::impl::on_container_exit(const ns_name& key, std::size_t index, 
   c.running.reset();
   c.cpu_ns.reset();
   c.cpu_milli.reset();
+  stop_probes(c);
+  cancel(c.kill_timer);
   if (pod.deletion) {
     c.state = container_rt::phase::terminated;
     c.terminated = term;
@@ -371,6 +412,7 @@ void controller::impl::terminate_pod(pod_rt& pod) {
   bool any_running = false;
   for (auto& c : pod.containers) {
     cancel(c.restart_timer);
+    stop_probes(c);  // the kubelet stops liveness/startup at deletion; readiness is false anyway
     if (c.running) {
       any_running = true;
       c.running->terminate();
@@ -406,6 +448,8 @@ void controller::impl::remove_pod(const ns_name& key) {
   if (it == pods.end()) return;
   for (auto& c : it->second->containers) {
     cancel(c.restart_timer);
+    cancel(c.kill_timer);
+    stop_probes(c);
     if (c.log) c.log->remove();
   }
   std::error_code ec;
@@ -419,6 +463,8 @@ void controller::impl::stop_all_pods(std::chrono::milliseconds cap) {
     grace = std::max(grace, p->tmpl.termination_grace_seconds);
     for (auto& c : p->containers) {
       cancel(c.restart_timer);
+      cancel(c.kill_timer);
+      stop_probes(c);
       if (c.running) c.running->terminate();
     }
     cancel(p->grace_timer);

@@ -6,6 +6,7 @@
 //   kubelet.cc     deployments -> pods, container starts, restarts with back-off, termination
 //   autoscaling.cc ScaledObject polls (KEDA) and HPA syncs
 //   views.cc       JSON for get / describe / events / logs, gauges
+#include <array>
 #include <chrono>
 #include <condition_variable>
 #include <map>
@@ -24,6 +25,7 @@
 #include "orchestrator/pods/backoff.h"
 #include "orchestrator/pods/container.h"
 #include "orchestrator/pods/log_file.h"
+#include "orchestrator/pods/probe.h"
 #include "orchestrator/pods/process.h"
 #include "orchestrator/scaling/hpa.h"
 #include "orchestrator/scaling/keda.h"
@@ -55,6 +57,18 @@ struct port_binding {
   std::uint16_t host_port = 0;
 };
 
+// One probe worker of a container (the kubelet's prober worker): the result the results manager
+// holds for the current container instance and the consecutive-run counter.
+struct probe_rt {
+  std::optional<timer_id> timer;  // next tick
+  bool in_flight = false;
+  std::optional<bool> result;  // nullopt: no result yet (startup's initial value)
+  std::optional<bool> last;    // last probe outcome (lastResult)
+  std::int32_t run = 0;        // consecutive probes with that outcome (resultRun)
+  bool on_hold = false;        // liveness/startup failed: stop until the container restarts
+};
+enum probe_kind : std::size_t { readiness_probe = 0, liveness_probe = 1, startup_probe = 2 };
+
 struct container_rt {
   objects::container_spec spec;
   std::string builtin;  // non-empty: runs this registered workload in-process
@@ -75,7 +89,10 @@ struct container_rt {
   std::optional<std::uint64_t> cpu_ns;
   std::chrono::steady_clock::time_point cpu_at{};
   std::optional<std::int64_t> cpu_milli;
-  std::vector<port_binding> ports;  // filled when the container starts
+  std::vector<port_binding> ports;  // bound at the first start, kept across restarts
+  std::map<std::string, std::string> env;  // the running instance's environment (exec probes)
+  std::array<probe_rt, 3> probes;          // indexed by probe_kind
+  std::optional<timer_id> kill_timer;      // SIGKILL after a probe-failure SIGTERM's grace
 };
 
 struct pod_rt {
@@ -187,6 +204,7 @@ struct controller::impl {
 
   pods::process_runtime processes;
   controller_detail::serial_executor executor;
+  pods::probe_pool prober;  // probe I/O; results come back as timers (destroyed first)
 
   // ---- core.cc ----
   // Runs fn under the mutex on the worker at `at` (skipped once stopped).
@@ -229,8 +247,26 @@ struct controller::impl {
   std::string image_builtin(const std::string& image) const;
   // The container's environment (envFrom, env, secrets, config maps, $(VAR)); error text is the
   // kubelet's CreateContainerConfigError message.
+  // `ports` are the container's host-port variables (PORT, <NAME>_PORT): they come first, and a
+  // manifest value equal to a declared containerPort does not override them.
   result<std::map<std::string, std::string>> container_env(const std::string& ns, const std::string& pod_name,
-                                                           const std::string& pod_uid, const objects::container_spec& c);
+                                                           const std::string& pod_uid, const objects::container_spec& c,
+                                                           const std::map<std::string, std::string>& ports = {});
+  // Binds each declared port of the container to a free 127.0.0.1 port (once per pod) and returns
+  // the PORT / <NAME>_PORT variables; error text for CreateContainerError.
+  result<std::map<std::string, std::string>> bind_ports(container_rt& c);
+
+  // ---- prober.cc ----
+  void start_probes(pod_rt& pod, std::size_t index);
+  void stop_probes(container_rt& c);
+  void probe_tick(const ns_name& pod, std::size_t index, std::uint64_t instance, probe_kind which);
+  void on_probe_result(const ns_name& pod, std::size_t index, std::uint64_t instance, probe_kind which,
+                       const pods::probe_outcome& outcome);
+  // Kills a container whose liveness/startup probe failed (SIGTERM, grace, SIGKILL); it restarts
+  // through the crash back-off.
+  void kill_for_probe(pod_rt& pod, std::size_t index, probe_kind which);
+  static bool container_started(const container_rt& c);
+  bool container_ready(const pod_rt& p, const container_rt& c) const;
   void schedule_config_retry();
   bool config_retry_scheduled = false;
   std::vector<pod_rt*> pods_of(const ns_name& d);

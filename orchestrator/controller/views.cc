@@ -13,6 +13,34 @@ json waiting_state(const container_rt& c) {
   return {{"waiting", w}};
 }
 
+// A probe as the API server serves it (defaults filled in).
+json probe_json(const objects::probe_spec& p) {
+  auto port = [](const objects::probe_port& pp) { return pp.name.empty() ? json(pp.number) : json(pp.name); };
+  json j{{"initialDelaySeconds", p.initial_delay_seconds}, {"timeoutSeconds", p.timeout_seconds},
+         {"periodSeconds", p.period_seconds}, {"successThreshold", p.success_threshold},
+         {"failureThreshold", p.failure_threshold}};
+  if (p.termination_grace_seconds) j["terminationGracePeriodSeconds"] = *p.termination_grace_seconds;
+  switch (p.type) {
+    case objects::probe_spec::handler::http_get: {
+      json h{{"path", p.path}, {"port", port(p.port)}, {"scheme", p.scheme}};
+      if (!p.host.empty()) h["host"] = p.host;
+      if (!p.http_headers.empty()) {
+        h["httpHeaders"] = json::array();
+        for (const auto& [n, v] : p.http_headers) h["httpHeaders"].push_back({{"name", n}, {"value", v}});
+      }
+      j["httpGet"] = h;
+      break;
+    }
+    case objects::probe_spec::handler::tcp_socket:
+      j["tcpSocket"] = {{"port", port(p.port)}};
+      if (!p.host.empty()) j["tcpSocket"]["host"] = p.host;
+      break;
+    case objects::probe_spec::handler::exec: j["exec"] = {{"command", p.command}}; break;
+    case objects::probe_spec::handler::grpc: j["grpc"] = {{"port", p.port.number}}; break;
+  }
+  return j;
+}
+
 bool ever_started(const pod_rt& p) {
   return std::any_of(p.containers.begin(), p.containers.end(), [](const container_rt& c) {
     return c.state == container_rt::phase::running || c.restarts > 0 || c.last_terminated || c.terminated;
@@ -57,11 +85,23 @@ json controller::impl::pod_json(const pod_rt& p) {
       }
       spec["env"] = env;
     }
+    if (!c.spec.ports.empty()) {
+      json ports = json::array();
+      for (const auto& cp : c.spec.ports) {
+        json pj{{"containerPort", cp.container_port}, {"protocol", cp.protocol}};
+        if (!cp.name.empty()) pj["name"] = cp.name;
+        ports.push_back(pj);
+      }
+      spec["ports"] = ports;
+    }
+    if (c.spec.readiness_probe) spec["readinessProbe"] = probe_json(*c.spec.readiness_probe);
+    if (c.spec.liveness_probe) spec["livenessProbe"] = probe_json(*c.spec.liveness_probe);
+    if (c.spec.startup_probe) spec["startupProbe"] = probe_json(*c.spec.startup_probe);
     containers.push_back(spec);
-    bool ready = c.state == container_rt::phase::running && c.running && c.running->ready() && !p.deletion;
+    bool ready = container_ready(p, c);
     all_ready = all_ready && ready;
     json st{{"name", c.spec.name}, {"image", c.spec.image}, {"imageID", ""}, {"ready", ready},
-            {"restartCount", c.restarts}, {"started", c.state == container_rt::phase::running}};
+            {"restartCount", c.restarts}, {"started", container_started(c)}};
     switch (c.state) {
       case container_rt::phase::running:
         st["state"] = {{"running", {{"startedAt", core::iso8601(c.started_at)}}}};
@@ -77,6 +117,15 @@ json controller::impl::pod_json(const pod_rt& p) {
     if (c.running)
       if (auto pid = c.running->pid()) runtime["pid"] = *pid;
     if (c.cpu_milli) runtime["cpuMillicores"] = *c.cpu_milli;
+    if (!c.ports.empty()) {
+      json ports = json::array();
+      for (const auto& b : c.ports) {
+        json pj{{"containerPort", b.container_port}, {"hostIP", "127.0.0.1"}, {"hostPort", b.host_port}};
+        if (!b.name.empty()) pj["name"] = b.name;
+        ports.push_back(pj);
+      }
+      runtime["ports"] = ports;
+    }
     st["hayloft"] = runtime;
     statuses.push_back(st);
   }

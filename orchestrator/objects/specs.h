@@ -44,6 +44,31 @@ struct container_port {
   std::string protocol = "TCP";
 };
 
+// A container probe (readinessProbe / livenessProbe / startupProbe) after API-server defaulting.
+// Exactly one handler is set. `port` is a number or a port name (resolved through the container's
+// ports at probe time, to the host port hayloft bound for it).
+struct probe_port {
+  std::int32_t number = 0;
+  std::string name;  // non-empty: a named port
+};
+
+struct probe_spec {
+  enum class handler { http_get, tcp_socket, exec, grpc } type = handler::tcp_socket;
+  // httpGet
+  std::string path = "/";
+  std::string host;               // empty: the pod IP (127.0.0.1)
+  std::string scheme = "HTTP";    // HTTPS is warned about and fails
+  std::vector<std::pair<std::string, std::string>> http_headers;
+  probe_port port;                // httpGet, tcpSocket, grpc
+  std::vector<std::string> command;  // exec
+  std::int32_t initial_delay_seconds = 0;
+  std::int32_t timeout_seconds = 1;
+  std::int32_t period_seconds = 10;
+  std::int32_t success_threshold = 1;
+  std::int32_t failure_threshold = 3;
+  std::optional<std::int64_t> termination_grace_seconds;
+};
+
 struct container_spec {
   std::string name;
   std::string image;
@@ -54,6 +79,9 @@ struct container_spec {
   std::string working_dir;
   std::optional<std::int64_t> cpu_request_milli;
   std::vector<container_port> ports;
+  std::optional<probe_spec> readiness_probe;
+  std::optional<probe_spec> liveness_probe;
+  std::optional<probe_spec> startup_probe;
 };
 
 struct pod_template {

@@ -32,6 +32,7 @@ class validation {
   void invalid(const std::string& path, const json& value, std::string detail);
   void unsupported(const std::string& path, const json& value, const std::vector<std::string>& supported);
   void forbidden(const std::string& path, std::string detail);
+  void duplicate(const std::string& path, const json& value);  // `path: Duplicate value: "x"`
   void warn(std::string message);
   // Warns about every key of `obj` not listed in `known` (`unknown field "spec.foo"`).
   void known_fields(const json& obj, const std::string& path, std::initializer_list<std::string_view> known);
@@ -70,6 +71,12 @@ bool is_dns1123_label(std::string_view s);
 bool is_dns1123_subdomain(std::string_view s);
 void check_subdomain_name(const std::string& path, std::string_view name, validation& v);
 void check_label_name(const std::string& path, std::string_view name, validation& v);
+
+// IsValidPortName (IANA_SVC_NAME) messages; empty when valid.
+std::vector<std::string> port_name_errors(std::string_view name);
+// A container's `ports` and its readiness/liveness/startup probes (validate_pod.cc).
+void parse_container_ports(const json& container, const std::string& path, container_spec& out, validation& v);
+void parse_container_probes(const json& container, const std::string& path, container_spec& out, validation& v);
 
 deployment_spec parse_deployment(const json& obj, validation& v);
 hpa_spec parse_hpa(const json& obj, validation& v);

@@ -27,6 +27,9 @@ void validation::unsupported(const std::string& path, const json& value, const s
 void validation::forbidden(const std::string& path, std::string detail) {
   errors_.push_back({path, "Forbidden", "", std::move(detail)});
 }
+void validation::duplicate(const std::string& path, const json& value) {
+  errors_.push_back({path, "Duplicate value", value_repr(value), ""});
+}
 void validation::warn(std::string message) { warnings_.push_back(std::move(message)); }
 
 void validation::known_fields(const json& obj, const std::string& path, std::initializer_list<std::string_view> known) {

@@ -130,7 +130,7 @@ container_spec parse_container(const json& c, const std::string& path, validatio
                   "imagePullPolicy", "livenessProbe", "readinessProbe", "startupProbe", "volumeMounts", "volumeDevices",
                   "securityContext", "lifecycle", "stdin", "stdinOnce", "tty", "terminationMessagePath",
                   "terminationMessagePolicy", "resizePolicy", "restartPolicy"});
-  v.ignored_fields(c, path, {"livenessProbe", "readinessProbe", "startupProbe", "volumeMounts", "volumeDevices", "lifecycle"});
+  v.ignored_fields(c, path, {"volumeMounts", "volumeDevices", "lifecycle"});
   get_string(c, "name", path, out.name, v);
   if (out.name.empty())
     v.required(join_path(path, "name"));
@@ -142,6 +142,8 @@ container_spec parse_container(const json& c, const std::string& path, validatio
   out.args = string_list(c, "args", path, v);
   get_string(c, "workingDir", path, out.working_dir, v);
   parse_env(c, path, out, v);
+  parse_container_ports(c, path, out, v);
+  parse_container_probes(c, path, out, v);
   if (c.contains("resources") && c["resources"].is_object()) {
     const json& r = c["resources"];
     std::string rp = join_path(path, "resources");
@@ -273,7 +275,7 @@ deployment_spec parse_deployment(const json& obj, validation& v) {
       continue;
     }
     auto c = parse_container(cs[i], cp, v);
-    if (!c.name.empty() && !names.insert(c.name).second) v.invalid(join_path(cp, "name"), c.name, "Duplicate value");
+    if (!c.name.empty() && !names.insert(c.name).second) v.duplicate(join_path(cp, "name"), c.name);
     d.tmpl.containers.push_back(std::move(c));
   }
   return d;

@@ -99,11 +99,11 @@ TEST(OrchValidate, UnknownFieldsAreKeptWithAWarning) {
   json d = one(
       "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicaz: 3\n  selector:\n    matchLabels: {app: web}\n"
       "  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: nginx\n"
-      "        livenessProbe: {exec: {command: [\"true\"]}}\n");
+      "        volumeMounts: [{name: data, mountPath: /data}]\n");
   auto v = validate_object(kind::deployment, d);
   EXPECT_TRUE(v.ok());
   EXPECT_TRUE(has_warning(v, "unknown field \"spec.replicaz\""));
-  EXPECT_TRUE(has_warning(v, "spec.template.spec.containers[0].livenessProbe is not implemented by hayloft"));
+  EXPECT_TRUE(has_warning(v, "spec.template.spec.containers[0].volumeMounts is not implemented by hayloft"));
   EXPECT_EQ(d["spec"]["replicaz"], 3);
   EXPECT_EQ(d["spec"]["replicas"], 1);  // defaulted
 }
