@@ -1,0 +1,274 @@
+// Ports, $PORT and probes through the controller on the manual clock, against real processes: a
+// tiny Python HTTP server that listens on $PORT and can be told (by files in its directory) to
+// fail its health path or to hang.
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "tests/orchestrator/controller_fixture.h"
+
+namespace hayloft::orchestrator::testing {
+namespace {
+
+using std::chrono::seconds;
+
+const char* const server_py = R"(import http.server, os, sys, time
+d = sys.argv[1]
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        if os.path.exists(os.path.join(d, 'hang')):
+            time.sleep(3600)
+        code = 503 if os.path.exists(os.path.join(d, 'fail')) else 200
+        self.send_response(code)
+        self.end_headers()
+        self.wfile.write(b'ok')
+    def log_message(self, *a):
+        pass
+port = int(os.environ['PORT'])
+print('listening on', port, 'args', ' '.join(sys.argv[2:]), 'http', os.environ.get('HTTP_PORT'), flush=True)
+http.server.HTTPServer(('127.0.0.1', port), H).serve_forever()
+)";
+
+class OrchProbesTest : public OrchControllerTest {
+ protected:
+  void SetUp() override {
+    OrchControllerTest::SetUp();
+    ctl_dir_ = dir_ / "ctl";
+    std::filesystem::create_directories(ctl_dir_);
+    std::ofstream(dir_ / "server.py") << server_py;
+  }
+  // A Deployment of the Python server; `probes` is YAML indented for the container.
+  std::string server(const std::string& name, const std::string& probes, int replicas = 1, int grace = 1) {
+    return "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: " + name + "\nspec:\n  replicas: " +
+           std::to_string(replicas) + "\n  selector:\n    matchLabels: {app: " + name +
+           "}\n  template:\n    metadata:\n      labels: {app: " + name +
+           "}\n    spec:\n      terminationGracePeriodSeconds: " + std::to_string(grace) +
+           "\n      containers:\n      - name: app\n        image: python:3\n"
+           "        command: [python3, \"" + (dir_ / "server.py").string() + "\", \"" + ctl_dir_.string() +
+           "\"]\n        args: [\"--port\", \"$(PORT)\"]\n"
+           "        env:\n        - {name: PORT, value: \"8080\"}\n"
+           "        ports:\n        - {name: http, containerPort: 8080}\n" +
+           probes;
+  }
+  void touch(const char* f) { std::ofstream(ctl_dir_ / f) << "x"; }
+  void remove(const char* f) { std::filesystem::remove(ctl_dir_ / f); }
+  json status0() {
+    auto p = pods("default");
+    return p.empty() ? json() : p[0]["status"]["containerStatuses"][0];
+  }
+  bool has_event(const std::string& reason, const std::string& text) {
+    auto e = ctl_->events("default", "", "");
+    if (!e) return false;
+    for (const auto& ev : (*e)["items"])
+      if (ev.value("reason", "") == reason && ev.value("message", "").find(text) != std::string::npos) return true;
+    return false;
+  }
+  std::string events_text() {
+    auto e = ctl_->events("default", "", "");
+    std::string s;
+    if (e)
+      for (const auto& ev : (*e)["items"]) s += ev.value("reason", "") + " " + ev.value("message", "") + "\n";
+    return s;
+  }
+  // Advances the clock a second at a time (probe ticks) and lets real time pass (probe I/O).
+  template <class F>
+  bool tick_until(F cond, int max_ticks = 60) {
+    for (int i = 0; i < max_ticks; ++i) {
+      if (settle(cond, std::chrono::milliseconds(150))) return true;
+      advance(seconds(1));
+    }
+    return cond();
+  }
+  // Waits (real time) until the first pod's server logs that it listens.
+  bool listening() {
+    return settle([&] {
+      auto p = pods("default");
+      if (p.empty()) return false;
+      auto l = ctl_->logs({"default", p[0]["metadata"]["name"], "", "", std::nullopt, std::nullopt});
+      return l && (*l)["data"].get<std::string>().find("listening on") != std::string::npos;
+    });
+  }
+  std::filesystem::path ctl_dir_;
+};
+
+TEST_F(OrchProbesTest, EachReplicaGetsItsOwnPortInPortAndArgs) {
+  apply_ok(server("web", "", 2));
+  advance(seconds(0));
+  auto ps = pods("default");
+  ASSERT_EQ(ps.size(), 2u);
+  std::set<int> host_ports;
+  for (const auto& p : ps) {
+    const json& st = p["status"]["containerStatuses"][0];
+    ASSERT_TRUE(st["hayloft"].contains("ports")) << st.dump();
+    const json& b = st["hayloft"]["ports"][0];
+    EXPECT_EQ(b["name"], "http");
+    EXPECT_EQ(b["containerPort"], 8080);
+    EXPECT_EQ(b["hostIP"], "127.0.0.1");
+    host_ports.insert(b["hostPort"].get<int>());
+    EXPECT_EQ(p["status"]["podIP"], "127.0.0.1");
+    EXPECT_EQ(p["spec"]["containers"][0]["ports"][0]["containerPort"], 8080);
+  }
+  EXPECT_EQ(host_ports.size(), 2u);
+  // Both servers listen: the manifest's PORT=8080 (a declared containerPort) became the host
+  // port, and $(PORT) in args expanded to it.
+  for (const auto& p : ps) {
+    std::string name = p["metadata"]["name"];
+    int port = p["status"]["containerStatuses"][0]["hayloft"]["ports"][0]["hostPort"];
+    std::string want = "listening on " + std::to_string(port) + " args --port " + std::to_string(port) + " http " +
+                       std::to_string(port);
+    EXPECT_TRUE(settle([&] {
+      auto l = ctl_->logs({"default", name, "", "", std::nullopt, std::nullopt});
+      return l && (*l)["data"].get<std::string>().find(want) != std::string::npos;
+    })) << want;
+  }
+  EXPECT_EQ(ready_pods("default"), 2);  // no readiness probe: ready once running
+}
+
+TEST_F(OrchProbesTest, BuiltinsGetPortVariablesAndUserValuesWin) {
+  apply_ok(
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: echo\nspec:\n  selector:\n    matchLabels: {app: echo}\n"
+      "  template:\n    metadata:\n      labels: {app: echo}\n    spec:\n      containers:\n      - name: main\n"
+      "        image: hayloft/echo\n        ports:\n        - {name: http, containerPort: 8080}\n"
+      "        - {name: metrics-port, containerPort: 9090}\n"
+      "        env:\n        - {name: URL, value: \"http://127.0.0.1:$(PORT)/v2\"}\n"
+      "        - {name: HTTP_PORT, value: \"8080\"}\n        - {name: METRICS_PORT_PORT, value: \"1234\"}\n");
+  advance(seconds(0));
+  auto ps = pods("default");
+  ASSERT_EQ(ps.size(), 1u);
+  const json& bind = ps[0]["status"]["containerStatuses"][0]["hayloft"]["ports"];
+  ASSERT_EQ(bind.size(), 2u);
+  std::string http = std::to_string(bind[0]["hostPort"].get<int>());
+  std::string name = ps[0]["metadata"]["name"];
+  std::string log;
+  ASSERT_TRUE(settle([&] {
+    auto l = ctl_->logs({"default", name, "", "", std::nullopt, std::nullopt});
+    log = l ? (*l)["data"].get<std::string>() : "";
+    return log.find("URL=") != std::string::npos;
+  }));
+  EXPECT_NE(log.find("PORT=" + http + "\n"), std::string::npos) << log;
+  EXPECT_NE(log.find("HTTP_PORT=" + http + "\n"), std::string::npos) << log;          // 8080 is declared: hayloft's
+  EXPECT_NE(log.find("METRICS_PORT_PORT=1234\n"), std::string::npos) << log;          // not a declared port: the user's
+  EXPECT_NE(log.find("URL=http://127.0.0.1:" + http + "/v2\n"), std::string::npos) << log;  // $(PORT) before env
+}
+
+TEST_F(OrchProbesTest, ReadinessGatesPodReadyBothWays) {
+  apply_ok(server("web", "        readinessProbe:\n          httpGet: {path: /healthz, port: http}\n"
+                         "          periodSeconds: 1\n          failureThreshold: 2\n"));
+  advance(seconds(0));
+  EXPECT_FALSE(status0()["ready"].get<bool>());  // readiness starts false
+  EXPECT_TRUE(status0()["started"].get<bool>());
+  ASSERT_TRUE(tick_until([&] { return ready_pods("default") == 1; })) << events_text();
+  auto dep = ctl_->get("deployment", "default", "web");
+  EXPECT_EQ((*dep)["object"]["status"]["readyReplicas"], 1);
+  touch("fail");
+  // One failure is below failureThreshold 2: still ready; the second flips it.
+  ASSERT_TRUE(tick_until([&] { return has_event("Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: 503"); }));
+  ASSERT_TRUE(tick_until([&] { return ready_pods("default") == 0; })) << events_text();
+  auto p = pods("default")[0];
+  EXPECT_EQ(p["status"]["phase"], "Running");
+  for (const auto& c : p["status"]["conditions"]) {
+    if (c["type"] == "Ready" || c["type"] == "ContainersReady") {
+      EXPECT_EQ(c["status"], "False");
+    }
+  }
+  dep = ctl_->get("deployment", "default", "web");
+  EXPECT_FALSE((*dep)["object"]["status"].contains("readyReplicas"));
+  EXPECT_EQ(status0()["restartCount"], 0);  // readiness never restarts
+  remove("fail");
+  ASSERT_TRUE(tick_until([&] { return ready_pods("default") == 1; })) << events_text();
+}
+
+TEST_F(OrchProbesTest, LivenessRestartsAHungProcess) {
+  apply_ok(server("web", "        livenessProbe:\n          httpGet: {path: /healthz, port: 8080}\n"
+                         "          initialDelaySeconds: 5\n          periodSeconds: 1\n          timeoutSeconds: 1\n"
+                         "          failureThreshold: 2\n"));
+  advance(seconds(0));
+  ASSERT_TRUE(listening());  // the manual clock stands still meanwhile: within initialDelaySeconds
+  int port = status0()["hayloft"]["ports"][0]["hostPort"];
+  std::string url = "http://127.0.0.1:" + std::to_string(port) + "/healthz";
+  // Let the server answer once (liveness keeps succeeding), then hang it.
+  for (int i = 0; i < 3; ++i) advance(seconds(1));
+  touch("hang");
+  ASSERT_TRUE(tick_until([&] { return has_event("Killing", "Container app failed liveness probe, will be restarted"); }))
+      << events_text();
+  EXPECT_TRUE(has_event("Unhealthy", "Liveness probe failed: Get \"" + url + "\": context deadline exceeded")) << events_text();
+  remove("hang");
+  ASSERT_TRUE(tick_until([&] { return status0()["restartCount"] == 1 && status0()["state"].contains("running"); }))
+      << status0().dump() << events_text();
+  json last = status0()["lastState"]["terminated"];
+  EXPECT_EQ(last["exitCode"], 143) << last.dump();  // SIGTERM
+  // The restarted container keeps its host port and is live again.
+  EXPECT_EQ(status0()["hayloft"]["ports"][0]["hostPort"], port);
+  ASSERT_TRUE(settle([&] {
+    auto l = ctl_->logs({"default", pods("default")[0]["metadata"]["name"], "", "", std::nullopt, std::nullopt});
+    std::string d = l ? (*l)["data"].get<std::string>() : "";
+    return d.find("listening on") != d.rfind("listening on");  // the log holds both instances
+  }));
+  for (int i = 0; i < 8; ++i) advance(seconds(1));
+  settle([] { return false; }, std::chrono::milliseconds(300));
+  EXPECT_EQ(status0()["restartCount"], 1) << events_text();
+}
+
+TEST_F(OrchProbesTest, ConnectionRefusedIsTheKubeletsMessage) {
+  // The container declares a port but listens on nothing.
+  apply_ok(
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: mute\nspec:\n  selector:\n    matchLabels: {app: mute}\n"
+      "  template:\n    metadata:\n      labels: {app: mute}\n    spec:\n      terminationGracePeriodSeconds: 1\n"
+      "      containers:\n      - name: app\n        image: busybox\n        command: [sleep, \"60\"]\n"
+      "        ports: [{name: http, containerPort: 8080}]\n"
+      "        livenessProbe: {httpGet: {path: /healthz, port: http}, periodSeconds: 1, failureThreshold: 1}\n"
+      "        readinessProbe: {tcpSocket: {port: http}, periodSeconds: 1}\n");
+  advance(seconds(0));
+  int port = status0()["hayloft"]["ports"][0]["hostPort"];
+  std::string addr = "127.0.0.1:" + std::to_string(port);
+  ASSERT_TRUE(tick_until([&] { return has_event("Killing", "Container app failed liveness probe, will be restarted"); }))
+      << events_text();
+  EXPECT_TRUE(has_event("Unhealthy", "Liveness probe failed: Get \"http://" + addr + "/healthz\": dial tcp " + addr +
+                                         ": connect: connection refused"))
+      << events_text();
+  EXPECT_TRUE(has_event("Unhealthy", "Readiness probe failed: dial tcp " + addr + ": connect: connection refused"))
+      << events_text();
+  ASSERT_TRUE(tick_until([&] { return status0()["restartCount"].get<int>() >= 1; })) << events_text();
+}
+
+TEST_F(OrchProbesTest, StartupGatesLivenessAndReadiness) {
+  std::string started = (ctl_dir_ / "started").string();
+  apply_ok(server("web", "        startupProbe:\n          exec: {command: [test, -f, \"" + started + "\"]}\n"
+                         "          periodSeconds: 1\n          failureThreshold: 100\n"
+                         "        livenessProbe:\n          exec: {command: [\"false\"]}\n          periodSeconds: 1\n"
+                         "        readinessProbe:\n          httpGet: {path: /, port: http}\n          periodSeconds: 1\n"));
+  advance(seconds(0));
+  for (int i = 0; i < 5; ++i) {
+    advance(seconds(1));
+    settle([] { return false; }, std::chrono::milliseconds(50));
+  }
+  // Not started: liveness (which would fail) and readiness do not run.
+  EXPECT_FALSE(status0()["started"].get<bool>());
+  EXPECT_FALSE(status0()["ready"].get<bool>());
+  EXPECT_FALSE(has_event("Unhealthy", "Liveness probe failed")) << events_text();
+  EXPECT_TRUE(has_event("Unhealthy", "Startup probe failed")) << events_text();
+  touch("started");
+  ASSERT_TRUE(tick_until([&] { return status0()["started"].get<bool>(); })) << events_text();
+  ASSERT_TRUE(tick_until([&] { return status0()["ready"].get<bool>(); })) << events_text();
+  // Now liveness runs, and `false` fails it three times (the default threshold).
+  ASSERT_TRUE(tick_until([&] { return has_event("Killing", "Container app failed liveness probe, will be restarted"); }))
+      << events_text();
+}
+
+TEST_F(OrchProbesTest, StartupFailureRestartsWithBackOff) {
+  apply_ok(server("web", "        startupProbe:\n          exec: {command: [sh, -c, \"echo not yet; exit 1\"]}\n"
+                         "          periodSeconds: 1\n          failureThreshold: 2\n"));
+  advance(seconds(0));
+  ASSERT_TRUE(tick_until([&] { return has_event("Killing", "Container app failed startup probe, will be restarted"); }))
+      << events_text();
+  EXPECT_TRUE(has_event("Unhealthy", "Startup probe failed: not yet")) << events_text();
+  ASSERT_TRUE(tick_until([&] { return status0()["restartCount"].get<int>() >= 1; })) << events_text();
+  // Fails again: the second restart waits in CrashLoopBackOff.
+  ASSERT_TRUE(tick_until([&] {
+    json st = status0()["state"];
+    return st.contains("waiting") && st["waiting"]["reason"] == "CrashLoopBackOff";
+  })) << status0().dump();
+}
+
+}  // namespace
+}  // namespace hayloft::orchestrator::testing
