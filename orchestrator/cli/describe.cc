@@ -173,9 +173,46 @@ void unstructured(doc& d, int indent, const json& v) {
   }
 }
 
+// kubectl's DescribeProbe: "http-get http://:8080/healthz delay=0s timeout=1s period=10s #success=1 #failure=3".
+std::string probe_text(const json& p) {
+  auto num = [&](const char* k) { return sub(p, k).is_number() ? p[k].dump() : std::string("0"); };
+  auto port = [](const json& x) { return x.is_string() ? x.get<std::string>() : x.dump(); };
+  std::string attrs = "delay=" + num("initialDelaySeconds") + "s timeout=" + num("timeoutSeconds") + "s period=" +
+                      num("periodSeconds") + "s #success=" + num("successThreshold") + " #failure=" +
+                      num("failureThreshold");
+  if (sub(p, "exec").is_object()) {
+    std::string cmd;
+    for (const auto& a : sub(p["exec"], "command")) cmd += (cmd.empty() ? "" : " ") + a.get<std::string>();
+    return "exec [" + cmd + "] " + attrs;
+  }
+  if (sub(p, "httpGet").is_object()) {
+    const json& h = p["httpGet"];
+    std::string scheme = str(h, "scheme");
+    for (auto& ch : scheme) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return "http-get " + scheme + "://" + str(h, "host") + ":" + port(sub(h, "port")) + str(h, "path") + " " + attrs;
+  }
+  if (sub(p, "tcpSocket").is_object())
+    return "tcp-socket " + str(p["tcpSocket"], "host") + ":" + port(sub(p["tcpSocket"], "port")) + " " + attrs;
+  if (sub(p, "grpc").is_object()) return "grpc <pod>:" + port(sub(p["grpc"], "port")) + "  " + attrs;
+  return "unknown " + attrs;
+}
+
 void container_lines(doc& d, const json& c, const json& status, core::time_point now) {
   d.line(3, str(c, "name") + ":");
   d.kv(4, "Image", str(c, "image"));
+  if (sub(c, "ports").is_array() && !c["ports"].empty()) {
+    // kubectl's Port/Ports line, with the 127.0.0.1 port hayloft bound each one to.
+    const json& bound = sub(sub(status, "hayloft"), "ports");
+    std::string text;
+    for (const auto& p : c["ports"]) {
+      std::string one = sub(p, "containerPort").dump() + "/" + str(p, "protocol");
+      for (const auto& b : bound)
+        if (sub(b, "containerPort") == sub(p, "containerPort"))
+          one += " -> " + str(b, "hostIP") + ":" + sub(b, "hostPort").dump();
+      text += (text.empty() ? "" : ", ") + one;
+    }
+    d.kv(4, c["ports"].size() == 1 ? "Port" : "Ports", text);
+  }
   if (sub(c, "command").is_array()) {
     d.line(4, "Command:");
     for (const auto& a : c["command"]) d.line(6, a.get<std::string>());
@@ -210,6 +247,9 @@ void container_lines(doc& d, const json& c, const json& status, core::time_point
     if (sub(status, "lastState").is_object() && !status["lastState"].empty()) state_lines("Last State", status["lastState"]);
     d.kv(4, "Ready", sub(status, "ready").is_boolean() && status["ready"].get<bool>() ? "True" : "False");
     d.kv(4, "Restart Count", str(status, "restartCount"));
+    for (const auto& [key, label] : {std::pair{"livenessProbe", "Liveness"}, std::pair{"readinessProbe", "Readiness"},
+                                     std::pair{"startupProbe", "Startup"}})
+      if (sub(c, key).is_object()) d.kv(4, label, probe_text(c[key]));
     const json& rt = sub(status, "hayloft");
     d.kv(4, "Runtime", str(rt, "kind") + (str(rt, "workload").empty() ? "" : " (" + str(rt, "workload") + ")") +
                            (sub(rt, "pid").is_number() ? ", pid " + str(rt, "pid") : ""));

@@ -5,6 +5,8 @@
 #include <set>
 #include <sstream>
 
+#include "orchestrator/cli/describe.h"
+#include "orchestrator/cli/printers.h"
 #include "tests/orchestrator/controller_fixture.h"
 
 namespace hayloft::orchestrator::testing {
@@ -158,6 +160,7 @@ TEST_F(OrchProbesTest, ReadinessGatesPodReadyBothWays) {
   EXPECT_FALSE(status0()["ready"].get<bool>());  // readiness starts false
   EXPECT_TRUE(status0()["started"].get<bool>());
   ASSERT_TRUE(tick_until([&] { return ready_pods("default") == 1; })) << events_text();
+  EXPECT_EQ(cli::pod_ready(pods("default")[0]), "1/1");
   auto dep = ctl_->get("deployment", "default", "web");
   EXPECT_EQ((*dep)["object"]["status"]["readyReplicas"], 1);
   touch("fail");
@@ -166,6 +169,17 @@ TEST_F(OrchProbesTest, ReadinessGatesPodReadyBothWays) {
   ASSERT_TRUE(tick_until([&] { return ready_pods("default") == 0; })) << events_text();
   auto p = pods("default")[0];
   EXPECT_EQ(p["status"]["phase"], "Running");
+  EXPECT_EQ(cli::pod_ready(p), "0/1");  // the READY column of get pods and kubectl's Table
+  // describe: the port binding, the probe as kubectl prints it, and the event.
+  auto described = ctl_->describe("pod", "default", p["metadata"]["name"]);
+  ASSERT_TRUE(described);
+  std::string text = cli::render_describe(*described);
+  int port = p["status"]["containerStatuses"][0]["hayloft"]["ports"][0]["hostPort"];
+  EXPECT_NE(text.find("    Port:   8080/TCP -> 127.0.0.1:" + std::to_string(port) + "\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("Readiness:      http-get http://:http/healthz delay=0s timeout=1s period=1s #success=1 #failure=2\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("Readiness probe failed: HTTP probe failed with statuscode: 503"), std::string::npos) << text;
   for (const auto& c : p["status"]["conditions"]) {
     if (c["type"] == "Ready" || c["type"] == "ContainersReady") {
       EXPECT_EQ(c["status"], "False");
