@@ -9,6 +9,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <algorithm>
 #include <fstream>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
@@ -196,6 +197,26 @@ struct application::impl {
   std::unique_ptr<prom::registry_sampler> prom_sampler;
   std::unique_ptr<prom::scraper> prom_scraper;
   std::unique_ptr<prom::api_handler> prom_api;
+  std::mutex scrape_targets_mutex;  // guards last_scrape_targets
+  std::vector<orchestrator::scrape_target> last_scrape_targets;
+
+  // Hands the orchestrator's scrape targets (PodMonitoring, prometheus.io annotations) to the
+  // scraper when they change. Runs on the controller's worker thread after each loop iteration.
+  void update_scrape_targets() {
+    if (!prom_scraper) return;
+    auto now = orchestrator->scrape_targets();
+    {
+      std::lock_guard lock(scrape_targets_mutex);
+      if (now == last_scrape_targets) return;
+      last_scrape_targets = now;
+    }
+    std::vector<prom::scrape_target> targets;
+    for (const auto& t : now) {
+      std::vector<prom::labels::entry> pairs(t.labels.begin(), t.labels.end());
+      targets.push_back({t.url, prom::labels(std::move(pairs)), t.interval, t.timeout});
+    }
+    prom_scraper->set_targets(std::move(targets));
+  }
   std::unique_ptr<orchestrator::admin_api> orchestrator_api;
   std::unique_ptr<orchestrator::kube::kube_api> kube_api;  // after `orchestrator`: destroyed first
   std::unique_ptr<lazy_embedder> embedder;
@@ -283,12 +304,16 @@ void application::impl::build() {
   oo.log_dir = data_dir / "logs";
   orchestrator = std::make_unique<orchestrator::controller>(*store, *clock, *queue_metrics, workloads, oo);
   orchestrator_api = std::make_unique<orchestrator::admin_api>(*orchestrator);
-  for (const char* route : {"apply", "delete", "get", "describe", "scale", "logs", "events"})
+  for (const char* route : {"apply", "delete", "get", "describe", "scale", "logs", "events", "top"})
     admin->add_route(route, [this](core::request r, core::completion d) { orchestrator_api->handle(std::move(r), std::move(d)); });
   admin->add_service("orchestrator");
   admin->add_reset("orchestrator", [this] { (void)orchestrator->reset(); });
   kube_api = std::make_unique<orchestrator::kube::kube_api>(*orchestrator, *clock);
-  orchestrator->set_loop_listener(kube_api->loop_listener());
+  // After every loop iteration: kubectl watches, and the pods Prometheus should scrape.
+  orchestrator->set_loop_listener([this, kube = kube_api->loop_listener()] {
+    kube();
+    update_scrape_targets();
+  });
   router.set(http::route::k8s, kube_api.get());
 
   board = std::make_unique<dashboard::dashboard>(*clock, *blocking, make_snapshot_provider({*s3, *sqs, *orchestrator}),

@@ -1,14 +1,13 @@
 #pragma once
-// orchestrator::metrics_source over the series store, for the KEDA `prometheus` trigger and
-// HPA External/Pods metrics: the value of a query at the clock's now, with the KEDA prometheus
-// scaler's rules (pkg/scalers/prometheus_scaler.go): an empty result is an error (the trigger
-// applies ignoreNullValues), more than one element is an error, ±Inf is an error.
-//
-// value(name, labels) evaluates the selector name{l1="v1",...}; query() takes any PromQL of the
-// subset, for callers that pass the trigger's query through unchanged.
+// orchestrator::metrics_source over the series store: an instant query of the PromQL subset at
+// the clock's now, its elements returned as they are (a scalar as one unlabelled element). The
+// callers apply their own rules to the elements (the KEDA prometheus scaler's empty / multiple /
+// ±Inf checks live with the trigger in orchestrator/scaling/triggers.h; the HPA sums an
+// external metric's elements).
 //
 // Threading: any thread; evaluation takes the store's shared lock.
 #include <string_view>
+#include <vector>
 
 #include "emulator/core/clock.h"
 #include "emulator/prom/promql_eval.h"
@@ -20,8 +19,7 @@ namespace hayloft::prom {
 class store_metrics_source final : public orchestrator::metrics_source {
  public:
   store_metrics_source(const series_store& store, core::clock& clock, eval_options opts = {});
-  result<double> value(std::string_view name, const orchestrator::label_set& labels) override;
-  result<double> query(std::string_view promql);
+  result<std::vector<orchestrator::metric_sample>> query(std::string_view promql) override;
 
  private:
   const series_store& store_;

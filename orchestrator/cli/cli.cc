@@ -357,6 +357,59 @@ int do_scale(const command& cmd, const http_client& http, std::ostream& out, std
   return rc;
 }
 
+// kubectl top pod: CPU in millicores and memory in MiB per pod (summed over its containers; one
+// row per container with --containers), from the usage the controller samples every 15 s.
+int do_top(const command& cmd, const http_client& http, std::ostream& out, std::ostream& err) {
+  if (cmd.args.empty() || (cmd.args[0] != "pod" && cmd.args[0] != "pods" && cmd.args[0] != "po")) {
+    err << "error: hayloft top supports pods: `hayloft top pods [NAME] [-n NS | -A] [--containers]`\n";
+    return 1;
+  }
+  auto params = ns_params(cmd);
+  if (cmd.args.size() > 1) params.push_back(q("name", cmd.args[1]));
+  auto r = call(http.get(target("/_hayloft/top", params)), err);
+  if (!r.ok) return 1;
+  const json& items = r.body["items"];
+  if (items.empty()) {
+    // kubectl's answer while metrics-server has fewer than two samples of every pod.
+    err << "error: metrics not available yet\n";
+    return 1;
+  }
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> header;
+  if (cmd.all_namespaces) header.push_back("NAMESPACE");
+  header.push_back("NAME");
+  if (cmd.containers) header.push_back("NAME");
+  header.push_back("CPU(cores)");
+  header.push_back("MEMORY(bytes)");
+  rows.push_back(header);
+  auto cpu = [](long long milli) { return std::to_string(milli) + "m"; };
+  auto mem = [](long long bytes) { return std::to_string(bytes / (1024 * 1024)) + "Mi"; };
+  for (const auto& pod : items) {
+    std::vector<std::string> lead;
+    if (cmd.all_namespaces) lead.push_back(pod.value("namespace", ""));
+    lead.push_back(pod.value("name", ""));
+    long long pod_cpu = 0, pod_mem = 0;
+    for (const auto& c : pod["containers"]) {
+      long long cm = c["cpuMillicores"].get<long long>(), mm = c["memoryBytes"].get<long long>();
+      pod_cpu += cm;
+      pod_mem += mm;
+      if (!cmd.containers) continue;
+      auto row = lead;
+      row.push_back(c.value("name", ""));
+      row.push_back(cpu(cm));
+      row.push_back(mem(mm));
+      rows.push_back(row);
+    }
+    if (cmd.containers) continue;
+    auto row = lead;
+    row.push_back(cpu(pod_cpu));
+    row.push_back(mem(pod_mem));
+    rows.push_back(row);
+  }
+  out << render_table(rows);
+  return 0;
+}
+
 int do_logs(const command& cmd, const http_client& http, std::ostream& out, std::ostream& err) {
   if (cmd.args.empty()) {
     err << "error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\n";
@@ -383,6 +436,7 @@ int do_logs(const command& cmd, const http_client& http, std::ostream& out, std:
   if (!cmd.container.empty()) base.push_back(q("container", cmd.container));
   auto first = base;
   if (cmd.tail && *cmd.tail >= 0) first.push_back(q("tail", std::to_string(*cmd.tail)));
+  if (cmd.previous) first.push_back(q("previous", "true"));
   auto r = call(http.get(target("/_hayloft/logs", first)), err);
   if (!r.ok) return 1;
   if (r.body.value("podsFound", 0) > 1)
@@ -393,7 +447,7 @@ int do_logs(const command& cmd, const http_client& http, std::ostream& out, std:
     err << "Defaulted container \"" << r.body.value("container", "") << "\" out of: " << all << "\n";
   }
   out << r.body.value("data", "") << std::flush;
-  if (!cmd.follow) return 0;
+  if (!cmd.follow || cmd.previous) return 0;
   // Follow the same pod and container by offset until the container stops.
   std::vector<std::string> next = cmd.namespace_name ? std::vector<std::string>{q("namespace", *cmd.namespace_name)}
                                                      : std::vector<std::string>{};
@@ -447,6 +501,7 @@ int run(const command& cmd, const http_client& http, std::istream& in, std::ostr
   if (cmd.verb == "describe") return do_describe(cmd, http, out, err);
   if (cmd.verb == "scale") return do_scale(cmd, http, out, err);
   if (cmd.verb == "logs") return do_logs(cmd, http, out, err);
+  if (cmd.verb == "top") return do_top(cmd, http, out, err);
   if (cmd.verb == "create") return do_create(cmd, http, out, err);
   err << "error: unknown command \"" << cmd.verb << "\"\n";
   return 1;
@@ -489,8 +544,15 @@ void add_subcommands(CLI::App& app, command& cmd) {
   logs->add_option("args", cmd.args, "POD or TYPE/NAME")->required();
   logs->add_flag("-f,--follow", cmd.follow, "Specify if the logs should be streamed");
   logs->add_option("--tail", cmd.tail, "Lines of recent log file to display");
+  logs->add_flag("-p,--previous", cmd.previous, "Print the logs for the previous instance of the container in a pod");
   logs->add_option("-c,--container", cmd.container, "Print the logs of this container");
   common(logs);
+
+  auto* top = app.add_subcommand("top", "Display resource (CPU/memory) usage of pods");
+  top->add_option("args", cmd.args, "pods [NAME]")->required();
+  top->add_flag("-A,--all-namespaces", cmd.all_namespaces, "List the pods in all namespaces");
+  top->add_flag("--containers", cmd.containers, "Print usage of the containers within a pod");
+  common(top);
 
   auto* create = app.add_subcommand("create", "Create a resource (create namespace NAME)");
   create->add_option("args", cmd.args, "namespace NAME")->required();

@@ -30,7 +30,7 @@ struct http_client {
 };
 
 struct command {
-  std::string verb;               // apply | delete | get | describe | scale | logs | create
+  std::string verb;               // apply | delete | get | describe | scale | logs | top | create
   std::vector<std::string> args;  // positional: "pods", "deployment name", "deployment/name", "namespace x"
   std::vector<std::string> files; // -f/--filename (files, directories, "-" for stdin)
   bool recursive = false;         // -R
@@ -40,6 +40,8 @@ struct command {
   bool watch = false;             // -w (get)
   bool follow = false;            // -f (logs)
   std::optional<long long> tail;  // --tail
+  bool previous = false;          // -p (logs)
+  bool containers = false;        // --containers (top)
   std::string container;          // -c
   std::optional<long long> replicas;  // --replicas
 };

@@ -43,7 +43,7 @@ core::response error_response(unsigned status, std::string_view code, std::strin
 
 bool admin_api::serves(std::string_view path) {
   for (std::string_view p : {"/_hayloft/apply", "/_hayloft/delete", "/_hayloft/get", "/_hayloft/describe",
-                             "/_hayloft/scale", "/_hayloft/logs", "/_hayloft/events"})
+                             "/_hayloft/scale", "/_hayloft/logs", "/_hayloft/events", "/_hayloft/top"})
     if (path == p) return true;
   return false;
 }
@@ -90,6 +90,11 @@ void admin_api::handle(core::request req, core::completion done) {
     done(from_result(controller_.scale(param(req, "kind"), ns, param(req, "name"), replicas)));
     return;
   }
+  if (path == "/_hayloft/top") {
+    if (req.method != "GET") return method_not_allowed();
+    done(from_result(controller_.pod_usage(ns, param(req, "name"))));
+    return;
+  }
   if (path == "/_hayloft/logs") {
     if (req.method != "GET") return method_not_allowed();
     controller::log_query q;
@@ -97,6 +102,7 @@ void admin_api::handle(core::request req, core::completion done) {
     q.pod = param(req, "pod");
     q.deployment = param(req, "deployment");
     q.container = param(req, "container");
+    q.previous = param(req, "previous") == "true";
     if (q.pod.empty() == q.deployment.empty()) return bad("exactly one of pod= and deployment= is required");
     if (auto t = param(req, "tail"); !t.empty()) {
       long long n;

@@ -1,6 +1,7 @@
 // The KEDA operator loop (a poll per ScaledObject every pollingInterval) and the HPA controller
 // (a sync per HPA every 15 s), reading metrics through the scalers and applying the pure
 // decisions of scaling/keda.h and scaling/hpa.h.
+#include <cctype>
 #include <cmath>
 
 #include "orchestrator/controller/state.h"
@@ -28,6 +29,11 @@ json condition_json(const std::string& type, const scaling::keda_condition& c) {
 
 json hpa_condition(const std::string& type, const scaling::condition& c, const std::string& now) {
   return {{"type", type}, {"status", c.status}, {"reason", c.reason}, {"message", c.message}, {"lastTransitionTime", now}};
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
 }
 
 std::string selector_text(const objects::label_map& sel) {
@@ -143,13 +149,14 @@ controller::impl::trigger_reading controller::impl::evaluate_trigger(const ns_na
       r.error = "hayloft has no metrics source for prometheus triggers";
       return r;
     }
-    auto v = opts.metrics->value(parsed->metric, parsed->labels);
+    auto elements = opts.metrics->query(parsed->query);
+    if (!elements) {
+      r.error = elements.err().message;
+      return r;
+    }
+    auto v = scaling::prometheus_value(*parsed, *elements);
     if (!v) {
-      if (parsed->ignore_null_values) {
-        r.value_milli = 0;
-        return r;
-      }
-      r.error = "prometheus query " + parsed->metric + " returned no data: " + v.err().message;
+      r.error = v.err().message;
       return r;
     }
     r.value_milli = static_cast<std::int64_t>(std::llround(*v * 1000.0));
@@ -319,16 +326,43 @@ void controller::impl::sync_hpa(const ns_name& h, std::uint64_t epoch) {
   if (!rt.owner.empty())
     if (auto so = scaled_objects.find({ns, rt.owner}); so != scaled_objects.end()) owner = &so->second;
 
-  // Per-pod samples for Resource and Pods metrics.
-  auto pod_samples = [&](const objects::metric_spec& m) {
+  // Per-pod samples for Resource and Pods metrics. A Pods metric is one query for all pods.
+  auto pod_samples = [&](const objects::metric_spec& m, std::string* error = nullptr) {
     std::vector<scaling::pod_sample> out;
+    std::map<std::string, double> pod_values;
+    if (m.type == "Pods") {
+      std::vector<std::string> names;
+      for (auto* p : pods_of(target)) names.push_back(p->name);
+      auto got = pods_metric(ns, m, names);
+      if (got)
+        pod_values = std::move(*got);
+      else if (error)
+        *error = got.err().message;
+    }
     for (auto* p : pods_of(target)) {
       scaling::pod_sample s;
       s.name = p->name;
       s.ready = pod_ready(*p);
       s.pending = std::any_of(p->containers.begin(), p->containers.end(),
                               [](const container_rt& c) { return c.state == container_rt::phase::waiting && c.restarts == 0; });
-      if (m.type == "Resource") {
+      if (m.type == "Resource" && m.name == "memory") {
+        // Bytes as milli-units, like the quantities they are compared with.
+        std::int64_t req = 0, use = 0;
+        bool all_req = true, all_use = true;
+        for (auto& c : p->containers) {
+          if (c.spec.memory_request_bytes)
+            req += *c.spec.memory_request_bytes * 1000;
+          else
+            all_req = false;
+          auto bytes = c.running ? c.running->memory_bytes() : std::nullopt;
+          if (bytes)
+            use += static_cast<std::int64_t>(*bytes) * 1000;
+          else
+            all_use = false;
+        }
+        if (all_req) s.request_milli = req;
+        if (all_use) s.value_milli = use;
+      } else if (m.type == "Resource") {
         std::int64_t req = 0, use = 0;
         bool all_req = true, all_use = true;
         for (auto& c : p->containers) {
@@ -349,11 +383,8 @@ void controller::impl::sync_hpa(const ns_name& h, std::uint64_t epoch) {
         }
         if (all_req) s.request_milli = req;
         if (all_use) s.value_milli = use;
-      } else if (opts.metrics) {
-        label_set labels(m.selector.begin(), m.selector.end());
-        labels["namespace"] = ns;
-        labels["pod"] = p->name;
-        if (auto v = opts.metrics->value(m.name, labels)) s.value_milli = static_cast<std::int64_t>(std::llround(*v * 1000));
+      } else if (auto v = pod_values.find(p->name); v != pod_values.end()) {
+        s.value_milli = static_cast<std::int64_t>(std::llround(v->second * 1000));
       }
       out.push_back(s);
     }
@@ -370,7 +401,7 @@ void controller::impl::sync_hpa(const ns_name& h, std::uint64_t epoch) {
         for (std::size_t i = 0; i < owner->spec.triggers.size(); ++i)
           if (keda_metric_name(owner->spec.triggers[i], i) == m.name) index = i;
         if (!index) {
-          err = "no matching metrics found for " + m.name;
+          err = "unable to fetch metrics from external metrics API: no matching metrics found for " + m.name;
         } else {
           auto reading = evaluate_trigger({ns, rt.owner}, *index);
           std::int64_t target_avg = m.target.average_value_milli.value_or(m.target.value_milli.value_or(1000));
@@ -378,24 +409,22 @@ void controller::impl::sync_hpa(const ns_name& h, std::uint64_t epoch) {
                                                   current, reading.error.empty() ? reading.value_milli : std::nullopt,
                                                   reading.error, owner->status);
           total = fb.value_milli;
-          err = fb.error;
+          if (!fb.error.empty()) err = "unable to fetch metrics from external metrics API: " + fb.error;
           if (fb.fallback_active)
             record(objects::kind::scaled_object, ns, rt.owner, "Warning", "KEDAScalerFailed", "keda-operator",
                    "Suppressing error, using fallback metrics: " + reading.error);
         }
-      } else if (opts.metrics) {
-        auto v = opts.metrics->value(m.name, label_set(m.selector.begin(), m.selector.end()));
+      } else {
+        auto v = external_metric(ns, m);
         if (v)
           total = static_cast<std::int64_t>(std::llround(*v * 1000));
         else
           err = v.err().message;
-      } else {
-        err = "no metrics source is configured";
       }
       json metric{{"name", m.name}, {"selector", {{"matchLabels", m.selector}}}};
       if (!total) {
         std::string msg = "unable to get external metric " + ns + "/" + m.name + "/" + selector_text(m.selector) +
-                          ": unable to fetch metrics from external metrics API: " + err;
+                          ": " + err;
         proposals.push_back({desc, std::nullopt, msg, "FailedGetExternalMetric"});
         record(objects::kind::horizontal_pod_autoscaler, ns, h.second, "Warning", "FailedGetExternalMetric",
                "horizontal-pod-autoscaler", msg);
@@ -416,43 +445,82 @@ void controller::impl::sync_hpa(const ns_name& h, std::uint64_t epoch) {
         current_metrics.push_back({{"type", "External"},
                                    {"external", {{"metric", metric}, {"current", {{"averageValue", objects::format_milli(avg)}}}}}});
       }
-    } else if (m.type == "Resource" && m.name == "cpu") {
+    } else if (m.type == "Resource" && (m.name == "cpu" || m.name == "memory")) {
       auto samples = pod_samples(m);
       scaling::pods_result r;
       std::string desc;
       json cur;
       if (m.target.type == "Utilization") {
-        desc = "cpu resource utilization (percentage of request)";
+        desc = m.name + " resource utilization (percentage of request)";
         r = scaling::resource_utilization_replicas(current, *m.target.average_utilization, samples, tol);
         cur = {{"averageUtilization", r.utilization}};
       } else {
-        desc = "cpu resource";
+        desc = m.name + " resource";
         r = scaling::plain_metric_replicas(current, *m.target.average_value_milli, samples, true, tol);
         cur = {{"averageValue", objects::format_milli(r.utilization)}};
       }
       if (!r.error.empty()) {
-        std::string msg = "failed to get cpu utilization: " + r.error;
+        std::string msg = "failed to get " + m.name + " utilization: " + r.error;
         proposals.push_back({desc, std::nullopt, msg, "FailedGetResourceMetric"});
         record(objects::kind::horizontal_pod_autoscaler, ns, h.second, "Warning", "FailedGetResourceMetric",
                "horizontal-pod-autoscaler", msg);
-        current_metrics.push_back({{"type", "Resource"}, {"resource", {{"name", "cpu"}, {"current", json::object()}}}});
+        current_metrics.push_back({{"type", "Resource"}, {"resource", {{"name", m.name}, {"current", json::object()}}}});
         continue;
       }
       if (!first_value) first_value = static_cast<double>(r.utilization);
       proposals.push_back({desc, r.replicas, "", ""});
-      current_metrics.push_back({{"type", "Resource"}, {"resource", {{"name", "cpu"}, {"current", cur}}}});
+      current_metrics.push_back({{"type", "Resource"}, {"resource", {{"name", m.name}, {"current", cur}}}});
     } else if (m.type == "Pods") {
-      auto samples = pod_samples(m);
+      std::string fetch_error;
+      auto samples = pod_samples(m, &fetch_error);
       auto r = scaling::plain_metric_replicas(current, *m.target.average_value_milli, samples, false, tol);
       std::string desc = "pods metric " + m.name;
-      if (!r.error.empty()) {
-        proposals.push_back({desc, std::nullopt, "unable to get metric " + m.name + ": " + r.error, "FailedGetPodsMetric"});
+      if (!fetch_error.empty() || !r.error.empty()) {
+        std::string msg = "unable to get metric " + m.name + ": " + (fetch_error.empty() ? r.error : fetch_error);
+        proposals.push_back({desc, std::nullopt, msg, "FailedGetPodsMetric"});
+        record(objects::kind::horizontal_pod_autoscaler, ns, h.second, "Warning", "FailedGetPodsMetric",
+               "horizontal-pod-autoscaler", msg);
+        current_metrics.push_back({{"type", "Pods"}, {"pods", {{"metric", {{"name", m.name}}}, {"current", json::object()}}}});
         continue;
       }
       if (!first_value) first_value = as_value(r.utilization);
       proposals.push_back({desc, r.replicas, "", ""});
       current_metrics.push_back({{"type", "Pods"},
                                  {"pods", {{"metric", {{"name", m.name}}}, {"current", {{"averageValue", objects::format_milli(r.utilization)}}}}}});
+    } else if (m.type == "Object") {
+      // GetObjectMetricReplicas (Value) and GetObjectPerPodMetricReplicas (AverageValue): the
+      // same arithmetic as an External metric's.
+      const auto& d = m.described_object;
+      std::string desc = lower(d.kind) + " metric " + m.name;
+      json metric{{"name", m.name}};
+      if (!m.selector.empty()) metric["selector"] = {{"matchLabels", m.selector}};
+      json described{{"apiVersion", d.api_version}, {"kind", d.kind}, {"name", d.name}};
+      auto v = object_metric(ns, m);
+      if (!v) {
+        std::string msg = "unable to get metric " + m.name + ": " + d.kind + " on " + ns + " " + d.name + "/" + v.err().message;
+        proposals.push_back({desc, std::nullopt, msg, "FailedGetObjectMetric"});
+        record(objects::kind::horizontal_pod_autoscaler, ns, h.second, "Warning", "FailedGetObjectMetric",
+               "horizontal-pod-autoscaler", msg);
+        current_metrics.push_back({{"type", "Object"},
+                                   {"object", {{"describedObject", described}, {"metric", metric}, {"current", json::object()}}}});
+        continue;
+      }
+      const auto total = static_cast<std::int64_t>(std::llround(*v * 1000));
+      if (!first_value) first_value = *v;
+      if (m.target.type == "Value") {
+        std::int32_t ready = 0;
+        for (auto* p : pods_of(target)) ready += pod_ready(*p) ? 1 : 0;
+        proposals.push_back({desc, scaling::external_value_replicas(current, *m.target.value_milli, total, ready, tol), "", ""});
+        current_metrics.push_back({{"type", "Object"},
+                                   {"object", {{"describedObject", described}, {"metric", metric},
+                                               {"current", {{"value", objects::format_milli(total)}}}}}});
+      } else {
+        std::int64_t avg = 0;
+        proposals.push_back({desc, scaling::external_average_replicas(current, *m.target.average_value_milli, total, tol, &avg), "", ""});
+        current_metrics.push_back({{"type", "Object"},
+                                   {"object", {{"describedObject", described}, {"metric", metric},
+                                               {"current", {{"averageValue", objects::format_milli(avg)}}}}}});
+      }
     } else {
       proposals.push_back({m.type + " metric " + m.name, std::nullopt,
                            m.type + " metric " + m.name + " is not implemented by hayloft", "FailedGetResourceMetric"});

@@ -63,6 +63,19 @@ struct gauge {
   double value = 0;
 };
 
+// A pod port Prometheus should scrape: selected by a PodMonitoring endpoint (labels as Google
+// Managed Prometheus sets them: job = the PodMonitoring's name, namespace, pod, container,
+// instance = <pod>:<port>, plus targetLabels.fromPod) or by the `prometheus.io/scrape: "true"`
+// pod annotation (`prometheus.io/port`, `prometheus.io/path`; labels as the Prometheus chart's
+// kubernetes-pods job: job="kubernetes-pods", namespace, pod, instance and the pod's labels).
+struct scrape_target {
+  std::string url;  // http://127.0.0.1:<host port><path>
+  label_set labels;
+  std::chrono::milliseconds interval{15000};
+  std::chrono::milliseconds timeout{10000};
+  bool operator==(const scrape_target&) const = default;
+};
+
 class controller {
  public:
   controller(store::state_store& store, core::clock& clock, queue_metrics& queues,
@@ -97,11 +110,19 @@ class controller {
     std::string container;   // default: the pod's only/first container
     std::optional<long long> tail;
     std::optional<std::uint64_t> since_offset;  // continue a follow
+    bool previous = false;  // the previous (terminated) instance's output (`logs --previous`)
   };
   result<json> logs(const log_query& q);
   result<json> events(const std::string& namespace_name, const std::string& kind, const std::string& name);
 
   std::vector<gauge> gauges() const;
+  // Pod usage as metrics-server serves it (`hayloft top pods`, metrics.k8s.io), sampled every
+  // 15 s: {"items": [{"namespace", "name", "labels", "containers": [{"name", "cpuMillicores",
+  // "memoryBytes"}]}], "now"}. Pods without two samples yet are left out; namespace "*" = all;
+  // a named pod that does not exist is NotFound.
+  result<json> pod_usage(const std::string& namespace_name, const std::string& name);
+  // The scrape targets of the pods running now (their ports bound), sorted by URL.
+  std::vector<scrape_target> scrape_targets() const;
 
   // Called on the controller's worker thread after every loop iteration (pod starts and exits,
   // polls, HPA syncs, reconciles), without the controller's mutex held, so a listener may call

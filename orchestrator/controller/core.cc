@@ -291,6 +291,7 @@ result<void> controller::start() {
   std::stable_sort(loaded.begin(), loaded.end(),
                    [&](const object_key& a, const object_key& b) { return order(a.kind) < order(b.kind); });
   for (const auto& k : loaded) impl_->activate(k, true);
+  impl_->usage_timer = impl_->schedule_now([](impl& s) { s.sample_usage(); });
   return {};
 }
 
@@ -303,6 +304,7 @@ void controller::stop() {
       impl_->running = false;
       for (auto& [_, so] : impl_->scaled_objects) impl_->cancel(so.poll_timer);
       for (auto& [_, h] : impl_->hpas) impl_->cancel(h.sync_timer);
+      impl_->cancel(impl_->usage_timer);
     }
   }
   impl_->executor.shutdown();

@@ -279,6 +279,11 @@ void controller::impl::start_container(pod_rt& pod, std::size_t index) {
   for (const auto& a : c.spec.command) argv.push_back(pods::expand(a, *env));
   for (const auto& a : c.spec.args) argv.push_back(pods::expand(a, *env));
   const std::uint64_t instance = ++c.instance;
+  if (c.log) {
+    const std::uint64_t end = c.log->end_offset();
+    if (instance > 1) c.previous_log = std::pair{c.log_start, end};
+    c.log_start = end;
+  }
   std::weak_ptr<liveness> life = alive;
   pods::container_callbacks callbacks;
   callbacks.on_exit = [life, key, index, instance] {
@@ -371,6 +376,9 @@ void controller::impl::on_container_exit(const ns_name& key, std::size_t index, 
   c.cpu_milli.reset();
   stop_probes(c);
   cancel(c.kill_timer);
+  c.usage_cpu_ns.reset();
+  c.usage_cpu_milli.reset();
+  c.usage_memory.reset();
   if (pod.deletion) {
     c.state = container_rt::phase::terminated;
     c.terminated = term;

@@ -28,6 +28,7 @@
 #include "orchestrator/pods/probe.h"
 #include "orchestrator/pods/process.h"
 #include "orchestrator/scaling/hpa.h"
+#include "orchestrator/scaling/adapter.h"
 #include "orchestrator/scaling/keda.h"
 
 namespace hayloft::orchestrator {
@@ -93,6 +94,16 @@ struct container_rt {
   std::map<std::string, std::string> env;  // the running instance's environment (exec probes)
   std::array<probe_rt, 3> probes;          // indexed by probe_kind
   std::optional<timer_id> kill_timer;      // SIGKILL after a probe-failure SIGTERM's grace
+  // Usage as metrics-server reports it (`top`, metrics.k8s.io): sampled every 15 s of clock
+  // time, CPU as a rate over the real time between samples.
+  std::optional<std::uint64_t> usage_cpu_ns;
+  std::chrono::steady_clock::time_point usage_at{};
+  std::optional<std::int64_t> usage_cpu_milli;
+  std::optional<std::uint64_t> usage_memory;
+  // Log offsets: where the current instance's output starts, and the previous instance's span
+  // [first, second) for `logs --previous`.
+  std::uint64_t log_start = 0;
+  std::optional<std::pair<std::uint64_t, std::uint64_t>> previous_log;
 };
 
 struct pod_rt {
@@ -291,6 +302,21 @@ struct controller::impl {
   void start_hpa(const ns_name& h);
   void sync_hpa(const ns_name& h, std::uint64_t epoch);
   std::string scaled_object_health(const ns_name& so);  // for describe
+
+  // ---- metrics.cc: the custom and external metrics APIs over opts.metrics ----
+  // prometheus-adapter rules from the ConfigMaps that hold its config.yaml.
+  scaling::adapter_config adapter_rules();
+  // A Pods metric: the value of each pod found (by name); an error when none is.
+  result<std::map<std::string, double>> pods_metric(const std::string& ns, const objects::metric_spec& m,
+                                                    const std::vector<std::string>& pod_names);
+  // An External metric: the sum of the elements the query returns (as the HPA sums the list).
+  result<double> external_metric(const std::string& ns, const objects::metric_spec& m);
+  // An Object metric: the described object's value.
+  result<double> object_metric(const std::string& ns, const objects::metric_spec& m);
+  // Samples every running container's CPU and memory (metrics-server's resolution, 15 s), then
+  // schedules the next sample.
+  void sample_usage();
+  std::optional<timer_id> usage_timer;
 
   // ---- views.cc ----
   json object_json(const object_key& k);

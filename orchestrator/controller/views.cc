@@ -302,9 +302,18 @@ result<json> controller::logs(const log_query& q) {
     if (!c)
       return error{make_error_code(errc::bad_request), "container " + q.container + " is not valid for pod " + pod->name};
   }
-  pods::log_file::chunk chunk = q.since_offset ? c->log->read(*q.since_offset)
-                                : q.tail       ? c->log->tail(*q.tail)
-                                               : c->log->read(0, 64 << 20);
+  pods::log_file::chunk chunk;
+  if (q.previous) {
+    // The kubelet keeps the last terminated instance's log; without a restart there is none.
+    if (!c->previous_log)
+      return error{make_error_code(errc::bad_request),
+                   "previous terminated container \"" + c->spec.name + "\" in pod \"" + pod->name + "\" not found"};
+    chunk = c->log->read_range(c->previous_log->first, c->previous_log->second, q.tail);
+  } else {
+    chunk = q.since_offset ? c->log->read(*q.since_offset)
+            : q.tail       ? c->log->tail(*q.tail)
+                           : c->log->read(0, 64 << 20);
+  }
   json containers = json::array();
   for (const auto& cc : pod->containers) containers.push_back(cc.spec.name);
   return json{{"namespace", ns},
@@ -316,7 +325,7 @@ result<json> controller::logs(const log_query& q) {
               {"data", chunk.data},
               {"offset", chunk.next_offset},
               {"end", c->log->end_offset()},
-              {"running", c->state == container_rt::phase::running && !pod->deletion}};
+              {"running", !q.previous && c->state == container_rt::phase::running && !pod->deletion}};
 }
 
 result<json> controller::events(const std::string& ns_in, const std::string& kind, const std::string& name) {

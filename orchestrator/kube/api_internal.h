@@ -66,6 +66,8 @@ struct kube_api::impl {
   core::response update_scale(const resource_request& rr, bool is_patch);
   // api_logs.cc
   core::response logs(const resource_request& rr);
+  // api_metrics.cc: metrics.k8s.io
+  core::response metrics(const resource_request& rr);
   void poll_follows();
 };
 

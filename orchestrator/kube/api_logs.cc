@@ -34,12 +34,9 @@ core::response kube_api::impl::logs(const resource_request& rr) {
     }
     container = str(containers[0], "name");
   }
-  if (rr.flag("previous"))
-    return error_response(bad_request("previous terminated container \"" + container + "\" in pod \"" + rr.name +
-                                      "\" not found (hayloft appends a restarted container's log to the same file)"));
   const json list1 = (*pod)["status"].value("containerStatuses", json::array());
   for (const auto& cs : list1) {
-    if (str(cs, "name") != container) continue;
+    if (str(cs, "name") != container || rr.flag("previous")) continue;
     const json& waiting = cs["state"].value("waiting", json());
     if (waiting.is_object() && cs.value("restartCount", 0) == 0 && cs.value("lastState", json::object()).empty())
       return error_response(bad_request("container \"" + container + "\" in pod \"" + rr.name +
@@ -49,6 +46,7 @@ core::response kube_api::impl::logs(const resource_request& rr) {
   q.namespace_name = rr.namespace_name;
   q.pod = rr.name;
   q.container = container;
+  q.previous = rr.flag("previous");
   if (auto t = rr.param("tailLines"); !t.empty()) {
     try {
       q.tail = std::stoll(t);
@@ -71,7 +69,8 @@ core::response kube_api::impl::logs(const resource_request& rr) {
       return error_response(bad_request("invalid limitBytes: " + lb));
     }
   }
-  if (!rr.flag("follow")) return text_response(std::move(data));
+  // The previous instance has ended: following it just returns its log.
+  if (!rr.flag("follow") || q.previous) return text_response(std::move(data));
   log_follow f;
   f.stream = std::make_shared<queued_stream>();
   f.query = q;

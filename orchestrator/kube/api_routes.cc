@@ -164,6 +164,7 @@ core::response kube_api::impl::serve(const core::request& req) {
   if (tail.size() >= 2) rr.name = tail[1];
   if (tail.size() == 3) rr.subresource = tail[2];
   if (!rr.namespace_name.empty() && !rr.res->namespaced) return error_response(path_not_found());
+  if (rr.res->source == synthetic::metrics) return metrics(rr);
   return serve_resource(rr);
 }
 

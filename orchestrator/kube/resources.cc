@@ -35,6 +35,8 @@ const std::vector<group_info>& all_groups() {
       {"autoscaling", {"v2", "v1"}},
       {"apiextensions.k8s.io", {"v1"}},
       {"keda.sh", {"v1alpha1"}},
+      {"monitoring.googleapis.com", {"v1"}},
+      {"metrics.k8s.io", {"v1beta1"}},
   };
   return groups;
 }
@@ -69,6 +71,10 @@ const std::vector<resource>& all_resources() {
       {"keda.sh", "v1alpha1", "triggerauthentications", "triggerauthentication", "TriggerAuthentication", true,
        {"ta", "triggerauth"}, {}, crud, {},
        kind::trigger_authentication},
+      {"monitoring.googleapis.com", "v1", "podmonitorings", "podmonitoring", "PodMonitoring", true, {}, {}, crud, {},
+       kind::pod_monitoring},
+      {"metrics.k8s.io", "v1beta1", "pods", "", "PodMetrics", true, {}, {}, {"get", "list"}, {}, std::nullopt,
+       synthetic::metrics},
   };
   return resources;
 }

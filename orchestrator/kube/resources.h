@@ -17,8 +17,9 @@ struct subresource {
   std::vector<std::string_view> verbs;
 };
 
-// Objects that live outside the controller: the one node and the KEDA CRDs.
-enum class synthetic { none, node, crd };
+// Objects that live outside the controller: the one node, the KEDA CRDs, and the pod usage
+// metrics-server would serve (metrics.k8s.io).
+enum class synthetic { none, node, crd, metrics };
 
 struct resource {
   std::string_view group;    // "" for the core group

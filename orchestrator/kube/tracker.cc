@@ -2,7 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include "emulator/core/hash.h"
+#include <cstdio>
+
 #include "orchestrator/kube/stream.h"
 #include "orchestrator/kube/synthetic.h"
 
@@ -67,7 +68,17 @@ bool in_scope(const watch_request& req, const json& obj) {
 }  // namespace
 
 std::string derived_uid(std::string_view kind, std::string_view ns, std::string_view name) {
-  std::string h = core::to_hex(core::sha1_raw(std::string(kind) + "/" + std::string(ns) + "/" + std::string(name)));
+  // Two FNV-1a 64-bit hashes with different offset bases: stable, well spread, and no crypto
+  // library to initialise (a SHA-1 here pulled OpenSSL's providers into every start: 3.5 MiB).
+  const std::string text = std::string(kind) + "/" + std::string(ns) + "/" + std::string(name);
+  auto fnv = [&](std::uint64_t h) {
+    for (unsigned char c : text) h = (h ^ c) * 0x100000001b3ULL;
+    return h;
+  };
+  char buf[33];
+  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(fnv(0xcbf29ce484222325ULL)),
+                static_cast<unsigned long long>(fnv(0x84222325cbf29ce4ULL)));
+  std::string h(buf, 32);
   return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20, 12);
 }
 

@@ -28,6 +28,8 @@ const std::vector<kind_info>& all_kinds() {
       {kind::horizontal_pod_autoscaler, "HorizontalPodAutoscaler", "autoscaling/v2", "autoscaling",
        "horizontalpodautoscalers", {"hpa"}, true, true},
       {kind::event, "Event", "v1", "", "events", {"ev"}, true, false},
+      {kind::pod_monitoring, "PodMonitoring", "monitoring.googleapis.com/v1", "monitoring.googleapis.com",
+       "podmonitorings", {}, true, true},
   };
   return kinds;
 }
@@ -42,7 +44,8 @@ std::optional<kind> kind_from_manifest(std::string_view api_version, std::string
   for (const auto& i : all_kinds()) {
     if (i.name != kind_name) continue;
     if (i.id == kind::horizontal_pod_autoscaler) {
-      if (api_version == "autoscaling/v2" || api_version == "autoscaling/v1" || api_version == "autoscaling/v2beta2")
+      if (api_version == "autoscaling/v2" || api_version == "autoscaling/v1" || api_version == "autoscaling/v2beta2" ||
+          api_version == "autoscaling/v2beta1")
         return i.id;
       return std::nullopt;
     }

@@ -21,6 +21,7 @@ enum class kind {
   trigger_authentication,
   horizontal_pod_autoscaler,
   event,
+  pod_monitoring,  // monitoring.googleapis.com/v1 PodMonitoring (Google Managed Prometheus)
 };
 
 struct kind_info {

@@ -78,6 +78,7 @@ struct container_spec {
   std::vector<env_from_source> env_from;
   std::string working_dir;
   std::optional<std::int64_t> cpu_request_milli;
+  std::optional<std::int64_t> memory_request_bytes;
   std::vector<container_port> ports;
   std::optional<probe_spec> readiness_probe;
   std::optional<probe_spec> liveness_probe;
@@ -95,6 +96,22 @@ struct deployment_spec {
   std::int32_t replicas = 1;
   label_map selector;  // matchLabels
   pod_template tmpl;
+};
+
+// ---- monitoring.googleapis.com/v1 ---------------------------------------------------------------
+
+struct scrape_endpoint {
+  std::string port;  // a container port name, or its number as text
+  std::string path = "/metrics";
+  std::string scheme = "http";
+  std::chrono::milliseconds interval{60000};  // GMP's default "1m"
+  std::chrono::milliseconds timeout{10000};   // at most the interval
+};
+
+struct pod_monitoring_spec {
+  label_map selector;  // matchLabels
+  std::vector<scrape_endpoint> endpoints;
+  std::vector<std::pair<std::string, std::string>> from_pod;  // targetLabels.fromPod: pod label -> series label
 };
 
 // ---- autoscaling/v2 -----------------------------------------------------------------------------
@@ -124,17 +141,18 @@ struct metric_target {
   std::optional<std::int64_t> average_value_milli;
 };
 
+struct cross_version_ref {
+  std::string api_version = "apps/v1";
+  std::string kind = "Deployment";
+  std::string name;
+};
+
 struct metric_spec {
   std::string type;  // "Resource" | "External" | "Pods" | "Object" | "ContainerResource"
   std::string name;  // resource name ("cpu") or metric name
   label_map selector;
   metric_target target;
-};
-
-struct cross_version_ref {
-  std::string api_version = "apps/v1";
-  std::string kind = "Deployment";
-  std::string name;
+  cross_version_ref described_object;  // Object metrics
 };
 
 struct hpa_spec {

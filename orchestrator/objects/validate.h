@@ -5,7 +5,9 @@
 // Pure functions; any thread.
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <initializer_list>
+#include <optional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -80,9 +82,14 @@ void parse_container_probes(const json& container, const std::string& path, cont
 
 deployment_spec parse_deployment(const json& obj, validation& v);
 hpa_spec parse_hpa(const json& obj, validation& v);
+// Rewrites an autoscaling/v1, v2beta1 or v2beta2 HorizontalPodAutoscaler as autoscaling/v2.
+void convert_hpa_to_v2(json& obj);
 std::optional<hpa_behavior> parse_behavior(const json& behavior, const std::string& path, validation& v);
 scaled_object_spec parse_scaled_object(const json& obj, validation& v);
 trigger_authentication_spec parse_trigger_authentication(const json& obj, validation& v);
+pod_monitoring_spec parse_pod_monitoring(const json& obj, validation& v);
+// A Prometheus duration ("30s", "1m30s", "500ms", "1h"); nullopt when malformed.
+std::optional<std::chrono::milliseconds> parse_prometheus_duration(std::string_view text);
 // Secret data (base64-decoded `data` merged with `stringData`, which wins) or ConfigMap data.
 std::map<std::string, std::string> parse_secret(const json& obj, validation& v);
 std::map<std::string, std::string> parse_config_map(const json& obj, validation& v);

@@ -154,21 +154,28 @@ metric_spec parse_metric(const json& m, const std::string& path, validation& v) 
     v.required(mp, "must populate information for the given metric source");
     return out;
   }
-  if (out.type == "Object" || out.type == "ContainerResource") {
+  if (out.type == "ContainerResource") {
     v.warn(mp + " is not implemented by hayloft and has no effect");
     return out;
   }
   if (out.type == "Resource") {
     v.known_fields(body, mp, {"name", "target"});
     out.name = get_str(body, "name");
-    if (out.name != "cpu") {
-      if (out.name == "memory")
-        v.warn(join_path(mp, "name") + ": memory is not implemented by hayloft; this metric reports no data");
-      else
-        v.unsupported(join_path(mp, "name"), body.value("name", json()), {"cpu", "memory"});
-    }
+    if (out.name != "cpu" && out.name != "memory")
+      v.unsupported(join_path(mp, "name"), body.value("name", json()), {"cpu", "memory"});
   } else {
-    v.known_fields(body, mp, {"metric", "target"});
+    if (out.type == "Object") {
+      v.known_fields(body, mp, {"metric", "target", "describedObject"});
+      const json& d = body.value("describedObject", json());
+      std::string dp = join_path(mp, "describedObject");
+      out.described_object.api_version = get_str(d, "apiVersion");
+      out.described_object.kind = get_str(d, "kind");
+      out.described_object.name = get_str(d, "name");
+      if (out.described_object.kind.empty()) v.required(join_path(dp, "kind"));
+      if (out.described_object.name.empty()) v.required(join_path(dp, "name"));
+    } else {
+      v.known_fields(body, mp, {"metric", "target"});
+    }
     const json& metric = body.value("metric", json());
     out.name = get_str(metric, "name");
     if (out.name.empty()) v.required(join_path(mp, "metric.name"), "must specify a metric name");
@@ -184,7 +191,7 @@ metric_spec parse_metric(const json& m, const std::string& path, validation& v) 
     v.invalid(join_path(mp, "target.type"), out.target.type, "must be either Utilization or AverageValue");
   if (out.type == "Pods" && out.target.type != "AverageValue")
     v.invalid(join_path(mp, "target.type"), out.target.type, "must be AverageValue");
-  if (out.type == "External" && out.target.type == "Utilization")
+  if ((out.type == "External" || out.type == "Object") && out.target.type == "Utilization")
     v.invalid(join_path(mp, "target.type"), out.target.type, "must be either Value or AverageValue");
   return out;
 }
@@ -247,7 +254,6 @@ void check_trigger_metadata(const trigger_spec& t, const std::string& path, vali
     if (!t.metadata.count("value")) v.required(join_path(mp, "value"), "no value given");
     int_field("value");
     int_field("activationValue");
-    if (t.type == "memory") v.warn(path + ": memory triggers are not implemented by hayloft; the trigger reports no data");
   } else if (t.type == "prometheus") {
     if (!t.metadata.count("query")) v.required(join_path(mp, "query"), "no query given");
     if (!t.metadata.count("threshold")) v.required(join_path(mp, "threshold"), "no threshold given");

@@ -242,18 +242,9 @@ validation validate_object(kind k, json& obj) {
     }
     case kind::scaled_object: (void)parse_scaled_object(obj, v); break;
     case kind::trigger_authentication: (void)parse_trigger_authentication(obj, v); break;
+    case kind::pod_monitoring: (void)parse_pod_monitoring(obj, v); break;
     case kind::horizontal_pod_autoscaler:
-      if (obj.value("apiVersion", "") == "autoscaling/v1") {
-        // The API server stores every HPA as v2: targetCPUUtilizationPercentage becomes a
-        // Resource metric.
-        json& spec = obj["spec"];
-        if (spec.is_object() && spec.contains("targetCPUUtilizationPercentage")) {
-          json target{{"type", "Utilization"}, {"averageUtilization", spec["targetCPUUtilizationPercentage"]}};
-          spec["metrics"] = json::array({json{{"type", "Resource"}, {"resource", {{"name", "cpu"}, {"target", target}}}}});
-          spec.erase("targetCPUUtilizationPercentage");
-        }
-        obj["apiVersion"] = "autoscaling/v2";
-      }
+      convert_hpa_to_v2(obj);  // v1, v2beta1 and v2beta2 are stored as v2, as the API server does
       (void)parse_hpa(obj, v);
       break;
     case kind::replica_set:

@@ -160,6 +160,8 @@ container_spec parse_container(const json& c, const std::string& path, validatio
         if (*milli < 0) v.invalid(qp, q, "must be greater than or equal to 0");
         if (name == "cpu")
           out.cpu_request_milli = *milli;
+        else if (name == "memory")
+          out.memory_request_bytes = *milli / 1000;
         else
           v.warn(qp + " is not implemented by hayloft and has no effect");
       }

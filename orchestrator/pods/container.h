@@ -37,6 +37,8 @@ class container {
   virtual bool wait_exit(std::chrono::milliseconds timeout) = 0;
   // Total CPU time of the container's processes (whole process group), nullopt when unknown.
   virtual std::optional<std::uint64_t> cpu_time_ns() const = 0;
+  // Resident memory of the container's processes (whole process group), nullopt when unknown.
+  virtual std::optional<std::uint64_t> memory_bytes() const { return std::nullopt; }
   virtual std::optional<int> pid() const = 0;
 };
 

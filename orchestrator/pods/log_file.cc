@@ -76,6 +76,26 @@ log_file::chunk log_file::read(std::uint64_t from, std::size_t max_bytes) const 
   return c;
 }
 
+namespace {
+
+// Where the last `lines` lines of `all` start; a final newline does not start another line.
+std::size_t last_lines_start(const std::string& all, long long lines) {
+  if (lines < 0) return 0;
+  if (lines == 0) return all.size();
+  std::size_t cursor = all.size();
+  if (cursor > 0 && all[cursor - 1] == '\n') --cursor;
+  long long found = 0;
+  while (cursor > 0) {
+    std::size_t nl = all.rfind('\n', cursor - 1);
+    if (nl == std::string::npos) break;
+    if (++found == lines) return nl + 1;
+    cursor = nl;
+  }
+  return 0;
+}
+
+}  // namespace
+
 log_file::chunk log_file::tail(long long lines) const {
   std::string all;
   std::uint64_t end;
@@ -87,29 +107,17 @@ log_file::chunk log_file::tail(long long lines) const {
   }
   chunk c;
   c.next_offset = end;
-  if (lines < 0) {
-    c.data = std::move(all);
-    return c;
-  }
-  std::size_t pos = 0;
-  if (lines == 0) {
-    pos = all.size();
-  } else {
-    // Scan back over `lines` newlines; a final newline does not start another line.
-    std::size_t cursor = all.size();
-    if (cursor > 0 && all[cursor - 1] == '\n') --cursor;
-    long long found = 0;
-    while (cursor > 0) {
-      std::size_t nl = all.rfind('\n', cursor - 1);
-      if (nl == std::string::npos) break;
-      if (++found == lines) {
-        pos = nl + 1;
-        break;
-      }
-      cursor = nl;
-    }
-  }
-  c.data = all.substr(pos);
+  c.data = all.substr(last_lines_start(all, lines));
+  return c;
+}
+
+log_file::chunk log_file::read_range(std::uint64_t from, std::uint64_t to, std::optional<long long> lines) const {
+  chunk c = read(from, to > from ? static_cast<std::size_t>(to - from) : 0);
+  // A rotated-away start resumes later; never return bytes past `to`.
+  const std::uint64_t start = c.next_offset - c.data.size();
+  c.data.resize(start >= to ? 0 : std::min<std::size_t>(c.data.size(), static_cast<std::size_t>(to - start)));
+  if (lines) c.data.erase(0, last_lines_start(c.data, *lines));
+  c.next_offset = to;
   return c;
 }
 

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -30,6 +31,9 @@ class log_file {
   chunk read(std::uint64_t from, std::size_t max_bytes = 1 << 20) const;
   // The last n lines (all when n < 0), and the offset after them.
   chunk tail(long long lines) const;
+  // The bytes in [from, to) that are still kept (a rotated-away start resumes at the oldest byte),
+  // limited to the last `lines` lines when given; next_offset is `to`.
+  chunk read_range(std::uint64_t from, std::uint64_t to, std::optional<long long> lines = std::nullopt) const;
   std::uint64_t end_offset() const;
   const std::filesystem::path& path() const { return path_; }
   void remove();

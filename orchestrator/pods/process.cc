@@ -176,6 +176,10 @@ class process_container final : public container {
     if (exited()) return std::nullopt;
     return process_group_cpu_ns(main_);
   }
+  std::optional<std::uint64_t> memory_bytes() const override {
+    if (exited()) return std::nullopt;
+    return process_group_rss_bytes(main_);
+  }
   std::optional<int> pid() const override { return main_; }
 
  private:
@@ -347,11 +351,18 @@ result<std::unique_ptr<container>> process_runtime::start(const process_spec& sp
   return future.get();
 }
 
-std::optional<std::uint64_t> process_group_cpu_ns(int pgid) {
-  namespace fs = std::filesystem;
-  static const long ticks = ::sysconf(_SC_CLK_TCK);
-  std::uint64_t total_ticks = 0;
+namespace {
+
+struct group_usage {
+  std::uint64_t cpu_ticks = 0;
+  std::uint64_t rss_pages = 0;
   bool any = false;
+};
+
+// utime+stime(+cutime+cstime) and rss of every process in the group, from /proc/<pid>/stat.
+group_usage process_group_usage(int pgid) {
+  namespace fs = std::filesystem;
+  group_usage u;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator("/proc", ec)) {
     const std::string name = entry.path().filename().string();
@@ -359,7 +370,8 @@ std::optional<std::uint64_t> process_group_cpu_ns(int pgid) {
     std::ifstream in(entry.path() / "stat");
     std::string line;
     if (!std::getline(in, line)) continue;
-    // Fields after the parenthesised command: state ppid pgrp ... utime(14) stime(15) cutime cstime.
+    // Fields after the parenthesised command: state(3) ppid pgrp ... utime(14) stime(15)
+    // cutime(16) cstime(17) priority nice num_threads itrealvalue starttime vsize rss(24).
     auto close = line.rfind(')');
     if (close == std::string::npos) continue;
     std::istringstream fields(line.substr(close + 2));
@@ -372,11 +384,30 @@ std::optional<std::uint64_t> process_group_cpu_ns(int pgid) {
     unsigned long long utime = 0, stime = 0;
     long long cutime = 0, cstime = 0;
     fields >> utime >> stime >> cutime >> cstime;
-    total_ticks += utime + stime + static_cast<unsigned long long>(std::max(0LL, cutime + cstime));
-    any = true;
+    for (int i = 0; i < 6; ++i) fields >> skip;  // priority .. vsize (fields 18-23)
+    long long rss = 0;
+    fields >> rss;
+    u.cpu_ticks += utime + stime + static_cast<unsigned long long>(std::max(0LL, cutime + cstime));
+    u.rss_pages += static_cast<std::uint64_t>(std::max(0LL, rss));
+    u.any = true;
   }
-  if (!any) return std::nullopt;
-  return total_ticks * 1'000'000'000ULL / static_cast<std::uint64_t>(ticks);
+  return u;
+}
+
+}  // namespace
+
+std::optional<std::uint64_t> process_group_cpu_ns(int pgid) {
+  static const long ticks = ::sysconf(_SC_CLK_TCK);
+  auto u = process_group_usage(pgid);
+  if (!u.any) return std::nullopt;
+  return u.cpu_ticks * 1'000'000'000ULL / static_cast<std::uint64_t>(ticks);
+}
+
+std::optional<std::uint64_t> process_group_rss_bytes(int pgid) {
+  static const long page = ::sysconf(_SC_PAGESIZE);
+  auto u = process_group_usage(pgid);
+  if (!u.any) return std::nullopt;
+  return u.rss_pages * static_cast<std::uint64_t>(page);
 }
 
 }  // namespace hayloft::orchestrator::pods

@@ -67,5 +67,7 @@ class process_runtime {
 // CPU time (user + system, including reaped children) of every process in a process group,
 // read from /proc. nullopt when the group has no process left.
 std::optional<std::uint64_t> process_group_cpu_ns(int pgid);
+// Resident set size of every process in the group, in bytes.
+std::optional<std::uint64_t> process_group_rss_bytes(int pgid);
 
 }  // namespace hayloft::orchestrator::pods

@@ -1,6 +1,7 @@
 #include "orchestrator/scaling/triggers.h"
 
 #include <cctype>
+#include <cmath>
 
 #include "orchestrator/errc.h"
 #include "orchestrator/objects/quantity.h"
@@ -144,70 +145,51 @@ result<cpu_trigger> parse_cpu_trigger(const objects::trigger_spec& t) {
 }
 
 result<prometheus_trigger> parse_prometheus_trigger(const objects::trigger_spec& t) {
+  // NewPrometheusScaler and parsePrometheusMetadata both wrap TypedConfig's error.
+  auto missing = [](const char* name) {
+    return bad(std::string("error parsing prometheus metadata: error parsing prometheus metadata: missing required parameter \"") +
+               name + "\" in [triggerMetadata]");
+  };
   prometheus_trigger out;
+  auto* addr = find(t.metadata, "serverAddress");
+  if (!addr || addr->empty()) return missing("serverAddress");
+  out.server_address = *addr;
   auto* q = find(t.metadata, "query");
-  if (!q || q->empty()) return bad("error parsing prometheus metadata: no query given");
+  if (!q || q->empty()) return missing("query");
+  out.query = *q;
   auto* th = find(t.metadata, "threshold");
-  if (!th) return bad("error parsing prometheus metadata: no threshold given");
+  if (!th || th->empty()) return missing("threshold");
   auto threshold = parse_float_milli("threshold", *th);
   if (!threshold) return threshold.err();
   out.threshold_milli = *threshold;
-  if (auto* a = find(t.metadata, "activationThreshold")) {
+  if (auto* a = find(t.metadata, "activationThreshold"); a && !a->empty()) {
     auto act = parse_float_milli("activationThreshold", *a);
     if (!act) return act.err();
     out.activation_milli = *act;
   }
-  if (auto* n = find(t.metadata, "ignoreNullValues")) {
+  if (auto* n = find(t.metadata, "ignoreNullValues"); n && !n->empty()) {
     auto b = parse_bool("ignoreNullValues", *n);
     if (!b) return b.err();
     out.ignore_null_values = *b;
   }
-  // name{label="value", ...}
-  const std::string& s = *q;
-  std::size_t i = 0;
-  auto skip_ws = [&] {
-    while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
-  };
-  auto ident = [&] {
-    std::size_t start = i;
-    while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '_' || s[i] == ':')) ++i;
-    return s.substr(start, i - start);
-  };
-  auto unsupported = bad("hayloft evaluates prometheus queries of the form metric{label=\"value\"} only, not: " + s);
-  skip_ws();
-  out.metric = ident();
-  if (out.metric.empty()) return unsupported;
-  skip_ws();
-  if (i < s.size() && s[i] == '{') {
-    ++i;
-    while (true) {
-      skip_ws();
-      if (i < s.size() && s[i] == '}') {
-        ++i;
-        break;
-      }
-      std::string key = ident();
-      skip_ws();
-      if (key.empty() || i >= s.size() || s[i] != '=') return unsupported;
-      ++i;
-      skip_ws();
-      if (i >= s.size() || s[i] != '"') return unsupported;
-      ++i;
-      std::string value;
-      while (i < s.size() && s[i] != '"') {
-        if (s[i] == '\\' && i + 1 < s.size()) ++i;
-        value.push_back(s[i++]);
-      }
-      if (i >= s.size()) return unsupported;
-      ++i;
-      out.labels[key] = value;
-      skip_ws();
-      if (i < s.size() && s[i] == ',') ++i;
-    }
-  }
-  skip_ws();
-  if (i != s.size()) return unsupported;
   return out;
+}
+
+result<double> prometheus_value(const prometheus_trigger& t, const std::vector<metric_sample>& elements) {
+  if (elements.empty()) {
+    if (t.ignore_null_values) return 0.0;
+    return error{make_error_code(errc::unavailable), "prometheus metrics 'prometheus' target may be lost, the result is empty"};
+  }
+  if (elements.size() > 1)
+    return error{make_error_code(errc::unavailable), "prometheus query " + t.query + " returned multiple elements"};
+  const double v = elements[0].value;
+  if (std::isinf(v) || std::isnan(v)) {
+    if (t.ignore_null_values) return 0.0;
+    // Go's %f: +Inf, -Inf, NaN.
+    return error{make_error_code(errc::unavailable),
+                 std::string("prometheus query returns ") + (std::isnan(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf")};
+  }
+  return v;
 }
 
 }  // namespace hayloft::orchestrator::scaling

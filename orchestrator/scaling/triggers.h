@@ -48,14 +48,18 @@ struct cpu_trigger {
 result<cpu_trigger> parse_cpu_trigger(const objects::trigger_spec& t);
 
 struct prometheus_trigger {
-  std::string metric;
-  label_set labels;
+  std::string server_address;  // any address: hayloft answers the query from its own series
+  std::string query;           // evaluated as written (the PromQL subset of emulator/prom)
   std::int64_t threshold_milli = 0;
   std::int64_t activation_milli = 0;
   bool ignore_null_values = true;
 };
-// Accepts queries that are a single instant-vector selector, `name{label="value",...}`.
+// serverAddress, query and threshold are required (KEDA's typed config messages).
 result<prometheus_trigger> parse_prometheus_trigger(const objects::trigger_spec& t);
+// The scaler's value from the query's elements (ExecutePromQuery): none -> 0 with
+// ignoreNullValues else "... the result is empty"; more than one -> "returned multiple
+// elements"; ±Inf or NaN -> 0 with ignoreNullValues else "prometheus query returns +Inf".
+result<double> prometheus_value(const prometheus_trigger& t, const std::vector<metric_sample>& elements);
 
 // External metric names as KEDA generates them: "s<index>-<normalised name>".
 std::string external_metric_name(std::size_t trigger_index, const std::string& base);

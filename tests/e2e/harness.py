@@ -39,6 +39,18 @@ spec:
 """
 
 
+def wait_until(fn, timeout, what):
+    """Polls fn every 0.1 s until it returns something truthy (returned), or fails the test."""
+    deadline = time.time() + timeout
+    last = None
+    while time.time() < deadline:
+        last = fn()
+        if last:
+            return last
+        time.sleep(0.1)
+    raise AssertionError("timed out waiting for %s (last: %r)" % (what, last))
+
+
 class Hayloft:
     def __init__(self, *extra_args, data_dir=None, env=None):
         self.owns_dir = data_dir is None

@@ -1,6 +1,7 @@
 // The CLI verbs end to end over the admin API (in-process HTTP callback), and kubectl's
 // formatting rules.
 #include <sstream>
+#include <thread>
 
 #include "orchestrator/cli/cli.h"
 #include "orchestrator/cli/format.h"
@@ -237,6 +238,44 @@ TEST_F(OrchCliTest, ScaleLogsDescribeAndDelete) {
   EXPECT_EQ(out_.str(), "namespace/team created\n");
   EXPECT_EQ(run(ns), 1);
   EXPECT_EQ(err_.str(), "Error from server (AlreadyExists): namespaces \"team\" already exists\n");
+}
+
+TEST_F(OrchCliTest, TopPodsShowsSampledCpuAndMemory) {
+  auto top = cmd("top", {"pods"});
+  EXPECT_EQ(run(top), 1);
+  EXPECT_EQ(err_.str(), "error: metrics not available yet\n");
+  auto apply = cmd("apply", {});
+  apply.files = {"-"};
+  ASSERT_EQ(run(apply, "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: burner}\nspec:\n  replicas: 1\n"
+                       "  selector: {matchLabels: {app: burner}}\n  template:\n    metadata: {labels: {app: burner}}\n"
+                       "    spec:\n      containers:\n      - name: burn\n        image: busybox\n"
+                       "        command: [\"/bin/sh\", \"-c\", \"while :; do :; done\"]\n"),
+            0)
+      << err_.str();
+  advance(seconds(0));
+  advance(seconds(15));  // the first usage sample of the pod
+  // One sample is not a rate: kubectl's answer until metrics-server has two.
+  EXPECT_EQ(run(top), 1);
+  EXPECT_EQ(err_.str(), "error: metrics not available yet\n");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  advance(seconds(15));
+  ASSERT_EQ(run(top), 0) << err_.str();
+  std::string text = out_.str();
+  EXPECT_EQ(text.rfind("NAME ", 0), 0u) << text;
+  EXPECT_NE(text.find("CPU(cores)   MEMORY(bytes)"), std::string::npos) << text;
+  std::string row = text.substr(text.find('\n') + 1);
+  EXPECT_EQ(row.rfind("burner-", 0), 0u) << text;
+  // A busy loop: hundreds of millicores; a shell's resident set: a few MiB at most.
+  std::istringstream fields(row);
+  std::string name, cpu, mem;
+  fields >> name >> cpu >> mem;
+  ASSERT_EQ(cpu.back(), 'm');
+  EXPECT_GT(std::stoi(cpu), 200) << text;
+  ASSERT_EQ(mem.substr(mem.size() - 2), "Mi");
+  EXPECT_LT(std::stoi(mem), 64) << text;
+  top.containers = true;
+  ASSERT_EQ(run(top), 0);
+  EXPECT_NE(out_.str().find(" burn "), std::string::npos) << out_.str();
 }
 
 }  // namespace

@@ -77,6 +77,26 @@ TEST(OrchLogFile, ReadsByOffsetAndTails) {
   fs::remove_all(dir);
 }
 
+TEST(OrchLogFile, ReadsARangeWithItsTail) {
+  auto dir = temp_dir();
+  log_file log(dir / "c.log", 40);
+  log.append("a1\na2\n");  // [0, 6)
+  log.append("b1\nb2\nb3\n");  // [6, 15)
+  EXPECT_EQ(log.read_range(0, 6).data, "a1\na2\n");
+  EXPECT_EQ(log.read_range(6, 15).data, "b1\nb2\nb3\n");
+  EXPECT_EQ(log.read_range(6, 15, 2).data, "b2\nb3\n");
+  EXPECT_EQ(log.read_range(6, 15).next_offset, 15u);
+  EXPECT_EQ(log.read_range(6, 6).data, "");
+  // Rotation drops the oldest bytes: a range that is wholly gone is empty, a partly kept one is cut.
+  for (int i = 0; i < 10; ++i) log.append("c" + std::to_string(i) + "\n");
+  EXPECT_GT(log.read(0).next_offset - log.read(0).data.size(), 6u);
+  EXPECT_EQ(log.read_range(0, 6).data, "");
+  auto kept = log.read_range(0, 30);
+  EXPECT_LE(kept.data.size(), 30u);
+  EXPECT_EQ(kept.data.find("c9"), std::string::npos);
+  fs::remove_all(dir);
+}
+
 TEST(OrchLogFile, RotationKeepsOffsetsMonotonic) {
   auto dir = temp_dir();
   log_file log(dir / "c.log", 64);

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "tests/orchestrator/controller_fixture.h"
+#include "tests/orchestrator/series_metrics.h"
 
 namespace hayloft::orchestrator::testing {
 namespace {
@@ -79,7 +80,7 @@ TEST_F(OrchProcessPodTest, RunsWithEnvExpansionAndLogs) {
 }
 
 TEST_F(OrchProcessPodTest, CrashLoopBackOffTimingOnTheManualClock) {
-  apply_ok(script_deployment("crasher", "          echo crash\n          exit 3\n", 1));
+  apply_ok(script_deployment("crasher", "          echo crash $$$$\n          exit 3\n", 1));
   advance(seconds(0));
   auto restarts = [&] { return first_pod()["status"]["containerStatuses"][0]["restartCount"].get<int>(); };
   auto waiting = [&] {
@@ -105,7 +106,29 @@ TEST_F(OrchProcessPodTest, CrashLoopBackOffTimingOnTheManualClock) {
   EXPECT_NE(first_pod()["status"]["containerStatuses"][0]["state"]["waiting"]["message"].get<std::string>().find("back-off 40s"),
             std::string::npos);
   auto l = ctl_->logs({"default", first_pod()["metadata"]["name"], "", "", std::nullopt, std::nullopt});
-  EXPECT_EQ((*l)["data"], "crash\ncrash\ncrash\ncrash\n");
+  // Every instance appends to the one log; --previous is the instance before the current one.
+  std::istringstream lines((*l)["data"].get<std::string>());
+  std::vector<std::string> got;
+  for (std::string line; std::getline(lines, line);) got.push_back(line);
+  ASSERT_EQ(got.size(), 4u) << (*l)["data"];
+  for (const auto& line : got) EXPECT_EQ(line.rfind("crash ", 0), 0u) << line;
+  EXPECT_NE(got[2], got[3]);  // different shell pids
+  // The fourth instance has not started yet (back-off), so the previous one is the third.
+  auto prev = ctl_->logs({"default", first_pod()["metadata"]["name"], "", "", std::nullopt, std::nullopt, true});
+  ASSERT_TRUE(prev) << prev.err().message;
+  EXPECT_EQ((*prev)["data"], got[2] + "\n");
+  EXPECT_FALSE((*prev)["running"].get<bool>());
+  auto prev_tail = ctl_->logs({"default", first_pod()["metadata"]["name"], "", "", 0, std::nullopt, true});
+  EXPECT_EQ((*prev_tail)["data"], "");
+}
+
+TEST_F(OrchProcessPodTest, PreviousLogNeedsARestart) {
+  apply_ok(script_deployment("steady", "          echo up\n          sleep 30\n", 1));
+  advance(seconds(0));
+  std::string name = first_pod()["metadata"]["name"];
+  auto prev = ctl_->logs({"default", name, "", "", std::nullopt, std::nullopt, true});
+  ASSERT_FALSE(prev);
+  EXPECT_EQ(prev.err().message, "previous terminated container \"main\" in pod \"" + name + "\" not found");
 }
 
 TEST_F(OrchProcessPodTest, GracePeriodEndsInSigkill) {
@@ -139,37 +162,7 @@ TEST_F(OrchProcessPodTest, MissingSecretIsAConfigErrorUntilItIsApplied) {
   ASSERT_TRUE(settle([&] { return ctl_->logs({"default", name, "", "", std::nullopt, std::nullopt}).value()["data"] == "key=s3cr3t\n"; }));
 }
 
-class fake_metrics final : public metrics_source {
- public:
-  result<double> value(std::string_view name, const label_set& labels) override {
-    std::lock_guard lock(metrics_mutex_);
-    auto it = values_.find(std::string(name));
-    if (it == values_.end()) return error{make_error_code(errc::not_found), "no series " + std::string(name)};
-    (void)labels;
-    return it->second;
-  }
-  void set(const std::string& name, double v) {
-    std::lock_guard lock(metrics_mutex_);
-    values_[name] = v;
-  }
-
- private:
-  std::mutex metrics_mutex_;  // guards values_
-  std::map<std::string, double> values_;
-};
-
-class OrchMetricTriggerTest : public OrchControllerTest {
- protected:
-  void SetUp() override {
-    OrchControllerTest::SetUp();
-    ctl_.reset();
-    auto o = make_options();
-    o.metrics = &metrics_;
-    ctl_ = std::make_unique<controller>(*store_, *clock_, queues_, workloads_, o);
-    ASSERT_TRUE(ctl_->start());
-  }
-  fake_metrics metrics_;
-};
+using OrchMetricTriggerTest = OrchSeriesMetricsTest;
 
 TEST_F(OrchMetricTriggerTest, PrometheusTriggerUsesTheMetricsSource) {
   apply_ok("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 0\n  selector:\n"
@@ -177,14 +170,18 @@ TEST_F(OrchMetricTriggerTest, PrometheusTriggerUsesTheMetricsSource) {
            "      containers: [{name: web, image: hayloft/echo}]\n");
   apply_ok("apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata: {name: web}\nspec:\n  scaleTargetRef: {name: web}\n"
            "  maxReplicaCount: 10\n  triggers:\n  - type: prometheus\n    metadata:\n"
-           "      query: 'http_requests_in_flight{service=\"web\"}'\n      threshold: \"5\"\n      activationThreshold: \"2\"\n");
-  metrics_.set("http_requests_in_flight", 2);  // not above the activation threshold
+           "      serverAddress: http://prometheus.monitoring.svc.cluster.local:9090\n"
+           "      query: 'sum(http_requests_in_flight{service=\"web\"})'\n      threshold: \"5\"\n      activationThreshold: \"2\"\n");
+  metrics_->set("http_requests_in_flight", {{"service", "web"}, {"pod", "a"}}, 1);
+  metrics_->set("http_requests_in_flight", {{"service", "web"}, {"pod", "b"}}, 1);
+  metrics_->set("http_requests_in_flight", {{"service", "other"}}, 100);
   advance(seconds(0));
-  EXPECT_EQ(spec_replicas("default", "web"), 0);
-  metrics_.set("http_requests_in_flight", 23);
+  EXPECT_EQ(spec_replicas("default", "web"), 0);  // 2 is not above the activation threshold
+  advance(seconds(1));
+  metrics_->set("http_requests_in_flight", {{"service", "web"}, {"pod", "b"}}, 22);
   // t=30: the poll activates 0 -> 1, and the HPA sync due at the same instant (it was disabled
   // at 0 replicas until now) asks for ceil(23 / 5) = 5, limited to max(2 x 1, 4) = 4.
-  advance(seconds(30));
+  advance(seconds(29));
   EXPECT_EQ(spec_replicas("default", "web"), 4);
   advance(seconds(15));
   EXPECT_EQ(spec_replicas("default", "web"), 5);

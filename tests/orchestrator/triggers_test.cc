@@ -59,18 +59,23 @@ TEST(OrchMetricNames, AreIndexedAndNormalised) {
   EXPECT_EQ(external_metric_name(0, normalize_metric_string("aws-sqs-Test.Queue")), "s0-aws-sqs-test-queue");
 }
 
-TEST(OrchPrometheusTrigger, ParsesSelectors) {
+TEST(OrchPrometheusTrigger, KeepsAnyQueryAndParsesThresholds) {
   objects::trigger_spec t;
   t.type = "prometheus";
-  t.metadata = {{"query", "http_requests_total{job=\"api\", code=\"200\"}"}, {"threshold", "2.5"}};
+  t.metadata = {{"serverAddress", "http://prometheus:9090"},
+                {"query", "sum(rate(http_requests_total{job=\"api\"}[1m]))"},
+                {"threshold", "2.5"},
+                {"ignoreNullValues", "false"}};
   auto p = parse_prometheus_trigger(t);
   ASSERT_TRUE(p) << p.err().message;
-  EXPECT_EQ(p->metric, "http_requests_total");
-  EXPECT_EQ(p->labels.at("job"), "api");
-  EXPECT_EQ(p->labels.at("code"), "200");
+  EXPECT_EQ(p->query, "sum(rate(http_requests_total{job=\"api\"}[1m]))");
   EXPECT_EQ(p->threshold_milli, 2500);
-  t.metadata["query"] = "sum(rate(x[1m]))";
-  EXPECT_FALSE(parse_prometheus_trigger(t));
+  EXPECT_FALSE(p->ignore_null_values);
+  t.metadata["threshold"] = "lots";
+  EXPECT_EQ(parse_prometheus_trigger(t).err().message,
+            "error parsing threshold: strconv.ParseFloat: parsing \"lots\": invalid syntax");
+  t.metadata.erase("query");
+  EXPECT_NE(parse_prometheus_trigger(t).err().message.find("missing required parameter \"query\""), std::string::npos);
 }
 
 TEST(OrchCpuTrigger, DefaultsToUtilization) {

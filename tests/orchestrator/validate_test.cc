@@ -46,7 +46,8 @@ TEST(OrchValidate, ReferenceDeploymentParsesAndWarnsAboutLimits) {
   EXPECT_EQ(c.env.size(), 4u);
   EXPECT_EQ(c.cpu_request_milli, 750);
   EXPECT_TRUE(has_warning(v, "spec.template.spec.containers[0].resources.limits is not implemented"));
-  EXPECT_TRUE(has_warning(v, "spec.template.spec.containers[0].resources.requests.memory"));
+  EXPECT_FALSE(has_warning(v, "spec.template.spec.containers[0].resources.requests.memory"));
+  EXPECT_EQ(c.memory_request_bytes, 1000ll * 1024 * 1024);
 }
 
 TEST(OrchValidate, ReferenceScaledObjectParses) {
