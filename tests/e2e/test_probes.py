@@ -66,6 +66,10 @@ spec:
             httpGet: {path: /healthz, port: http}
             periodSeconds: 1
             failureThreshold: 1
+          startupProbe:  # a slow start (python on a busy machine) is not a liveness failure
+            tcpSocket: {port: http}
+            periodSeconds: 1
+            failureThreshold: 600
           livenessProbe:
             httpGet: {path: /, port: 8080}
             periodSeconds: 2
