@@ -45,6 +45,10 @@ class canned_server {
             if (n <= 0) break;
             req.append(buf, static_cast<std::size_t>(n));
           }
+          if (req.find("\r\n\r\n") == std::string::npos) {  // a bare connect (tcp probe): no member access
+            ::close(c);
+            return;
+          }
           {
             std::lock_guard lock(mutex_);
             last_request_ = req;
