@@ -44,6 +44,7 @@ void controller::impl::start_probes(pod_rt& pod, std::size_t index) {
     cancel(pr.timer);
     pr.in_flight = false;
     pr.on_hold = false;
+    pr.probes = 0;
     // A new container: the worker's initial value (readiness Failure, liveness Success, startup
     // none until its first result). lastResult/resultRun carry over, as in worker.go.
     pr.result = which == readiness_probe ? std::optional<bool>(false)
@@ -164,6 +165,7 @@ void controller::impl::on_probe_result(const ns_name& key, std::size_t index, st
   const auto* spec = spec_of(c, which);
   if (!spec || pr.on_hold) return;
   using R = pods::probe_outcome::result;
+  ++pr.probes;
   if (out.value == R::error) {
     // A prober error: recorded, the result thrown away (worker.go).
     record(objects::kind::pod, key.first, key.second, "Warning", "Unhealthy", "kubelet",

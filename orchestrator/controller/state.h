@@ -67,6 +67,7 @@ struct probe_rt {
   std::optional<bool> last;    // last probe outcome (lastResult)
   std::int32_t run = 0;        // consecutive probes with that outcome (resultRun)
   bool on_hold = false;        // liveness/startup failed: stop until the container restarts
+  std::uint64_t probes = 0;    // outcomes received for this container instance (pod JSON)
 };
 enum probe_kind : std::size_t { readiness_probe = 0, liveness_probe = 1, startup_probe = 2 };
 

@@ -126,6 +126,21 @@ json controller::impl::pod_json(const pod_rt& p) {
       }
       runtime["ports"] = ports;
     }
+    // The prober's view: probes run for this instance, the current result, the consecutive run.
+    json probes = json::object();
+    for (auto [which, key] : {std::pair{readiness_probe, "readiness"}, std::pair{liveness_probe, "liveness"},
+                              std::pair{startup_probe, "startup"}}) {
+      const auto& spec = which == readiness_probe ? c.spec.readiness_probe
+                         : which == liveness_probe ? c.spec.liveness_probe
+                                                   : c.spec.startup_probe;
+      if (!spec) continue;
+      const probe_rt& pr = c.probes[which];
+      json pj{{"probes", pr.probes}, {"consecutive", pr.run}};
+      pj["result"] = pr.result ? json(*pr.result ? "Success" : "Failure") : json();
+      if (pr.last) pj["last"] = *pr.last ? "Success" : "Failure";
+      probes[key] = pj;
+    }
+    if (!probes.empty()) runtime["probes"] = probes;
     st["hayloft"] = runtime;
     statuses.push_back(st);
   }

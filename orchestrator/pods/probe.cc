@@ -10,7 +10,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 #include "orchestrator/pods/process.h"
@@ -165,7 +167,15 @@ bool http_get(const probe_request& r, const std::string& path, clock_type::time_
     data.append(buf, static_cast<std::size_t>(n));
     if (head_end == std::string::npos) {
       head_end = data.find("\r\n\r\n");
-      if (head_end != std::string::npos) want = head_end + 4 + 10 * 1024;
+      if (head_end != std::string::npos) {
+        // Stop at the end of a Content-Length body (a server may keep the connection open).
+        std::size_t body = 10 * 1024;
+        std::string head = data.substr(0, head_end);
+        for (auto& ch : head) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        if (auto cl = head.find("\r\ncontent-length:"); cl != std::string::npos)
+          body = std::min<std::size_t>(body, std::strtoull(head.c_str() + cl + 17, nullptr, 10));
+        want = head_end + 4 + body;
+      }
       else if (data.size() > 64 * 1024) {
         err = "net/http: HTTP/1.x transport connection broken: header too long";
         return false;

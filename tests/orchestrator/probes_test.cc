@@ -1,12 +1,18 @@
 // Ports, $PORT and probes through the controller on the manual clock, against real processes: a
 // tiny Python HTTP server that listens on $PORT and can be told (by files in its directory) to
 // fail its health path or to hang.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <fstream>
 #include <set>
 #include <sstream>
 
 #include "orchestrator/cli/describe.h"
 #include "orchestrator/cli/printers.h"
+#include "orchestrator/pods/ports.h"
 #include "tests/orchestrator/controller_fixture.h"
 
 namespace hayloft::orchestrator::testing {
@@ -30,6 +36,34 @@ port = int(os.environ['PORT'])
 print('listening on', port, 'args', ' '.join(sys.argv[2:]), 'http', os.environ.get('HTTP_PORT'), flush=True)
 http.server.HTTPServer(('127.0.0.1', port), H).serve_forever()
 )";
+
+// A 127.0.0.1 TCP listener the test opens and closes: the target of tcpSocket probes on an
+// undeclared port number (probed as written), so probe outcomes are under the test's control.
+class test_listener {
+ public:
+  test_listener() : port_(*pods::free_loopback_port()) {}
+  ~test_listener() { close(); }
+  void open() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int one = 1;
+    ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in sa{};
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    sa.sin_port = htons(port_);
+    ASSERT_EQ(::bind(fd_, reinterpret_cast<sockaddr*>(&sa), sizeof sa), 0);
+    ASSERT_EQ(::listen(fd_, 64), 0);
+  }
+  void close() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+  int port() const { return port_; }
+
+ private:
+  int port_;
+  int fd_ = -1;
+};
 
 class OrchProbesTest : public OrchControllerTest {
  protected:
@@ -89,6 +123,27 @@ class OrchProbesTest : public OrchControllerTest {
       auto l = ctl_->logs({"default", p[0]["metadata"]["name"], "", "", std::nullopt, std::nullopt});
       return l && (*l)["data"].get<std::string>().find("listening on") != std::string::npos;
     });
+  }
+  // An in-process hayloft/echo pod with the given probes (starts at once on the manual clock).
+  std::string echo(const std::string& probes) {
+    return "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: echo\nspec:\n  selector:\n    matchLabels: {app: echo}\n"
+           "  template:\n    metadata:\n      labels: {app: echo}\n    spec:\n      containers:\n      - name: main\n"
+           "        image: hayloft/echo\n" +
+           probes;
+  }
+  json probe_view(const char* which) {
+    json st = status0();
+    return st.is_object() && st["hayloft"].contains("probes") ? st["hayloft"]["probes"][which] : json();
+  }
+  std::uint64_t probes_run(const char* which) {
+    json v = probe_view(which);
+    return v.is_object() ? v["probes"].get<std::uint64_t>() : 0;
+  }
+  // Advances the clock by `s` and waits (real time) for exactly one more outcome of `which`.
+  void step(seconds s, const char* which) {
+    std::uint64_t before = probes_run(which);
+    advance(s);
+    ASSERT_TRUE(settle([&] { return probes_run(which) == before + 1; })) << which << " " << status0().dump();
   }
   std::filesystem::path ctl_dir_;
 };
@@ -282,6 +337,73 @@ TEST_F(OrchProbesTest, StartupFailureRestartsWithBackOff) {
     json st = status0()["state"];
     return st.contains("waiting") && st["waiting"]["reason"] == "CrashLoopBackOff";
   })) << status0().dump();
+}
+
+TEST_F(OrchProbesTest, ThresholdsAndInitialDelayOnTheManualClock) {
+  test_listener l;
+  apply_ok(echo("        readinessProbe:\n          tcpSocket: {port: " + std::to_string(l.port()) +
+                "}\n          initialDelaySeconds: 20\n          periodSeconds: 10\n          successThreshold: 3\n"
+                "          failureThreshold: 2\n"));
+  advance(seconds(0));
+  EXPECT_TRUE(status0()["state"].contains("running")) << status0().dump();
+  EXPECT_FALSE(status0()["ready"].get<bool>());
+  EXPECT_EQ(probe_view("readiness")["result"], "Failure");  // the initial value
+  advance(seconds(19));
+  settle([] { return false; }, std::chrono::milliseconds(100));
+  EXPECT_EQ(probes_run("readiness"), 0u);  // within initialDelaySeconds
+  step(seconds(1), "readiness");            // t=20: the first probe, refused
+  EXPECT_TRUE(has_event("Unhealthy", "Readiness probe failed: dial tcp 127.0.0.1:" + std::to_string(l.port()) +
+                                         ": connect: connection refused"))
+      << events_text();
+  l.open();
+  step(seconds(10), "readiness");
+  EXPECT_EQ(probe_view("readiness")["consecutive"], 1);
+  EXPECT_FALSE(status0()["ready"].get<bool>());  // successThreshold 3
+  step(seconds(10), "readiness");
+  EXPECT_FALSE(status0()["ready"].get<bool>());
+  step(seconds(10), "readiness");
+  EXPECT_TRUE(status0()["ready"].get<bool>()) << status0().dump();
+  EXPECT_EQ(ready_pods("default"), 1);
+  l.close();
+  step(seconds(10), "readiness");
+  EXPECT_TRUE(status0()["ready"].get<bool>());  // one failure < failureThreshold 2
+  step(seconds(10), "readiness");
+  EXPECT_FALSE(status0()["ready"].get<bool>());
+  EXPECT_EQ(ready_pods("default"), 0);
+  auto dep = ctl_->get("deployment", "default", "echo");
+  EXPECT_FALSE((*dep)["object"]["status"].contains("readyReplicas"));
+}
+
+TEST_F(OrchProbesTest, LivenessFailureRestartsThroughTheCrashBackOff) {
+  test_listener l;  // never opened: every probe is refused
+  apply_ok(echo("        livenessProbe:\n          tcpSocket: {port: " + std::to_string(l.port()) +
+                "}\n          periodSeconds: 5\n          failureThreshold: 1\n"));
+  advance(seconds(0));
+  ASSERT_TRUE(settle([&] { return status0()["restartCount"] == 1; })) << status0().dump() << events_text();
+  EXPECT_TRUE(has_event("Killing", "Container main failed liveness probe, will be restarted")) << events_text();
+  EXPECT_EQ(status0()["lastState"]["terminated"]["reason"], "Completed");  // hayloft/echo exits 0 on stop
+  // Probed again at once (a new container), killed again: now it waits out the back-off.
+  ASSERT_TRUE(settle([&] {
+    json st = status0()["state"];
+    return st.contains("waiting") && st["waiting"]["reason"] == "CrashLoopBackOff";
+  })) << status0().dump();
+  EXPECT_EQ(status0()["state"]["waiting"]["message"].get<std::string>().rfind("back-off 10s restarting failed container=main", 0), 0u);
+  EXPECT_FALSE(status0()["ready"].get<bool>());
+  advance(seconds(10));
+  ASSERT_TRUE(settle([&] { return status0()["restartCount"] == 2; })) << status0().dump();
+}
+
+TEST_F(OrchProbesTest, ExecProbesOfBuiltinsWarnAndSucceed) {
+  auto r = apply_ok(echo("        readinessProbe:\n          exec: {command: [\"false\"]}\n          periodSeconds: 1\n"));
+  bool warned = false;
+  for (const auto& w : r["warnings"])
+    warned = warned || w.get<std::string>().find("readinessProbe.exec: the built-in workload \"hayloft/echo\" runs "
+                                                 "in-process; exec probes are not run and always succeed") !=
+                           std::string::npos;
+  EXPECT_TRUE(warned) << r.dump();
+  advance(seconds(0));
+  ASSERT_TRUE(settle([&] { return status0()["ready"] == true; })) << status0().dump();
+  EXPECT_EQ(probe_view("readiness")["result"], "Success");
 }
 
 }  // namespace
