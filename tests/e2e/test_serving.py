@@ -1,5 +1,6 @@
-"""hayloft/embedding-server end to end: a Deployment with `image: hayloft/embedding-server` and a
-containerPort serves the KServe v2 protocol on its port (found in the pod's log line), the
+"""hayloft/embedding-server end to end: a Deployment with `image: hayloft/embedding-server`, a
+containerPort and a readiness probe on /v2/health/ready serves the KServe v2 protocol on the
+host port the kubelet gives it ($PORT, found in the pod's log line), the
 embeddings match the reference USE-lite outputs, its /metrics carry requests_seconds with the
 Deployment's name, and `hayloft load --kserve ... --replicas 1` drives it and prints its table.
 """
@@ -7,7 +8,6 @@ import json
 import math
 import os
 import re
-import socket
 import subprocess
 import tempfile
 import time
@@ -35,17 +35,13 @@ spec:
         - name: server
           image: hayloft/embedding-server
           ports:
-            - containerPort: 8080
+            - {name: http, containerPort: 8080}
           env:
             - {name: MODEL_NAME, value: use-lite}
-            - {name: PORT, value: "%d"}
+          readinessProbe:
+            httpGet: {path: /v2/health/ready, port: http}
+            periodSeconds: 1
 """
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_until(predicate, timeout, what):
@@ -89,7 +85,7 @@ class EmbeddingServerTest(HayloftTestCase):
         with tempfile.TemporaryDirectory() as tmp:
             manifest = os.path.join(tmp, "server.yaml")
             with open(manifest, "w") as f:
-                f.write(DEPLOYMENT % free_port())
+                f.write(DEPLOYMENT)
             p = self.cli("apply", "-f", manifest)
             self.assertEqual(p.returncode, 0, p.stderr)
             wait_until(lambda: self.deployment_status().get("readyReplicas") == 1, 120, "a ready embedding server")
@@ -152,6 +148,22 @@ class EmbeddingServerTest(HayloftTestCase):
             # Requests the load test abandoned at its end are still answered: the backlog drains.
             wait_until(lambda: 'nv_inference_pending_request_count{model="use-lite",version="1"} 0' in
                        self.http("GET", "/metrics")[1].decode(), 30, "the backlog to drain")
+
+            # Two replicas: each pod gets its own host port from the kubelet, both serve.
+            p = self.cli("scale", "deployment", "embedding-server", "--replicas=2")
+            self.assertEqual(p.returncode, 0, p.stderr)
+            wait_until(lambda: self.deployment_status().get("readyReplicas") == 2, 120, "two ready embedding servers")
+            pods = [i["metadata"]["name"] for i in
+                    self.hayloft.admin("GET", "/_hayloft/get?kind=pods&namespace=default")["items"]]
+            self.assertEqual(len(pods), 2)
+            ports = set()
+            for pod in pods:
+                log = self.hayloft.admin("GET", "/_hayloft/logs?pod=%s&namespace=default" % pod)["data"]
+                ports.add(int(re.search(r"listening on 127\.0\.0\.1:(\d+)", log).group(1)))
+            self.assertEqual(len(ports), 2)
+            for other in ports:
+                with urllib.request.urlopen("http://127.0.0.1:%d/v2/health/ready" % other, timeout=10) as r:
+                    self.assertEqual(r.status, 200)
 
             p = self.cli("scale", "deployment", "embedding-server", "--replicas=0")
             self.assertEqual(p.returncode, 0, p.stderr)
