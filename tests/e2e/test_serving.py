@@ -173,5 +173,54 @@ class EmbeddingServerTest(HayloftTestCase):
                 urllib.request.urlopen(self.base + "/v2/health/live", timeout=5)
 
 
+CPU_HPA = """apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: embedding-server
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: embedding-server}
+  minReplicas: 1
+  maxReplicas: 2
+  metrics:
+    - type: Resource
+      resource: {name: cpu, target: {type: Utilization, averageUtilization: 50}}
+"""
+
+
+class EmbeddingServerCpuHpaTest(HayloftTestCase):
+    """The in-process server's CPU (its thread plus its forward passes) drives a CPU HPA."""
+    server_args = ("--in-memory", "--time-scale", "30")
+
+    def test_cpu_hpa_scales_the_server_under_load(self):
+        env = dict(os.environ, HAYLOFT_ENDPOINT=self.hayloft.endpoint)
+        with tempfile.TemporaryDirectory() as tmp:
+            manifest = os.path.join(tmp, "server.yaml")
+            with open(manifest, "w") as f:
+                f.write(DEPLOYMENT.replace("          readinessProbe:",
+                                           "          resources: {requests: {cpu: 100m}}\n          readinessProbe:"))
+                f.write("---\n" + CPU_HPA)
+            p = subprocess.run([HAYLOFT_BIN, "apply", "-f", manifest], env=env, capture_output=True, text=True, timeout=60)
+            self.assertEqual(p.returncode, 0, p.stderr)
+
+            def status():
+                return self.hayloft.admin("GET", "/_hayloft/get?kind=deployments&namespace=default&name=embedding-server")["object"]
+
+            wait_until(lambda: status().get("status", {}).get("readyReplicas") == 1, 120, "a ready embedding server")
+            log = self.hayloft.admin("GET", "/_hayloft/logs?deployment=embedding-server&namespace=default")["data"]
+            port = int(re.search(r"listening on 127\.0\.0\.1:(\d+)", log).group(1))
+            load = subprocess.Popen([HAYLOFT_BIN, "load", "-H", "http://127.0.0.1:%d" % port, "-u", "4", "-r", "4",
+                                     "-t", "60s", "--kserve", "use-lite", "--kserve-batch", "4"],
+                                    env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                wait_until(lambda: status()["spec"].get("replicas") == 2, 60, "the CPU HPA to scale to 2")
+            finally:
+                load.terminate()
+                load.wait(timeout=30)
+            hpa = self.hayloft.admin("GET", "/_hayloft/get?kind=hpa&namespace=default&name=embedding-server")["object"]
+            cpu = [m for m in hpa["status"].get("currentMetrics", []) if m.get("type") == "Resource"]
+            self.assertTrue(cpu, hpa["status"])
+            self.assertGreater(cpu[0]["resource"]["current"]["averageUtilization"], 50, hpa["status"])
+
+
 if __name__ == "__main__":
     unittest.main()
