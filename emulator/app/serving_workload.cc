@@ -1,5 +1,8 @@
 #include "emulator/app/serving_workload.h"
 
+#include <pthread.h>
+#include <time.h>
+
 #include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -10,6 +13,7 @@
 #include "consumer/serving/infer_queue.h"
 #include "consumer/serving/protocol.h"
 #include "consumer/serving/server_metrics.h"
+#include "emulator/core/cpu_account.h"
 #include "emulator/http/server.h"
 
 namespace hayloft::app {
@@ -28,6 +32,29 @@ std::optional<std::uint64_t> parse_uint(std::string_view s, std::uint64_t max) {
   if (ec != std::errc() || p != s.data() + s.size() || v > max) return std::nullopt;
   return v;
 }
+
+// Charges the CPU time of the pod's I/O thread (parsing requests, writing replies) to the pod's
+// account, as a delta since the last call, so the pod's CPU covers all of its work.
+class io_cpu_meter {
+ public:
+  io_cpu_meter(std::thread& t, core::cpu_account* account) : account_(account) {
+    if (account_ && ::pthread_getcpuclockid(t.native_handle(), &clock_) == 0) valid_ = true;
+  }
+  void charge() {
+    if (!valid_) return;
+    timespec ts{};
+    if (::clock_gettime(clock_, &ts) != 0) return;
+    auto now = static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000'000ull + static_cast<std::uint64_t>(ts.tv_nsec);
+    if (now > last_) account_->add(now - last_);
+    last_ = now;
+  }
+
+ private:
+  core::cpu_account* account_;
+  clockid_t clock_{};
+  bool valid_ = false;
+  std::uint64_t last_ = 0;
+};
 
 struct infer_job {
   serving::infer_request request;
@@ -230,7 +257,11 @@ orchestrator::pods::workload_main make_embedding_server_workload(serving_binding
     ctx.ready();
     log("ready: " + std::string(b.embedder.name()) + " serves model " + model.name);
 
-    while (!ctx.stop.stop_requested()) handler.serve_batch(b.embedder, *max_batch, ctx.stop);
+    io_cpu_meter io_cpu(io, core::cpu_account::current());
+    while (!ctx.stop.stop_requested()) {
+      handler.serve_batch(b.embedder, *max_batch, ctx.stop);
+      io_cpu.charge();
+    }
 
     log("stopping: answering queued requests");
     server.shutdown();
@@ -245,6 +276,7 @@ orchestrator::pods::workload_main make_embedding_server_workload(serving_binding
     handler.close();
     while (handler.serve_batch(b.embedder, *max_batch, never.get_token())) {
     }
+    io_cpu.charge();  // before the I/O thread ends (its clock goes with it)
     stop_io();
     log("stopped");
     return 0;
