@@ -180,8 +180,10 @@ std::optional<std::uint16_t> serving_port(const std::map<std::string, std::strin
     text = it->second;
   } else {
     for (std::size_t i = 0; i < args.size(); ++i) {
-      if (args[i] == "--port" && i + 1 < args.size()) text = args[i + 1];
-      else if (args[i].rfind("--port=", 0) == 0) text = args[i].substr(7);
+      for (std::string flag : {"--port", "--http-port"}) {
+        if (args[i] == flag && i + 1 < args.size()) text = args[i + 1];
+        else if (args[i].rfind(flag + "=", 0) == 0) text = args[i].substr(flag.size() + 1);
+      }
     }
   }
   auto v = parse_uint(text, 65535);

@@ -9,7 +9,7 @@
 // passes it hands to the embedder's compute pool) is its own.
 //
 // Pod settings (container env, then args): PORT (the kubelet's host port for the first
-// containerPort), else `--port N` in command/args, else 8080; MODEL_NAME (default use-lite);
+// containerPort), else `--port N` or Triton's `--http-port N` in command/args, else 8080; MODEL_NAME (default use-lite);
 // MAX_QUEUE_SIZE (infer requests queued before 503, default 1024); MAX_BATCH_SIZE (texts per
 // model execution, default 64); DEPLOYMENT_NAME (the `deployment_name` label; default derived
 // from the pod name).
@@ -41,7 +41,8 @@ struct serving_bindings {
 // The app's bindings: the lazy embedder, loaded by the first pod that needs it.
 serving_bindings lazy_serving_bindings(lazy_embedder& e);
 
-// The port a pod listens on: env PORT, else `--port N` / `--port=N` in args, else 8080;
+// The port a pod listens on: env PORT, else `--port N` / `--port=N` / `--http-port N` /
+// `--http-port=N` in args (the last one given), else 8080;
 // nullopt when the value found is not a port number (1-65535, or 0 for "any free port").
 std::optional<std::uint16_t> serving_port(const std::map<std::string, std::string>& env,
                                           const std::vector<std::string>& args);

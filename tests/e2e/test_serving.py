@@ -222,5 +222,66 @@ class EmbeddingServerCpuHpaTest(HayloftTestCase):
             self.assertGreater(cpu[0]["resource"]["current"]["averageUtilization"], 50, hpa["status"])
 
 
+TRITON_DEPLOYMENT = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: triton
+spec:
+  replicas: 1
+  selector:
+    matchLabels: {app: triton}
+  template:
+    metadata:
+      labels: {app: triton}
+    spec:
+      containers:
+        - name: triton
+          image: nvcr.io/nvidia/tritonserver:24.01-py3
+          args: ["tritonserver", "--model-repository=/models", "--http-port=8000"]
+          ports:
+            - {name: http, containerPort: 8000}
+            - {name: metrics, containerPort: 8002}
+          env:
+            - {name: MODEL_NAME, value: embedder}
+"""
+
+
+class TritonImageMapTest(HayloftTestCase):
+    """A Triton Deployment as written for a real cluster, its image mapped to the built-in server."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        config = os.path.join(cls.tmp.name, "hayloft.yaml")
+        with open(config, "w") as f:
+            f.write("images:\n  nvcr.io/nvidia/tritonserver:24.01-py3: hayloft/embedding-server\n")
+        cls.server_args = ("--in-memory", "--config", config)
+        super().setUpClass()
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        cls.tmp.cleanup()
+
+    def test_mapped_image_serves_v2(self):
+        manifest = os.path.join(self.tmp.name, "triton.yaml")
+        with open(manifest, "w") as f:
+            f.write(TRITON_DEPLOYMENT)
+        env = dict(os.environ, HAYLOFT_ENDPOINT=self.hayloft.endpoint)
+        p = subprocess.run([HAYLOFT_BIN, "apply", "-f", manifest], env=env, capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        wait_until(lambda: self.hayloft.admin("GET", "/_hayloft/get?kind=deployments&namespace=default&name=triton")
+                   ["object"].get("status", {}).get("readyReplicas") == 1, 120, "a ready triton pod")
+        log = self.hayloft.admin("GET", "/_hayloft/logs?deployment=triton&namespace=default")["data"]
+        port = int(re.search(r"listening on 127\.0\.0\.1:(\d+)", log).group(1))
+        self.assertNotEqual(port, 8000, "the kubelet's host port, not the containerPort")
+        body = json.dumps({"inputs": [{"name": "text", "shape": [1], "datatype": "BYTES", "data": ["hello"]}]}).encode()
+        req = urllib.request.Request("http://127.0.0.1:%d/v2/models/embedder/infer" % port, data=body, method="POST")
+        with urllib.request.urlopen(req, timeout=60) as r:
+            out = json.loads(r.read())["outputs"][0]
+        self.assertEqual(out["shape"], [1, 512])
+        self.assertAlmostEqual(math.sqrt(sum(x * x for x in out["data"])), 1.0, places=3)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -172,6 +172,8 @@ TEST(ServingWorkload, BadPortFailsTheContainer) {
   EXPECT_EQ(serving_port({{"PORT", "9000"}}, {"--port", "7000"}), 9000);
   EXPECT_EQ(serving_port({}, {"serve", "--port", "7000"}), 7000);
   EXPECT_EQ(serving_port({}, {"--port=7001"}), 7001);
+  EXPECT_EQ(serving_port({}, {"tritonserver", "--model-repository=/models", "--http-port=8000"}), 8000);
+  EXPECT_EQ(serving_port({}, {"--http-port", "8001"}), 8001);
   EXPECT_FALSE(serving_port({{"PORT", "http"}}, {}));
   EXPECT_FALSE(serving_port({{"PORT", "70000"}}, {}));
   test_embedder e;
