@@ -160,7 +160,8 @@ parsed_infer parse_infer(const model_info& m, std::string_view body, std::option
       auto oname = o["name"].get<std::string>();
       if (oname != m.output_name)
         return fail("unexpected inference output '" + oname + "' for model '" + m.name + "'");
-      if (o.contains("parameters") && o["parameters"].is_object() && o["parameters"].value("binary_data", false))
+      if (o.contains("parameters") && o["parameters"].is_object() && o["parameters"].contains("binary_data") &&
+          o["parameters"]["binary_data"] != false)
         return fail("output '" + oname +
                     "' asks for binary_data: the binary tensor data extension is not supported by hayloft's embedding "
                     "server; request JSON outputs");

@@ -162,5 +162,31 @@ TEST(ServingProtocol, BinaryExtensionIsAClear400) {
   EXPECT_NE(msg.find("not supported"), std::string::npos);
 }
 
+TEST(ServingProtocol, OddBodiesAreRejectedNeverThrown) {
+  const char* bodies[] = {
+      "", "null", "\"text\"", R"({"inputs": null})", R"({"inputs": [null]})", R"({"inputs": [{"name": 1}]})",
+      R"({"inputs": [{"name": "text", "datatype": 5}]})", R"({"inputs": [{"name": "text", "datatype": "BYTES"}]})",
+      R"({"inputs": [{"name": "text", "datatype": "BYTES", "shape": "1", "data": ["a"]}]})",
+      R"({"inputs": [{"name": "text", "datatype": "BYTES", "shape": [1.5], "data": ["a"]}]})",
+      R"({"inputs": [{"name": "text", "datatype": "BYTES", "shape": [1e30], "data": ["a"]}]})",
+      R"({"inputs": [{"name": "text", "datatype": "BYTES", "shape": [16777216, 16777216], "data": ["a"]}]})",
+      R"({"inputs": [{"name": "text", "datatype": "BYTES", "shape": [1], "data": "a"}]})",
+      R"({"inputs": [{"name": "text", "datatype": "BYTES", "shape": [1], "data": [{"a": 1}]}]})",
+      R"({"inputs": [{"name": "text", "datatype": "BYTES", "shape": [1], "data": ["a"]}], "outputs": {}})",
+      R"({"inputs": [{"name": "text", "datatype": "BYTES", "shape": [1], "data": ["a"]}], "outputs": [7]})",
+      R"({"inputs": [{"name": "text", "datatype": "BYTES", "shape": [1], "data": ["a"]}],
+          "outputs": [{"name": "embedding", "parameters": {"binary_data": "yes"}}]})",
+      R"({"inputs": [{"name": "text", "datatype": "BYTES", "shape": [1], "data": ["a"],
+          "parameters": {"binary_data_size": 4}}]})",
+  };
+  for (const char* b : bodies) {
+    parsed_infer p;
+    ASSERT_NO_THROW(p = parse_infer(model, b, std::nullopt)) << b;
+    EXPECT_FALSE(p.request) << b;
+    EXPECT_EQ(p.error.status, 400u) << b;
+    EXPECT_TRUE(json::parse(p.error.body).contains("error")) << b;
+  }
+}
+
 }  // namespace
 }  // namespace hayloft::serving
