@@ -139,16 +139,23 @@ class serving_handler final : public core::request_handler {
       for (auto& t : j.request.texts) texts.push_back(std::move(t));
     auto rows = model.embed(texts);
     metrics_.executed();
+    // A batch the model refuses (one text too large) is run again request by request, so one
+    // bad request does not fail the others queued with it.
+    bool alone = !rows.ok() && batch.size() > 1;
     std::size_t next = 0;
     for (auto& j : batch) {
       std::size_t n = j.request.texts.size();
       double queued_us = std::chrono::duration<double, std::micro>(ran - j.arrived).count();
+      std::span<const std::string> mine(texts.data() + next, n);
+      result<std::vector<embed::embedding>> own = alone ? model.embed(mine) : std::vector<embed::embedding>{};
+      if (alone) metrics_.executed();
+      const auto& got = alone ? own : rows;
       serving::reply r;
-      if (!rows.ok()) {
-        r = serving::error_reply(rows.err().code == embed::errc::input_too_large ? 400 : 500,
-                                 "failed to run the model: " + rows.err().message);
+      if (!got.ok()) {
+        r = serving::error_reply(got.err().code == embed::errc::input_too_large ? 400 : 500,
+                                 "failed to run the model: " + got.err().message);
       } else {
-        r = {200, serving::infer_response_json(model_, j.request, std::span(rows->data() + next, n))};
+        r = {200, serving::infer_response_json(model_, j.request, std::span(got->data() + (alone ? 0 : next), n))};
       }
       next += n;
       metrics_.request_done(r.status, seconds_since(j.arrived), queued_us, r.status < 400 ? n : 0);

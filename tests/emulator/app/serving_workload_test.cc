@@ -231,5 +231,32 @@ TEST(ServingWorkload, StopAnswersQueuedRequests) {
   EXPECT_FALSE(after.ok()) << "the listener is closed";
 }
 
+TEST(ServingWorkload, ATooLargeTextFailsOnlyItsOwnRequest) {
+  test_embedder e(100ms);  // the first request runs while the next two queue up together
+  running_server s(e, {{"PORT", "0"}});
+  ASSERT_GT(s.port, 0);
+  std::string huge(embed::embedder::max_text_bytes + 1, 'a');
+  unsigned first = 0, bad = 0, good = 0;
+  std::thread a([&] {
+    auto r = s.client().post("/v2/models/use-lite/infer", infer_body({"first"}));
+    first = r.ok() ? r->status : 0;
+  });
+  std::this_thread::sleep_for(20ms);
+  std::thread b([&] {
+    auto r = s.client().post("/v2/models/use-lite/infer", infer_body({huge}));
+    bad = r.ok() ? r->status : 0;
+  });
+  std::thread c([&] {
+    auto r = s.client().post("/v2/models/use-lite/infer", infer_body({"good"}));
+    good = r.ok() ? r->status : 0;
+  });
+  a.join();
+  b.join();
+  c.join();
+  EXPECT_EQ(first, 200u);
+  EXPECT_EQ(bad, 400u);
+  EXPECT_EQ(good, 200u);
+}
+
 }  // namespace
 }  // namespace hayloft::app
