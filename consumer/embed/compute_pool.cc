@@ -4,6 +4,8 @@
 #include <latch>
 #include <utility>
 
+#include "emulator/core/cpu_account.h"
+
 namespace hayloft::embed {
 
 compute_pool::compute_pool(std::size_t threads) {
@@ -29,13 +31,17 @@ std::size_t compute_pool::pending() const {
 void compute_pool::run(std::vector<task> tasks, bool urgent) {
   if (tasks.empty()) return;
   std::latch done(static_cast<std::ptrdiff_t>(tasks.size()));
+  // The caller's CPU account (an in-process pod's) is charged with the tasks' thread CPU time.
+  core::cpu_account* account = core::cpu_account::current();
   {
     std::lock_guard lock(queue_mutex_);
     // Urgent tasks are inserted in reverse at the front so that they keep their order.
     for (std::size_t i = 0; i < tasks.size(); ++i) {
       auto& t = tasks[urgent ? tasks.size() - 1 - i : i];
-      auto wrapped = [&done, t = std::move(t)](std::size_t worker) {
+      auto wrapped = [&done, account, t = std::move(t)](std::size_t worker) {
+        std::uint64_t started = account ? core::thread_cpu_ns() : 0;
         t(worker);
+        if (account) account->add(core::thread_cpu_ns() - started);
         done.count_down();
       };
       if (urgent) {

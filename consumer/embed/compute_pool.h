@@ -1,7 +1,9 @@
 #pragma once
 // A fixed set of threads that runs the embedder's forward passes. All callers of one model
 // share it, so concurrent consumer pods queue their batches (FIFO) instead of oversubscribing
-// the cores; each worker owns the scratch memory of its forward passes.
+// the cores; each worker owns the scratch memory of its forward passes. The thread CPU time of
+// each task is charged to the core::cpu_account of the thread that called run(), if it has one
+// (so an in-process pod's CPU includes its forward passes).
 //
 // Threading: run() may be called from any number of threads at once, but never from a pool
 // thread (it would wait for itself). The destructor joins the workers; no run() may be in

@@ -24,6 +24,7 @@
 #include "emulator/app/dashboard_binding.h"
 #include "consumer/preprocess/pipeline_config.h"
 #include "emulator/app/lazy_embedder.h"
+#include "emulator/app/serving_workload.h"
 #include "emulator/core/clock.h"
 #include "emulator/core/ids.h"
 #include "emulator/core/logging.h"
@@ -294,6 +295,7 @@ void application::impl::build() {
   }
   workloads.add("hayloft/indexing-consumer",
                 make_indexing_consumer_workload({*sqs, *s3, *embedder, *docs, *pipeline_pool, *clock, &metrics, ps}));
+  workloads.add(embedding_server_image, make_embedding_server_workload(lazy_serving_bindings(*embedder)));
   // Prometheus series (emulator/prom/README.md); the prometheus trigger reads them.
   prom_store = std::make_unique<prom::series_store>();
   prom_source = std::make_unique<prom::store_metrics_source>(*prom_store, *clock);

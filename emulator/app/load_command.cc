@@ -135,6 +135,11 @@ CLI::App* add_load_command(CLI::App& cli, load_command_options& o) {
   auto* file = cmd->add_option("-f,--request-file", o.request_file, "JSON-lines request file (see emulator/http/load/README.md)");
   auto* kserve = cmd->add_option("--kserve", o.kserve_model, "send KServe v2 infer requests to this model");
   file->excludes(kserve);
+  cmd->add_option("--kserve-text", o.kserve_text, "with --kserve: sentences to send, one per line")->needs(kserve);
+  cmd->add_option("--kserve-batch", o.kserve_batch, "with --kserve: sentences per infer request")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 4096u))
+      ->needs(kserve);
   cmd->add_option("--think-time", o.think_time, "wait between a user's requests")->capture_default_str();
   cmd->add_option("--timeout", o.timeout, "per-request timeout")->capture_default_str();
   cmd->add_option("--csv", o.csv_prefix, "write PREFIX_stats.csv and PREFIX_stats_history.csv");
@@ -175,7 +180,16 @@ int run_load(const load_command_options& o, const std::string& cli_endpoint, std
     }
     lo.requests = std::move(*specs);
   } else {
-    lo.requests = load::kserve_requests(o.kserve_model);
+    std::vector<std::string> texts;
+    if (!o.kserve_text.empty()) {
+      auto t = load::read_kserve_texts(o.kserve_text);
+      if (!t.ok()) {
+        err << "hayloft load: " << t.err().message << "\n";
+        return 1;
+      }
+      texts = std::move(*t);
+    }
+    lo.requests = load::kserve_requests(o.kserve_model, texts, o.kserve_batch);
   }
 
   bool failed = false;
@@ -201,6 +215,14 @@ int run_load(const load_command_options& o, const std::string& cli_endpoint, std
       rows.push_back({n, std::move(*r)});
     }
     out << "\n" << load::format_replica_table(rows) << std::flush;
+    if (!o.csv_prefix.empty()) {
+      std::ofstream csv(o.csv_prefix + "_replicas.csv", std::ios::trunc);
+      csv << load::replica_csv(rows);
+      if (!csv) {
+        err << "hayloft load: cannot write " << o.csv_prefix << "_replicas.csv\n";
+        return 1;
+      }
+    }
   }
   return failed && o.exit_code_on_error != 0 ? o.exit_code_on_error : 0;
 }

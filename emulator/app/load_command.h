@@ -1,7 +1,8 @@
 #pragma once
 // `hayloft load`: a Locust-headless-style HTTP load test (engine in emulator/http/load/).
 //
-//   hayloft load -H http://127.0.0.1:8080 -u 64 -r 16 -t 180s (-f requests.jsonl | --kserve MODEL)
+//   hayloft load -H http://127.0.0.1:8080 -u 64 -r 16 -t 180s (-f requests.jsonl | --kserve MODEL
+//                [--kserve-text FILE] [--kserve-batch N])
 //                [--think-time 0.1s] [--csv PREFIX] [--exit-code-on-error N]
 //                [--replicas 1,2,4 --deployment NAME [-n NS] [--endpoint URL]]
 //
@@ -13,7 +14,12 @@
 // --replicas: for each count, scale the Deployment through the running hayloft's admin API
 // (POST /_hayloft/scale), wait until its status reports that many replicas, all ready
 // (GET /_hayloft/get), run the load, and finally print one latency row per count. With --csv the
-// files of each count are PREFIX_rN_stats.csv and PREFIX_rN_stats_history.csv.
+// files of each count are PREFIX_rN_stats.csv and PREFIX_rN_stats_history.csv, and the table
+// itself PREFIX_replicas.csv.
+//
+// --kserve MODEL: v2 infer requests (POST /v2/models/MODEL/infer, BYTES input `text`) cycling
+// through a built-in list of sentences or the lines of --kserve-text FILE, --kserve-batch N
+// sentences per request (shape [N]).
 //
 // Exit code: 0 when the run completes, even with failed requests (then --exit-code-on-error N,
 // if given and not 0, is returned instead); 1 on bad arguments, an unreachable target, or a
@@ -37,6 +43,8 @@ struct load_command_options {
   std::string timeout = "30s";
   std::string request_file;
   std::string kserve_model;
+  std::string kserve_text;   // sentences, one per line (default: a built-in list)
+  unsigned kserve_batch = 1;  // sentences per infer request
   std::string csv_prefix;
   unsigned threads = 0;
   int exit_code_on_error = 0;

@@ -1,9 +1,14 @@
 #include "orchestrator/pods/in_process.h"
 
+#include <pthread.h>
+#include <time.h>
+
 #include <condition_variable>
 #include <exception>
 #include <mutex>
 #include <thread>
+
+#include "emulator/core/cpu_account.h"
 
 namespace hayloft::orchestrator::pods {
 namespace {
@@ -11,10 +16,17 @@ namespace {
 // Shared between the container handle and its thread, which may outlive the handle when the
 // workload is abandoned.
 struct workload_state {
-  std::mutex state_mutex;  // guards ready, exit
+  std::mutex state_mutex;  // guards ready, exit, cpu_clock, cpu_at_exit
   std::condition_variable changed;
   bool ready = false;
   std::optional<exit_info> exit;
+  // The workload thread's CPU clock while it runs (the thread sets exit, under the mutex, only
+  // after reading its final CPU time into cpu_at_exit, so a reader holding the mutex who sees no
+  // exit reads the clock of a live thread).
+  std::optional<clockid_t> cpu_clock;
+  std::uint64_t cpu_at_exit = 0;
+  // Pool work done for the workload on other threads (its embedder's forward passes).
+  core::cpu_account charged;
   std::stop_source stop;
   container_callbacks callbacks;
 };
@@ -47,7 +59,17 @@ class workload_container final : public container {
     std::unique_lock lock(state_->state_mutex);
     return state_->changed.wait_for(lock, timeout, [&] { return state_->exit.has_value(); });
   }
-  std::optional<std::uint64_t> cpu_time_ns() const override { return std::nullopt; }
+  // The workload thread's CPU time plus what pools charged to it (core::cpu_account).
+  std::optional<std::uint64_t> cpu_time_ns() const override {
+    std::lock_guard lock(state_->state_mutex);
+    std::uint64_t own = state_->cpu_at_exit;
+    if (!state_->exit && state_->cpu_clock) {
+      timespec ts{};
+      if (::clock_gettime(*state_->cpu_clock, &ts) == 0)
+        own = static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000'000ull + static_cast<std::uint64_t>(ts.tv_nsec);
+    }
+    return own + state_->charged.value();
+  }
   std::optional<int> pid() const override { return std::nullopt; }
 
  private:
@@ -76,6 +98,12 @@ std::unique_ptr<container> start_workload(const workload_main& main, pod_context
     if (s->callbacks.on_ready) s->callbacks.on_ready();
   };
   std::thread t([state, main, ctx = std::move(ctx), log]() mutable {
+    {
+      clockid_t id;
+      std::lock_guard lock(state->state_mutex);
+      if (::pthread_getcpuclockid(::pthread_self(), &id) == 0) state->cpu_clock = id;
+    }
+    core::cpu_account::scope account(&state->charged);
     int code;
     std::string message;
     try {
@@ -90,7 +118,9 @@ std::unique_ptr<container> start_workload(const workload_main& main, pod_context
       log->append_line(message);
     }
     {
+      std::uint64_t cpu = core::thread_cpu_ns();
       std::lock_guard lock(state->state_mutex);
+      state->cpu_at_exit = cpu;
       state->exit = exit_info{code, code == 0 ? "Completed" : "Error", message};
       state->ready = false;
     }

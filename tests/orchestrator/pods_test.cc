@@ -8,8 +8,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <atomic>
 #include <thread>
 
+#include "emulator/core/cpu_account.h"
 #include "orchestrator/pods/backoff.h"
 #include "orchestrator/pods/expansion.h"
 #include "orchestrator/pods/in_process.h"
@@ -282,6 +284,38 @@ TEST(OrchInProcessContainer, CrashReportsExitCode) {
   ASSERT_TRUE(c->wait_exit(5s));
   EXPECT_EQ(c->exited()->exit_code, 1);
   EXPECT_EQ(c->exited()->reason, "Error");
+  fs::remove_all(dir);
+}
+
+TEST(OrchInProcessContainer, ReportsItsThreadsCpuTimeAndChargedWork) {
+  auto dir = temp_dir();
+  std::atomic<bool> burn{false};
+  workload_main main = [&burn](pod_context& ctx) {
+    ctx.ready();
+    while (!ctx.stop.stop_requested()) {
+      if (burn) {
+        auto until = core::thread_cpu_ns() + 30'000'000;  // 30 ms of this thread's CPU
+        while (core::thread_cpu_ns() < until) {
+        }
+        // Work done elsewhere on the pod's behalf (as the embedder's compute pool charges it).
+        if (auto* a = core::cpu_account::current()) a->add(1'000'000'000);
+        burn = false;
+      }
+      std::this_thread::sleep_for(1ms);
+    }
+    return 0;
+  };
+  auto c = start_workload(main, {}, std::make_shared<log_file>(dir / "w.log"), {}, 5s);
+  auto before = c->cpu_time_ns();
+  ASSERT_TRUE(before.has_value());
+  burn = true;
+  while (burn) std::this_thread::sleep_for(1ms);
+  auto after = c->cpu_time_ns();
+  ASSERT_TRUE(after.has_value());
+  EXPECT_GE(*after, *before + 1'030'000'000);
+  c->terminate();
+  ASSERT_TRUE(c->wait_exit(5s));
+  EXPECT_GE(*c->cpu_time_ns(), *after) << "the final CPU time stays after the thread exits";
   fs::remove_all(dir);
 }
 

@@ -146,4 +146,16 @@ std::string format_replica_table(const std::vector<replica_row>& rows) {
   return out;
 }
 
+std::string replica_csv(const std::vector<replica_row>& rows) {
+  std::string out = "Replicas,Request Count,Failure Count,Requests/s,50%,90%,99%,Max\n";
+  for (const auto& r : rows) {
+    auto t = r.result.total();
+    out += fmt("%d,%llu,%llu,%.3f,%.3f,%.3f,%.3f,%.3f\n", r.replicas, static_cast<unsigned long long>(t.requests),
+               static_cast<unsigned long long>(t.failures), per_second(t.requests, r.result.elapsed),
+               ms(t.latency.percentile(50)), ms(t.latency.percentile(90)), ms(t.latency.percentile(99)),
+               ms(t.latency.max()));
+  }
+  return out;
+}
+
 }  // namespace hayloft::http::load

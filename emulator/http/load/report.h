@@ -32,6 +32,9 @@ struct replica_row {
 };
 // "replicas  reqs  fails  req/s  p50  p90  p99  max" with one line per replica count.
 std::string format_replica_table(const std::vector<replica_row>& rows);
+// The same table as CSV (PREFIX_replicas.csv): "Replicas,Request Count,Failure Count,
+// Requests/s,50%,90%,99%,Max" with times in milliseconds (three decimals).
+std::string replica_csv(const std::vector<replica_row>& rows);
 
 // The interval between two cumulative snapshots of one run.
 endpoint_stats interval(const endpoint_stats& now, const endpoint_stats& previous);

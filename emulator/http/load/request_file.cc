@@ -1,5 +1,6 @@
 #include "emulator/http/load/request_file.h"
 
+#include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -99,17 +100,52 @@ result<std::vector<request_spec>> read_request_file(const std::string& path) {
   return r;
 }
 
-std::vector<request_spec> kserve_requests(const std::string& model) {
-  json body = {{"inputs",
-                {{{"name", "text"}, {"shape", {1}}, {"datatype", "BYTES"},
-                  {"data", {"How do I scale a model server on a laptop?"}}}}}};
-  request_spec s;
-  s.name = "infer " + model;
-  s.method = "POST";
-  s.path = "/v2/models/" + model + "/infer";
-  s.headers = {{"Content-Type", "application/json"}};
-  s.body = body.dump();
-  return {s};
+const std::vector<std::string>& kserve_sentences() {
+  static const std::vector<std::string> sentences{
+      "How do I scale a model server on a laptop?",
+      "How do I reset my password?",
+      "The queue length drives the number of consumer replicas.",
+      "Upload the quarterly report to the documents bucket.",
+      "Which pods are ready to receive traffic?",
+      "Latency grows when every replica is busy.",
+      "A sentence embedder maps text to a vector of 512 numbers.",
+      "Where can I find the invoice from last March?",
+  };
+  return sentences;
+}
+
+result<std::vector<std::string>> read_kserve_texts(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return error{errc::bad_request_file, "cannot read " + path};
+  std::vector<std::string> out;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.find_first_not_of(" \t") == std::string::npos) continue;
+    if (line.size() > (1u << 20)) return error{errc::bad_request_file, path + ": a line is longer than 1 MiB"};
+    out.push_back(std::move(line));
+  }
+  if (out.empty()) return error{errc::bad_request_file, path + ": no sentence (one per line)"};
+  return out;
+}
+
+std::vector<request_spec> kserve_requests(const std::string& model, const std::vector<std::string>& texts, unsigned batch) {
+  const auto& sentences = texts.empty() ? kserve_sentences() : texts;
+  batch = std::max(batch, 1u);
+  std::vector<request_spec> out;
+  for (std::size_t first = 0; first < sentences.size(); ++first) {
+    json data = json::array();
+    for (unsigned k = 0; k < batch; ++k) data.push_back(sentences[(first + k) % sentences.size()]);
+    json body = {{"inputs", {{{"name", "text"}, {"shape", {batch}}, {"datatype", "BYTES"}, {"data", std::move(data)}}}}};
+    request_spec s;
+    s.name = "infer " + model;
+    s.method = "POST";
+    s.path = "/v2/models/" + model + "/infer";
+    s.headers = {{"Content-Type", "application/json"}};
+    s.body = body.dump();
+    out.push_back(std::move(s));
+  }
+  return out;
 }
 
 request_cycle::request_cycle(const std::vector<request_spec>& specs) {

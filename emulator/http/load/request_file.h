@@ -48,9 +48,16 @@ struct request_spec {
 result<std::vector<request_spec>> parse_request_lines(std::string_view text);
 result<std::vector<request_spec>> read_request_file(const std::string& path);
 
-// One KServe v2 / Triton infer request for MODEL: POST /v2/models/MODEL/infer with a BYTES
-// input of shape [1] holding a short sentence; named "infer MODEL".
-std::vector<request_spec> kserve_requests(const std::string& model);
+// KServe v2 / Triton infer requests for MODEL: POST /v2/models/MODEL/infer, each with a BYTES
+// input `text` of shape [batch] holding `batch` consecutive sentences of `texts` (taken
+// cyclically; the built-in kserve_sentences() when empty), one request per starting sentence
+// (so users cycle through them), all named "infer MODEL". batch >= 1.
+std::vector<request_spec> kserve_requests(const std::string& model, const std::vector<std::string>& texts = {},
+                                          unsigned batch = 1);
+// A few short sentences of the kind a search service embeds.
+const std::vector<std::string>& kserve_sentences();
+// `--kserve-text FILE`: one sentence per non-blank line (at most 1 MiB per line).
+result<std::vector<std::string>> read_kserve_texts(const std::string& path);
 
 // The order of picks: a fixed cycle in which each request appears `weight` times, spread out
 // (smooth weighted round robin, as nginx does it). User u starts at position u of the cycle, so

@@ -123,5 +123,15 @@ TEST(LoadReport, ReplicaTableHasOneRowPerCount) {
   EXPECT_NE(lines[1].find(" 120 "), std::string::npos) << lines[1];
 }
 
+TEST(LoadReport, ReplicaCsv) {
+  std::vector<replica_row> rows{{1, sample()}, {4, sample()}};
+  auto lines = split(replica_csv(rows), '\n');
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[0], "Replicas,Request Count,Failure Count,Requests/s,50%,90%,99%,Max");
+  EXPECT_EQ(lines[1].rfind("1,120,5,12.000,", 0), 0u) << lines[1];
+  EXPECT_EQ(lines[2].substr(0, 2), "4,");
+  EXPECT_EQ(lines[1].substr(lines[1].rfind(',') + 1), "100.000") << lines[1];
+}
+
 }  // namespace
 }  // namespace hayloft::http::load

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -70,7 +74,7 @@ TEST(LoadRequestFile, MissingFileIsAnError) {
 
 TEST(LoadRequestFile, KserveInferRequest) {
   auto specs = kserve_requests("embedder");
-  ASSERT_EQ(specs.size(), 1u);
+  ASSERT_EQ(specs.size(), kserve_sentences().size());
   EXPECT_EQ(specs[0].method, "POST");
   EXPECT_EQ(specs[0].path, "/v2/models/embedder/infer");
   auto body = nlohmann::json::parse(specs[0].body);
@@ -109,6 +113,44 @@ TEST(LoadSchedule, UsersStartedByTime) {
   EXPECT_DOUBLE_EQ(user_start_time(0, 4), 0.0);
   EXPECT_DOUBLE_EQ(user_start_time(6, 4), 1.5);
   for (unsigned u = 0; u < 50; ++u) EXPECT_EQ(users_started_by(user_start_time(u, 3), 50, 3), u + 1) << u;
+}
+
+}  // namespace
+}  // namespace hayloft::http::load
+
+namespace hayloft::http::load {
+namespace {
+
+TEST(LoadRequestFile, KserveBatchesCycleThroughTheSentences) {
+  std::vector<std::string> texts{"a", "b", "c"};
+  auto specs = kserve_requests("m", texts, 2);
+  ASSERT_EQ(specs.size(), 3u);
+  for (const auto& s : specs) EXPECT_EQ(s.name, "infer m");
+  auto data = [&](std::size_t i) { return nlohmann::json::parse(specs[i].body)["inputs"][0]; };
+  EXPECT_EQ(data(0)["data"], nlohmann::json::array({"a", "b"}));
+  EXPECT_EQ(data(2)["data"], nlohmann::json::array({"c", "a"}));
+  EXPECT_EQ(data(2)["shape"], nlohmann::json::array({2}));
+  EXPECT_EQ(kserve_requests("m").size(), kserve_sentences().size());
+}
+
+TEST(LoadRequestFile, KserveTextFile) {
+  auto path = std::filesystem::temp_directory_path() / ("hayloft-kserve-" + std::to_string(::getpid()) + ".txt");
+  {
+    std::ofstream f(path);
+    f << "first sentence\r\n\n   \nsecond one\n";
+  }
+  auto t = read_kserve_texts(path.string());
+  ASSERT_TRUE(t.ok()) << t.err().message;
+  EXPECT_EQ(*t, (std::vector<std::string>{"first sentence", "second one"}));
+  {
+    std::ofstream f(path, std::ios::trunc);
+    f << "\n  \n";
+  }
+  auto empty = read_kserve_texts(path.string());
+  ASSERT_FALSE(empty.ok());
+  EXPECT_EQ(empty.err().message, path.string() + ": no sentence (one per line)");
+  std::filesystem::remove(path);
+  EXPECT_FALSE(read_kserve_texts(path.string()).ok());
 }
 
 }  // namespace
