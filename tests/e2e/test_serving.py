@@ -13,6 +13,7 @@ import tempfile
 import time
 import unittest
 import urllib.error
+import urllib.parse
 import urllib.request
 
 from harness import HAYLOFT_BIN, SOURCE_DIR, HayloftTestCase
@@ -281,6 +282,71 @@ class TritonImageMapTest(HayloftTestCase):
             out = json.loads(r.read())["outputs"][0]
         self.assertEqual(out["shape"], [1, 512])
         self.assertAlmostEqual(math.sqrt(sum(x * x for x in out["data"])), 1.0, places=3)
+
+
+PODMONITORING = """apiVersion: monitoring.googleapis.com/v1
+kind: PodMonitoring
+metadata:
+  name: embedding-server
+spec:
+  selector:
+    matchLabels: {app: embedding-server}
+  endpoints:
+    - port: http
+      path: /metrics
+      interval: 15s
+"""
+
+
+class EmbeddingServerScrapeTest(HayloftTestCase):
+    """The server's own /metrics scraped through a PodMonitoring and answered by the Prometheus
+    API in the shapes the KEDA and HPA manifests use."""
+    server_args = ("--in-memory", "--time-scale", "30")
+
+    def query(self, promql):
+        url = self.hayloft.endpoint + "/api/v1/query?" + urllib.parse.urlencode({"query": promql})
+        with urllib.request.urlopen(url, timeout=10) as r:
+            body = json.load(r)
+        self.assertEqual(body["status"], "success", body)
+        return body["data"]["result"]
+
+    def test_scraped_metrics(self):
+        env = dict(os.environ, HAYLOFT_ENDPOINT=self.hayloft.endpoint)
+        with tempfile.TemporaryDirectory() as tmp:
+            manifest = os.path.join(tmp, "server.yaml")
+            with open(manifest, "w") as f:
+                f.write(DEPLOYMENT + "---\n" + PODMONITORING)
+            p = subprocess.run([HAYLOFT_BIN, "apply", "-f", manifest], env=env, capture_output=True, text=True, timeout=60)
+            self.assertEqual(p.returncode, 0, p.stderr)
+        wait_until(lambda: self.hayloft.admin("GET", "/_hayloft/get?kind=deployments&namespace=default&name=embedding-server")
+                   ["object"].get("status", {}).get("readyReplicas") == 1, 120, "a ready embedding server")
+        log = self.hayloft.admin("GET", "/_hayloft/logs?deployment=embedding-server&namespace=default")["data"]
+        port = int(re.search(r"listening on 127\.0\.0\.1:(\d+)", log).group(1))
+        body = json.dumps({"inputs": [{"name": "text", "shape": [2], "datatype": "BYTES",
+                                       "data": ["scrape me", "and me"]}]}).encode()
+
+        def infer_some():
+            for _ in range(20):
+                req = urllib.request.Request("http://127.0.0.1:%d/v2/models/use-lite/infer" % port, data=body,
+                                             method="POST")
+                with urllib.request.urlopen(req, timeout=30) as r:
+                    r.read()
+            return True
+
+        # The KEDA trigger's query shape: a request rate by deployment_name, above 0 under traffic.
+        rate = 'sum(rate(requests_seconds_count{deployment_name=~"embedding-server",code="200"}[1m]))'
+        result = wait_until(lambda: infer_some() and [r for r in self.query(rate) if float(r["value"][1]) > 0], 60,
+                            "a scraped request rate")
+        self.assertEqual(len(result), 1)
+        # The Triton counters and the backlog gauge, per scraped pod.
+        success = self.query('nv_inference_request_success{job="embedding-server",model="use-lite"}')
+        self.assertEqual(len(success), 1, success)
+        self.assertTrue(success[0]["metric"]["pod"].startswith("embedding-server-"), success)
+        self.assertGreater(float(success[0]["value"][1]), 0)
+        pending = self.query('nv_inference_pending_request_count{job="embedding-server"}')
+        self.assertEqual(len(pending), 1, pending)
+        count = self.query('nv_inference_count{job="embedding-server"}')
+        self.assertGreaterEqual(float(count[0]["value"][1]), 2 * float(success[0]["value"][1]) - 0.5)
 
 
 if __name__ == "__main__":
