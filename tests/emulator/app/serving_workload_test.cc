@@ -30,10 +30,12 @@ class test_embedder final : public embed::embedder {
   std::size_t dimension() const override { return inner_.dimension(); }
   result<std::vector<embed::embedding>> embed(std::span<const std::string> texts) const override {
     std::this_thread::sleep_for(delay_);
+    while (held) std::this_thread::sleep_for(1ms);
     batches++;
     return inner_.embed(texts);
   }
   mutable std::atomic<int> batches{0};
+  std::atomic<bool> held{false};  // while true, every model execution waits
 
  private:
   embed::hash_embedder inner_;
@@ -256,6 +258,49 @@ TEST(ServingWorkload, ATooLargeTextFailsOnlyItsOwnRequest) {
   EXPECT_EQ(first, 200u);
   EXPECT_EQ(bad, 400u);
   EXPECT_EQ(good, 200u);
+}
+
+TEST(ServingWorkload, AFullQueueAnswers503AsTriton) {
+  test_embedder e;
+  e.held = true;  // the first request stays running until the third has been refused
+  running_server s(e, {{"PORT", "0"}, {"MAX_QUEUE_SIZE", "1"}, {"MAX_BATCH_SIZE", "1"}});
+  ASSERT_GT(s.port, 0);
+  auto c = s.client();
+  auto pending_is = [&](int n) {
+    for (int i = 0; i < 1000; ++i) {
+      auto m = c.get("/metrics");
+      if (m.ok() && m->body.find("inference_queue_size{deployment_name=\"embedder\",model=\"use-lite\"} " +
+                                 std::to_string(n) + "\n") != std::string::npos)
+        return true;
+      std::this_thread::sleep_for(5ms);
+    }
+    return false;
+  };
+  unsigned a = 0, b = 0;
+  std::thread ta([&] {
+    auto r = s.client().post("/v2/models/use-lite/infer", infer_body({"a"}));
+    a = r.ok() ? r->status : 0;
+  });
+  ASSERT_TRUE(pending_is(1));  // running
+  std::thread tb([&] {
+    auto r = s.client().post("/v2/models/use-lite/infer", infer_body({"b"}));
+    b = r.ok() ? r->status : 0;
+  });
+  ASSERT_TRUE(pending_is(2));  // one running, one queued: the queue is full
+  auto rejected = c.post("/v2/models/use-lite/infer", infer_body({"c"}));
+  e.held = false;
+  ta.join();
+  tb.join();
+  ASSERT_TRUE(rejected.ok());
+  EXPECT_EQ(rejected->status, 503u);
+  EXPECT_EQ(json::parse(rejected->body)["error"], "Exceeds maximum queue size");
+  EXPECT_EQ(a, 200u);
+  EXPECT_EQ(b, 200u);
+  auto m = c.get("/metrics");
+  ASSERT_TRUE(m.ok());
+  EXPECT_NE(m->body.find(R"(nv_inference_request_failure{model="use-lite",reason="REJECTED",version="1"} 1)"),
+            std::string::npos)
+      << m->body;
 }
 
 }  // namespace
