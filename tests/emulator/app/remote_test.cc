@@ -262,11 +262,18 @@ TEST_F(RemoteVisibilityTest, AMessageTakenByACancelledPollComesBackAfterItsVisib
   }
   EXPECT_EQ(calls, 1);
   // Whether the abandoned poll took the message or not, after the visibility timeout it is there.
-  advance("31s");
-  auto again = aws_->receive_message(url_, 10, std::chrono::seconds(0));
-  ASSERT_TRUE(again.ok()) << again.err().message;
-  ASSERT_EQ(again->size(), 1u);
-  EXPECT_EQ((*again)[0].body, "late");
+  // The server may still be working on the abandoned request's bytes (it read them before the
+  // client hung up) when the clock moves: then that late receive takes the message once more, and
+  // it is back after one more timeout. It is never lost.
+  std::vector<http::sqs_message> got;
+  for (int round = 0; round < 3 && got.empty(); ++round) {
+    advance("31s");
+    auto again = aws_->receive_message(url_, 10, std::chrono::seconds(0));
+    ASSERT_TRUE(again.ok()) << again.err().message;
+    got = std::move(*again);
+  }
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].body, "late");
 }
 
 TEST_F(RemoteVisibilityTest, DestructorCompletesPendingReceives) {
