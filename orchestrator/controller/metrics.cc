@@ -275,9 +275,11 @@ result<json> controller::pod_usage(const std::string& ns_in, const std::string& 
     if (!name.empty() && key.second != name) continue;
     if (pod->deletion) continue;
     json containers = json::array();
+    // In-process workloads share hayloft's heap: their CPU is measured, their memory shows 0.
     for (const auto& c : pod->containers)
-      if (c.usage_cpu_milli && c.usage_memory)
-        containers.push_back({{"name", c.spec.name}, {"cpuMillicores", *c.usage_cpu_milli}, {"memoryBytes", *c.usage_memory}});
+      if (c.usage_cpu_milli)
+        containers.push_back(
+            {{"name", c.spec.name}, {"cpuMillicores", *c.usage_cpu_milli}, {"memoryBytes", c.usage_memory.value_or(0)}});
     if (containers.empty()) continue;
     json labels = pod->tmpl.labels;
     labels["pod-template-hash"] = pod->hash;
