@@ -32,6 +32,8 @@ class category final : public std::error_category {
         return "compression ratio too high";
       case convert_errc::too_many_pages:
         return "too many pages";
+      case convert_errc::pdf_unavailable:
+        return "pdf support unavailable";
     }
     return "unknown convert error";
   }

@@ -17,6 +17,7 @@ enum class convert_errc {
   archive_too_large,  // total unpacked bytes, member size or member count over the limit
   compression_ratio,  // unpacked/packed ratio over the limit (zip bomb)
   too_many_pages,     // PDF page count over the limit
+  pdf_unavailable,    // the PDF plugin (libhayloft_pdf.so) is missing or broken
 };
 const std::error_category& convert_category();
 std::error_code make_error_code(convert_errc e);

@@ -34,6 +34,8 @@ class category final : public std::error_category {
         return "token id outside the vocabulary";
       case errc::internal:
         return "embedder internal error";
+      case errc::blas_unavailable:
+        return "OpenBLAS unavailable";
     }
     return "unknown embed error";
   }

@@ -28,6 +28,7 @@ enum class errc {
   input_too_large,   // one text is larger than embedder::max_text_bytes
   invalid_token,     // a pre-tokenised input holds an id outside the vocabulary
   internal,          // a failure inside the forward pass (allocation)
+  blas_unavailable,  // libopenblas.so.0 cannot be loaded (consumer/embed/blas.h)
 };
 const std::error_category& embed_category();
 std::error_code make_error_code(errc e);

@@ -1,11 +1,10 @@
 #include "consumer/embed/encoder.h"
 
-#include <cblas.h>
-
 #include <algorithm>
 #include <cmath>
 #include <string>
 
+#include "consumer/embed/blas.h"
 #include "consumer/embed/embedder.h"
 
 namespace hayloft::embed {
@@ -28,10 +27,7 @@ std::string concat(const std::string& name) { return name + "/ConcatPartitions/c
 // C[rows x n] (ldc) = A[rows x k] (lda) * B[k x n] + beta * C.
 void gemm(std::size_t rows, std::size_t n, std::size_t k, const float* a, std::size_t lda,
           const float* b, std::size_t ldb, float beta, float* c, std::size_t ldc) {
-  if (rows == 0) return;
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<blasint>(rows),
-              static_cast<blasint>(n), static_cast<blasint>(k), 1.0f, a, static_cast<blasint>(lda),
-              b, static_cast<blasint>(ldb), beta, c, static_cast<blasint>(ldc));
+  blas::sgemm(false, rows, n, k, 1.0f, a, lda, b, ldb, beta, c, ldc);
 }
 
 // Every row of m[rows x n] += bias (or = bias when `assign`).
@@ -87,6 +83,7 @@ void grow(std::vector<float>& v, std::size_t n) {
 }  // namespace
 
 result<encoder> encoder::create(tfjs_weights weights) {
+  HAYLOFT_TRY(blas::load());  // forward() multiplies through OpenBLAS, loaded on first use
   encoder e;
   e.weights_ = std::move(weights);
   const tfjs_weights& w = e.weights_;
@@ -218,10 +215,7 @@ void encoder::attend(const attention_block& b, const float* src,
       const float* q = ws.qkv.data() + first * ld + head * dh;
       const float* k = q + d;
       const float* v = q + 2 * d;
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<blasint>(len),
-                  static_cast<blasint>(len), static_cast<blasint>(dh), b.scale, q,
-                  static_cast<blasint>(ld), k, static_cast<blasint>(ld), 0.0f, ws.scores.data(),
-                  static_cast<blasint>(len));
+      blas::sgemm(true, len, len, dh, b.scale, q, ld, k, ld, 0.0f, ws.scores.data(), len);
       softmax_rows(ws.scores.data(), len, len);
       gemm(len, dh, len, ws.scores.data(), len, v, ld, 0.0f, ws.att.data() + first * d + head * dh,
            d);

@@ -1,12 +1,12 @@
 #include "consumer/embed/use_lite.h"
 
-#include <cblas.h>
-
 #include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <exception>
 #include <thread>
+
+#include "consumer/embed/blas.h"
 
 namespace hayloft::embed {
 
@@ -55,7 +55,7 @@ result<std::unique_ptr<use_lite>> use_lite::load(const std::filesystem::path& mo
   }
   options.max_batch_tokens = std::max(options.max_batch_tokens, enc->max_tokens());
   // Parallelism comes from the compute pool; a multi-threaded BLAS under it would oversubscribe.
-  openblas_set_num_threads(1);
+  blas::set_num_threads(1);  // loaded by encoder::create()
   return std::unique_ptr<use_lite>(new use_lite(std::move(*tok), std::move(*enc), options));
 }
 

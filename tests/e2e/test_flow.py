@@ -131,6 +131,11 @@ class FlowTestCase(unittest.TestCase):
         self.assertIn(("SuccessfulRescale", 1, 2), steps)
         self.assertEqual(max(seq), 2)
 
+    def mapped_libraries(self):
+        """Basenames of the shared objects the server process has mapped (/proc/PID/maps)."""
+        with open("/proc/%d/maps" % self.hayloft.proc.pid) as f:
+            return {os.path.basename(line.split()[5]) for line in f if len(line.split()) > 5}
+
     def indexed_keys(self, index="default"):
         return sorted(f["key"] for f in self.hayloft.admin("GET", "/_hayloft/docs?index=" + index)["files"])
 
@@ -185,6 +190,10 @@ class IndexingFlowTest(FlowTestCase):
 
     def test_semantic_search_finds_uploaded_text_and_pdf(self):
         self.start("--in-memory")
+        # PDF (poppler) and BLAS code is loaded on first use: an idle server maps neither.
+        idle = " ".join(sorted(self.mapped_libraries()))
+        for lib in ("libhayloft_pdf.so", "libpoppler", "libopenblas", "libgfortran", "libnss3"):
+            self.assertNotIn(lib, idle)
         self.sqs.create_queue(QueueName="test-queue")
         self.s3.create_bucket(Bucket="test-bucket", CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
         text = self.write("volcano.txt", "Volcanoes erupt when molten rock from deep below the crust forces its way to the "
@@ -203,6 +212,9 @@ class IndexingFlowTest(FlowTestCase):
                    ["ApproximateNumberOfMessagesNotVisible"] == "0", 30, "messages deleted")
         attrs = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
         self.assertEqual(attrs["ApproximateNumberOfMessages"], "0")
+        busy = " ".join(sorted(self.mapped_libraries()))
+        for lib in ("libhayloft_pdf.so", "libpoppler-cpp", "libopenblas"):
+            self.assertIn(lib, busy)
 
         hits = self.search("which mountains spew fire and magma?")
         self.assertEqual(hits[0]["meta"]["key"], "notes/volcano.txt", hits)
