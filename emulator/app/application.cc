@@ -39,6 +39,7 @@
 #include "orchestrator/controller/api.h"
 #include "orchestrator/controller/controller.h"
 #include "orchestrator/kube/kube_api.h"
+#include "emulator/app/services_binding.h"
 #include "emulator/app/kubeconfig_command.h"
 #include "s3/service/service.h"
 #include "sqs/service/service.h"
@@ -141,7 +142,8 @@ std::pair<std::string, std::string> request_labels(const core::request& r) {
       auto rest = slash == std::string_view::npos ? std::string_view() : p.substr(slash + 1);
       auto name = std::string(rest.substr(0, rest.find('/')));
       static const std::set<std::string> known = {"health", "reset", "clock", "search", "docs", "apply", "delete", "get",
-                                                  "describe", "scale", "logs", "events", "init", "ui", "overview"};
+                                                  "describe", "scale", "logs", "events", "init", "ui", "overview",
+                                                  "port-forward"};
       return {"admin", known.count(name) ? name : "Unknown"};
     }
     case http::route::k8s: return {"k8s", r.method};
@@ -220,6 +222,7 @@ struct application::impl {
   }
   std::unique_ptr<orchestrator::admin_api> orchestrator_api;
   std::unique_ptr<orchestrator::kube::kube_api> kube_api;  // after `orchestrator`: destroyed first
+  std::unique_ptr<services_binding> services;              // after `orchestrator` and `metrics`: destroyed first
   std::unique_ptr<lazy_embedder> embedder;
   std::unique_ptr<consumer::document_store> docs;
   std::unique_ptr<consumer::search_api> search;
@@ -312,10 +315,16 @@ void application::impl::build() {
   admin->add_reset("orchestrator", [this] { (void)orchestrator->reset(); });
   kube_api = std::make_unique<orchestrator::kube::kube_api>(*orchestrator, *clock);
   // After every loop iteration: kubectl watches, and the pods Prometheus should scrape.
+  // After every loop iteration: kubectl watches, the pods Prometheus should scrape, and the
+  // Service proxy's listeners and endpoints.
+  services = std::make_unique<services_binding>(*orchestrator, metrics);
   orchestrator->set_loop_listener([this, kube = kube_api->loop_listener()] {
     kube();
     update_scrape_targets();
+    services->sync();
   });
+  admin->add_route("port-forward", [this](core::request r, core::completion d) { services->handle_port_forward(std::move(r), std::move(d)); });
+  admin->add_reset("services", [this] { services->reset(); });
   router.set(http::route::k8s, kube_api.get());
 
   board = std::make_unique<dashboard::dashboard>(*clock, *blocking, make_snapshot_provider({*s3, *sqs, *orchestrator}),
@@ -362,6 +371,7 @@ void application::impl::shutdown() {
   spdlog::info("shutting down: finishing requests in flight, stopping pods");
   server->shutdown();
   if (init) init->stop();
+  services->stop();
   orchestrator->stop();
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   std::thread waiter([this, deadline] {
@@ -389,6 +399,7 @@ int application::run() {
   std::uint16_t port = s.server->listen();
   if (auto r = s.orchestrator->start(); !r.ok()) throw std::runtime_error("orchestrator: " + r.err().message);
   s.board->start();
+  s.services->start();
   for (const auto& file : manifest_files(s.opts.apply_paths)) {
     std::ifstream in(file, std::ios::binary);
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

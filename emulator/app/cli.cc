@@ -11,6 +11,7 @@
 #include "emulator/app/load_command.h"
 #include "emulator/app/status_command.h"
 #include "emulator/app/kubeconfig_command.h"
+#include "emulator/app/port_forward_command.h"
 #include "emulator/app/upload_command.h"
 #include "orchestrator/cli/cli.h"
 #include "emulator/core/http_message.h"
@@ -133,6 +134,8 @@ int main(int argc, char** argv) {
   orchestrator::cli::add_subcommands(cli, kube);
   kubeconfig_options kubeconfig;
   auto* kubeconfig_cmd = add_kubeconfig_command(cli, kubeconfig);
+  port_forward_options port_forward;
+  auto* port_forward_cmd = add_port_forward_command(cli, port_forward);
 
   try {
     cli.parse(argc, argv);
@@ -155,6 +158,7 @@ int main(int argc, char** argv) {
   if (load_cmd->parsed()) return run_load(load, endpoint_flag);
   if (status_cmd->parsed()) return run_status(status, endpoint_flag, std::cout, std::cerr);
   if (kubeconfig_cmd->parsed()) return run_kubeconfig(kubeconfig, http::default_endpoint(endpoint_flag));
+  if (port_forward_cmd->parsed()) return run_port_forward(port_forward, http::default_endpoint(endpoint_flag));
   http::client client(http::default_endpoint(endpoint_flag));
   if (!kube.verb.empty()) {
     orchestrator::cli::http_client oc;

@@ -479,7 +479,8 @@ result<unsigned> client::stream(const std::string& target,
     while (!parser.is_done()) {
       parser.get().body().data = chunk;
       parser.get().body().size = sizeof chunk;
-      ec = run_op(c->ioc, [&](auto h) { bhttp::async_read(s, buf, parser, h); });
+      // read_some: hand each piece over as it arrives (read would wait for 16 KiB or the end).
+      ec = run_op(c->ioc, [&](auto h) { bhttp::async_read_some(s, buf, parser, h); });
       if (ec == bhttp::error::need_buffer) ec = {};
       if (ec) break;
       auto n = sizeof chunk - parser.get().body().size;

@@ -367,6 +367,54 @@ std::string render_describe(const json& described) {
     for (const auto& c : sub(st, "conditions"))
       rows.push_back({str(c, "type"), str(c, "status"), str(c, "reason"), str(c, "message")});
     d.table(2, rows);
+  } else if (kind == "Service") {
+    // kubectl's describeService (pkg/describe/describe.go).
+    meta(d, obj, true);
+    d.kv(0, "Selector", map_text(sub(spec, "selector")));
+    d.kv(0, "Type", str(spec, "type"));
+    if (!str(spec, "ipFamilyPolicy").empty()) d.kv(0, "IP Family Policy", str(spec, "ipFamilyPolicy"));
+    std::vector<std::string> fams;
+    for (const auto& f : sub(spec, "ipFamilies")) fams.push_back(f.get<std::string>());
+    if (!fams.empty()) {
+      std::string f;
+      for (const auto& x : fams) f += (f.empty() ? "" : ",") + x;
+      d.kv(0, "IP Families", f);
+    }
+    if (!str(spec, "clusterIP").empty()) {
+      d.kv(0, "IP", str(spec, "clusterIP"));
+      d.kv(0, "IPs", str(spec, "clusterIP"));
+    }
+    if (str(spec, "type") == "ExternalName") d.kv(0, "External Name", str(spec, "externalName"));
+    std::vector<std::string> ingress;
+    for (const auto& in : sub(sub(st, "loadBalancer"), "ingress"))
+      ingress.push_back(str(in, "ip") + (str(in, "ipMode").empty() ? "" : " (" + str(in, "ipMode") + ")"));
+    if (!ingress.empty()) {
+      std::string l;
+      for (const auto& x : ingress) l += (l.empty() ? "" : ", ") + x;
+      d.kv(0, "LoadBalancer Ingress", l);
+    }
+    const json& ep = sub(described, "endpoints");
+    for (const auto& p : sub(spec, "ports")) {
+      std::string name = str(p, "name").empty() ? "<unset>" : str(p, "name");
+      std::string proto = str(p, "protocol").empty() ? "TCP" : str(p, "protocol");
+      d.kv(0, "Port", name + "  " + std::to_string(sub(p, "port").get<long long>()) + "/" + proto);
+      const json& tp = sub(p, "targetPort");
+      d.kv(0, "TargetPort", (tp.is_string() ? tp.get<std::string>() : std::to_string(tp.is_number() ? tp.get<long long>() : 0)) + "/" + proto);
+      if (sub(p, "nodePort").is_number())
+        d.kv(0, "NodePort", name + "  " + std::to_string(p["nodePort"].get<long long>()) + "/" + proto);
+      // formatEndpoints restricted to this port's name.
+      std::vector<std::string> addrs;
+      for (const auto& s : sub(ep, "subsets"))
+        for (const auto& sp : sub(s, "ports"))
+          if (str(sp, "name") == str(p, "name"))
+            for (const auto& a : sub(s, "addresses")) addrs.push_back(str(a, "ip") + ":" + std::to_string(sp["port"].get<long long>()));
+      std::string e;
+      for (const auto& x : addrs) e += (e.empty() ? "" : ",") + x;
+      if (str(spec, "type") != "ExternalName") d.kv(0, "Endpoints", e);
+    }
+    d.kv(0, "Session Affinity", str(spec, "sessionAffinity").empty() ? "None" : str(spec, "sessionAffinity"));
+    if (!str(spec, "externalTrafficPolicy").empty()) d.kv(0, "External Traffic Policy", str(spec, "externalTrafficPolicy"));
+    if (!str(spec, "internalTrafficPolicy").empty()) d.kv(0, "Internal Traffic Policy", str(spec, "internalTrafficPolicy"));
   } else if (kind == "Secret") {
     meta(d, obj, true);
     d.line(0, "");

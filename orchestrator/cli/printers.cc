@@ -155,6 +155,54 @@ std::string hpa_targets(const json& hpa) {
   return join(list, ", ");
 }
 
+std::string service_external_ip(const json& svc) {
+  // kubectl's getServiceExternalIP (pkg/printers/internalversion/printers.go).
+  const json& spec = sub(svc, "spec");
+  std::string type = str(spec, "type");
+  std::vector<std::string> external;
+  for (const auto& ip : sub(spec, "externalIPs"))
+    if (ip.is_string()) external.push_back(ip.get<std::string>());
+  if (type == "ExternalName") return str(spec, "externalName");
+  if (type == "LoadBalancer") {
+    std::vector<std::string> lb;
+    for (const auto& in : sub(sub(sub(svc, "status"), "loadBalancer"), "ingress")) {
+      if (!str(in, "ip").empty()) lb.push_back(str(in, "ip"));
+      else if (!str(in, "hostname").empty()) lb.push_back(str(in, "hostname"));
+    }
+    lb.insert(lb.end(), external.begin(), external.end());
+    return lb.empty() ? "<pending>" : join(lb, ",");
+  }
+  return external.empty() ? "<none>" : join(external, ",");
+}
+
+std::string service_ports(const json& svc) {
+  // makePortString: "80/TCP", "80:31234/TCP" with a nodePort.
+  std::vector<std::string> parts;
+  for (const auto& p : sub(sub(svc, "spec"), "ports")) {
+    std::string proto = str(p, "protocol").empty() ? "TCP" : str(p, "protocol");
+    long long np = num_or(p, "nodePort", 0);
+    parts.push_back(num(p, "port") + (np > 0 ? ":" + std::to_string(np) : "") + "/" + proto);
+  }
+  return parts.empty() ? "<none>" : join(parts, ",");
+}
+
+std::string endpoints_text(const json& ep) {
+  // formatEndpoints: ip:port for each subset, port and ready address; at most 3, then "+ N more...".
+  std::vector<std::string> list;
+  std::size_t count = 0;
+  for (const auto& s : sub(ep, "subsets")) {
+    for (const auto& p : sub(s, "ports"))
+      for (const auto& a : sub(s, "addresses")) {
+        ++count;
+        if (list.size() < 3) list.push_back(str(a, "ip") + ":" + num(p, "port"));
+      }
+  }
+  if (count == 0) return "<none>";
+  std::string out = join(list, ",");
+  if (count > list.size()) out += " + " + std::to_string(count - list.size()) + " more...";
+  return out;
+}
+
 std::vector<std::vector<std::string>> table_rows(const std::string& kind, const json& items, const printer_options& o) {
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> header;
@@ -214,6 +262,14 @@ std::vector<std::vector<std::string>> table_rows(const std::string& kind, const 
       return {name_of(it), str(sub(spec, "podIdentity"), "provider"), join(secrets, ","), join(env, ","),
               str(sub(spec, "hashiCorpVault"), "address"), age_of(it, o.now)};
     }
+    if (kind == "Service") {
+      std::vector<std::string> r{name_of(it), str(spec, "type").empty() ? "ClusterIP" : str(spec, "type"),
+                                 str(spec, "clusterIP").empty() ? "<none>" : str(spec, "clusterIP"), service_external_ip(it),
+                                 service_ports(it), age_of(it, o.now)};
+      if (o.wide) r.push_back(labels_selector(sub(spec, "selector")));
+      return r;
+    }
+    if (kind == "Endpoints") return {name_of(it), endpoints_text(it), age_of(it, o.now)};
     if (kind == "Secret")
       return {name_of(it), str(it, "type").empty() ? "Opaque" : str(it, "type"), std::to_string(sub(it, "data").size()),
               age_of(it, o.now)};
@@ -244,6 +300,11 @@ std::vector<std::vector<std::string>> table_rows(const std::string& kind, const 
               "READY", "ACTIVE", "FALLBACK", "PAUSED", "AGE"};
   } else if (kind == "TriggerAuthentication") {
     header = {"NAME", "PODIDENTITY", "SECRET", "ENV", "VAULTADDRESS", "AGE"};
+  } else if (kind == "Service") {
+    header = {"NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"};
+    if (o.wide) header.push_back("SELECTOR");
+  } else if (kind == "Endpoints") {
+    header = {"NAME", "ENDPOINTS", "AGE"};
   } else if (kind == "Secret") {
     header = {"NAME", "TYPE", "DATA", "AGE"};
   } else if (kind == "ConfigMap") {

@@ -23,5 +23,9 @@ std::string pod_ready(const json& pod);
 std::string pod_restarts(const json& pod, core::time_point now);
 // kubectl's HPA TARGETS column, e.g. "25/10 (avg)", "cpu: 81%/50%", "<unknown>/10 (avg)".
 std::string hpa_targets(const json& hpa);
+// kubectl's Service EXTERNAL-IP and PORT(S) columns and the Endpoints ENDPOINTS column.
+std::string service_external_ip(const json& svc);
+std::string service_ports(const json& svc);
+std::string endpoints_text(const json& endpoints);
 
 }  // namespace hayloft::orchestrator::cli

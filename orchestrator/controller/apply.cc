@@ -123,6 +123,8 @@ json controller::impl::apply_one(json manifest, const std::string& default_ns, b
     obj["metadata"]["creationTimestamp"] = now_iso(clock);
     obj["metadata"]["generation"] = 1;
     obj.erase("status");
+    if (*k == objects::kind::service)
+      if (auto e = allocate_service(ns, name, obj, nullptr)) return item_error(*e);
     objects[key] = stored_object{std::move(obj), manifest};
     action = "created";
   } else {
@@ -139,6 +141,8 @@ json controller::impl::apply_one(json manifest, const std::string& default_ns, b
       merged.merge_patch(patch);
       objects::validation mv = objects::validate_object(*k, merged);
       if (!mv.ok()) return item_error({make_error_code(errc::invalid), mv.message(ki.name, name)});
+      if (*k == objects::kind::service)
+        if (auto e = allocate_service(ns, name, merged, &live)) return item_error(*e);
       if (merged.value("spec", json()) != live.value("spec", json()))
         merged["metadata"]["generation"] = live["metadata"].value("generation", 1) + 1;
       live = std::move(merged);

@@ -74,6 +74,33 @@ struct scrape_target {
   std::chrono::milliseconds interval{15000};
   std::chrono::milliseconds timeout{10000};
   bool operator==(const scrape_target&) const = default;
+// A Ready pod behind a Service port (or a port-forward), reachable at 127.0.0.1:port.
+struct service_endpoint {
+  std::string pod;
+  std::uint16_t port = 0;
+  auto operator<=>(const service_endpoint&) const = default;
+};
+
+// A Service port as the Service proxy serves it (orchestrator/services).
+struct service_port_state {
+  std::string name;
+  std::int32_t port = 0;
+  std::int32_t node_port = 0;
+  std::vector<service_endpoint> endpoints;  // Ready pods only
+};
+
+struct service_state {
+  std::string namespace_name;
+  std::string name;
+  std::string type;  // ClusterIP | NodePort | LoadBalancer | ExternalName
+  std::vector<service_port_state> ports;
+};
+
+// What a port-forward reaches: the Ready pods and the container port kubectl prints
+// ("Forwarding from 127.0.0.1:8080 -> 8080": a Service port resolved through its targetPort).
+struct forward_target {
+  std::string remote;
+  std::vector<service_endpoint> endpoints;
 };
 
 class controller {
@@ -123,6 +150,18 @@ class controller {
   result<json> pod_usage(const std::string& namespace_name, const std::string& name);
   // The scrape targets of the pods running now (their ports bound), sorted by URL.
   std::vector<scrape_target> scrape_targets() const;
+
+  // ---- Services (services.cc) ----
+  // Every Service with the Ready endpoints of each port; any thread.
+  std::vector<service_state> services() const;
+  // What `port-forward TARGET :REMOTE` reaches: TARGET is "svc/NAME", "pod/NAME" or
+  // "deployment/NAME" (kubectl's spellings); REMOTE a service port (svc) or a container port,
+  // by number or name. Errors are kubectl's ("Service web does not have a service port 81").
+  result<forward_target> forward_endpoints(const std::string& namespace_name, const std::string& target,
+                                                          const std::string& remote) const;
+  // Records an event on a Service (the proxy reports ports it cannot listen on).
+  void record_service_event(const std::string& namespace_name, const std::string& name, const std::string& type,
+                            const std::string& reason, const std::string& message);
 
   // Called on the controller's worker thread after every loop iteration (pod starts and exits,
   // polls, HPA syncs, reconciles), without the controller's mutex held, so a listener may call

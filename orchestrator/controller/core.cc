@@ -202,6 +202,10 @@ void controller::impl::activate(const object_key& k, bool restored) {
     }
     case objects::kind::secret:
     case objects::kind::config_map: retry_config_errors(); break;
+    case objects::kind::service:
+      services[key] = objects::parse_service(obj, v);
+      schedule_now([](impl&) {});  // a loop iteration: listeners (the Service proxy) see it
+      break;
     default: break;
   }
 }
@@ -236,6 +240,9 @@ void controller::impl::deactivate(const object_key& k) {
       hpas.erase(it);
       break;
     }
+    case objects::kind::service:
+      if (services.erase(key)) schedule_now([](impl&) {});
+      break;
     default: break;
   }
 }
@@ -324,6 +331,7 @@ result<void> controller::reset() {
   impl_->deployments.clear();
   impl_->scaled_objects.clear();
   impl_->hpas.clear();
+  impl_->services.clear();
   impl_->events.clear();
   auto r = impl_->store.write([](store::database& db) { return db.exec("DELETE FROM orchestrator_objects"); });
   impl_->ensure_default_namespaces();

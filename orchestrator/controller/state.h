@@ -210,7 +210,8 @@ struct controller::impl {
   std::map<ns_name, hpa_rt> hpas;
   controller_detail::event_log events;
   std::mt19937_64 rng{std::random_device{}()};
-  std::map<ns_name, bool> reconcile_scheduled;  // deployments with a reconcile timer pending
+  std::map<ns_name, bool> reconcile_scheduled;
+  std::map<ns_name, objects::service_spec> services;  // services.cc  // deployments with a reconcile timer pending
 
   std::function<void()> loop_listener;  // set before start(); see controller::set_loop_listener
 
@@ -318,6 +319,17 @@ struct controller::impl {
   // schedules the next sample.
   void sample_usage();
   std::optional<timer_id> usage_timer;
+  // ---- services.cc ----
+  // Allocates spec.clusterIP and the nodePorts of a Service about to be stored (`live`: the
+  // stored object on update, carrying its allocations over); the API server's error otherwise.
+  std::optional<error> allocate_service(const std::string& ns, const std::string& name, json& obj, const json* live);
+  // The Ready pods behind a Service port: (pod, host port).
+  std::vector<service_endpoint> service_endpoints(const std::string& ns, const objects::service_spec& spec,
+                                                  const objects::service_port& port, bool ready);
+  // A container port (by number or name) of a pod -> the host port it listens on; 0 if unknown.
+  std::uint16_t pod_host_port(const pod_rt& pod, std::int32_t number, const std::string& name) const;
+  json endpoints_json(const ns_name& svc);
+  json service_json(const object_key& k);
 
   // ---- views.cc ----
   json object_json(const object_key& k);

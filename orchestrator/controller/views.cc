@@ -197,6 +197,7 @@ json controller::impl::object_json(const object_key& k) {
   if (it == objects.end()) return json();
   json obj = it->second.obj;
   if (k.kind == objects::kind::deployment) obj["status"] = deployment_status({k.namespace_name, k.name});
+  if (k.kind == objects::kind::service) return service_json(k);
   return obj;
 }
 
@@ -237,6 +238,11 @@ json controller::impl::list(objects::kind k, const std::string& ns) {
     for (const auto& e : events.list(all ? "" : ns, "", "")) items.push_back(controller_detail::to_json(e));
     return items;
   }
+  if (k == objects::kind::endpoints) {
+    for (const auto& [key, _] : services)
+      if (all || key.first == ns) items.push_back(endpoints_json(key));
+    return items;
+  }
   for (const auto& [key, _] : objects)
     if (key.kind == k && (all || !objects::info(k).namespaced || key.namespace_name == ns)) items.push_back(object_json(key));
   return items;
@@ -256,6 +262,8 @@ result<json> controller::get(const std::string& kind, const std::string& ns_in, 
   if (*k == objects::kind::pod) {
     auto it = impl_->pods.find({ns, name});
     if (it != impl_->pods.end()) obj = impl_->pod_json(*it->second);
+  } else if (*k == objects::kind::endpoints) {
+    obj = impl_->endpoints_json({ns, name});
   } else if (*k == objects::kind::replica_set || *k == objects::kind::event) {
     for (auto& item : impl_->list(*k, ns))
       if (item["metadata"].value("name", "") == name) obj = item;
@@ -280,6 +288,7 @@ result<json> controller::describe(const std::string& kind, const std::string& ns
     for (auto* p : impl_->pods_of({obj["metadata"].value("namespace", ""), name})) pods.push_back(impl_->pod_json(*p));
     (*g)["pods"] = pods;
   }
+  if (obj.value("kind", "") == "Service") (*g)["endpoints"] = impl_->endpoints_json({obj["metadata"].value("namespace", ""), name});
   return g;
 }
 

@@ -46,6 +46,7 @@ const std::vector<group_info>& all_groups() {
 const std::vector<resource>& all_resources() {
   static const std::vector<resource> resources{
       {"", "v1", "configmaps", "configmap", "ConfigMap", true, {"cm"}, {}, crud, {}, kind::config_map},
+      {"", "v1", "endpoints", "endpoints", "Endpoints", true, {"ep"}, {}, read_only, {}, kind::endpoints},
       {"", "v1", "events", "event", "Event", true, {"ev"}, {}, read_only, {}, kind::event},
       {"", "v1", "namespaces", "namespace", "Namespace", false, {"ns"}, {}, {"create", "delete", "get", "list", "patch", "update", "watch"},
        {}, kind::namespace_},
@@ -54,6 +55,7 @@ const std::vector<resource>& all_resources() {
       {"", "v1", "pods", "pod", "Pod", true, {"po"}, {"all"}, {"delete", "get", "list", "watch"},
        {{"log", "", "v1", "Pod", {"get"}}}, kind::pod},
       {"", "v1", "secrets", "secret", "Secret", true, {}, {}, crud, {}, kind::secret},
+      {"", "v1", "services", "service", "Service", true, {"svc"}, {"all"}, crud, {}, kind::service},
       {"apps", "v1", "deployments", "deployment", "Deployment", true, {"deploy"}, {"all"}, crud,
        {{"scale", "autoscaling", "v1", "Scale", {"get", "patch", "update"}}},
        kind::deployment},

@@ -21,6 +21,7 @@ struct column {
 int wide_from(std::string_view kind) {
   if (kind == "Pod") return 5;
   if (kind == "Deployment") return 5;
+  if (kind == "Service") return 6;
   return 1000;
 }
 

@@ -30,6 +30,8 @@ const std::vector<kind_info>& all_kinds() {
       {kind::event, "Event", "v1", "", "events", {"ev"}, true, false},
       {kind::pod_monitoring, "PodMonitoring", "monitoring.googleapis.com/v1", "monitoring.googleapis.com",
        "podmonitorings", {}, true, true},
+      {kind::service, "Service", "v1", "", "services", {"svc"}, true, true},
+      {kind::endpoints, "Endpoints", "v1", "", "endpoints", {"ep"}, true, false},
   };
   return kinds;
 }

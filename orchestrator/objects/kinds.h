@@ -22,6 +22,8 @@ enum class kind {
   horizontal_pod_autoscaler,
   event,
   pod_monitoring,  // monitoring.googleapis.com/v1 PodMonitoring (Google Managed Prometheus)
+  service,
+  endpoints,
 };
 
 struct kind_info {

@@ -112,6 +112,24 @@ struct pod_monitoring_spec {
   label_map selector;  // matchLabels
   std::vector<scrape_endpoint> endpoints;
   std::vector<std::pair<std::string, std::string>> from_pod;  // targetLabels.fromPod: pod label -> series label
+// ---- core/v1 Service ----------------------------------------------------------------------------
+
+// spec.ports[].targetPort: a number (containerPort) or a name (the container port's name).
+struct service_port {
+  std::string name;
+  std::string protocol = "TCP";
+  std::int32_t port = 0;
+  std::int32_t target_port = 0;  // set when targetPort is a number (defaults to port)
+  std::string target_port_name;  // set when targetPort is a name
+  std::int32_t node_port = 0;    // 0: none (ClusterIP) or not yet allocated
+};
+
+struct service_spec {
+  std::string type = "ClusterIP";  // ClusterIP | NodePort | LoadBalancer | ExternalName
+  std::string cluster_ip;          // "" until allocated; "None" for a headless service
+  std::string external_name;
+  label_map selector;
+  std::vector<service_port> ports;
 };
 
 // ---- autoscaling/v2 -----------------------------------------------------------------------------

@@ -90,6 +90,7 @@ trigger_authentication_spec parse_trigger_authentication(const json& obj, valida
 pod_monitoring_spec parse_pod_monitoring(const json& obj, validation& v);
 // A Prometheus duration ("30s", "1m30s", "500ms", "1h"); nullopt when malformed.
 std::optional<std::chrono::milliseconds> parse_prometheus_duration(std::string_view text);
+service_spec parse_service(const json& obj, validation& v);
 // Secret data (base64-decoded `data` merged with `stringData`, which wins) or ConfigMap data.
 std::map<std::string, std::string> parse_secret(const json& obj, validation& v);
 std::map<std::string, std::string> parse_config_map(const json& obj, validation& v);

@@ -247,8 +247,29 @@ validation validate_object(kind k, json& obj) {
       convert_hpa_to_v2(obj);  // v1, v2beta1 and v2beta2 are stored as v2, as the API server does
       (void)parse_hpa(obj, v);
       break;
+    case kind::service: {
+      auto spec = parse_service(obj, v);
+      if (v.ok()) {
+        // SetDefaults_Service: type, protocol, targetPort, sessionAffinity, traffic policies.
+        json& s = obj["spec"];
+        s["type"] = spec.type;
+        if (!s.contains("sessionAffinity")) s["sessionAffinity"] = "None";
+        if (spec.type != "ExternalName" && !s.contains("internalTrafficPolicy")) s["internalTrafficPolicy"] = "Cluster";
+        if ((spec.type == "NodePort" || spec.type == "LoadBalancer") && !s.contains("externalTrafficPolicy"))
+          s["externalTrafficPolicy"] = "Cluster";
+        if (s.contains("ports") && s["ports"].is_array())
+          for (std::size_t i = 0; i < s["ports"].size(); ++i) {
+            json& p = s["ports"][i];
+            p["protocol"] = spec.ports[i].protocol;
+            if (!spec.ports[i].target_port_name.empty()) p["targetPort"] = spec.ports[i].target_port_name;
+            else p["targetPort"] = spec.ports[i].target_port;
+          }
+      }
+      break;
+    }
     case kind::replica_set:
     case kind::pod:
+    case kind::endpoints:
     case kind::event: v.forbidden("kind", "hayloft creates " + std::string(ki.plural) + " itself"); break;
   }
   return v;
