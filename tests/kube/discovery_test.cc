@@ -93,7 +93,9 @@ TEST_F(KubeDiscovery, UnknownPathsAreNotFoundStatus) {
   EXPECT_EQ(r.body["kind"], "Status");
   EXPECT_EQ(r.body["reason"], "NotFound");
   EXPECT_EQ(r.body["message"], "the server could not find the requested resource");
-  EXPECT_EQ(get("/api/v1/services").status, 404u);
+  EXPECT_EQ(get("/api/v1/persistentvolumeclaims").status, 404u);
+  EXPECT_EQ(get("/api/v1/services").status, 200u);  // served since Services landed
+  EXPECT_EQ(get("/api/v1/endpoints").status, 200u);
 }
 
 TEST_F(KubeDiscovery, OpenApiTellsKubectlThatTheServerValidatesFields) {
