@@ -74,6 +74,8 @@ struct scrape_target {
   std::chrono::milliseconds interval{15000};
   std::chrono::milliseconds timeout{10000};
   bool operator==(const scrape_target&) const = default;
+};
+
 // A Ready pod behind a Service port (or a port-forward), reachable at 127.0.0.1:port.
 struct service_endpoint {
   std::string pod;

@@ -244,6 +244,17 @@ result<forward_target> controller::forward_endpoints(const std::string& ns_in, c
       if ((numeric && p.port == number) || (!numeric && p.name == remote)) {
         out.remote = p.target_port_name.empty() ? std::to_string(p.target_port) : p.target_port_name;
         out.endpoints = impl_->service_endpoints(ns, it->second, p, true);
+        // A named targetPort prints as the pod's container port number, as kubectl resolves it.
+        // (Any pod the selector matches will do, Ready or not yet.)
+        if (!p.target_port_name.empty())
+          for (const auto& [key, pod] : impl_->pods) {
+            objects::label_map labels = pod->tmpl.labels;
+            labels["pod-template-hash"] = pod->hash;
+            if (key.first != ns || !selector_matches(it->second.selector, labels)) continue;
+            for (const auto& c : pod->containers)
+              for (const auto& cp : c.spec.ports)
+                if (cp.name == p.target_port_name) out.remote = std::to_string(cp.container_port);
+          }
         return out;
       }
     }

@@ -112,6 +112,8 @@ struct pod_monitoring_spec {
   label_map selector;  // matchLabels
   std::vector<scrape_endpoint> endpoints;
   std::vector<std::pair<std::string, std::string>> from_pod;  // targetLabels.fromPod: pod label -> series label
+};
+
 // ---- core/v1 Service ----------------------------------------------------------------------------
 
 // spec.ports[].targetPort: a number (containerPort) or a name (the container port's name).

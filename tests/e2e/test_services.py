@@ -63,11 +63,12 @@ def wait_until(fn, timeout, what):
 
 
 def manifests(script, backend_port, service_port):
+    # Two replicas, each on its own host port ($(PORT), given by the kubelet for containerPort).
     return """apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web}
 spec:
-  replicas: 1
+  replicas: 2
   selector: {matchLabels: {app: web}}
   template:
     metadata: {labels: {app: web}}
@@ -75,9 +76,10 @@ spec:
       containers:
         - name: web
           image: python:3-slim
-          command: [python3, %s, "%d"]
+          command: [python3, %s, "$(PORT)"]
           env: [{name: POD, valueFrom: {fieldRef: {fieldPath: metadata.name}}}]
           ports: [{name: http, containerPort: %d}]
+          readinessProbe: {httpGet: {path: /, port: http}, periodSeconds: 1}
 ---
 apiVersion: v1
 kind: Service
@@ -85,8 +87,8 @@ metadata: {name: web}
 spec:
   type: LoadBalancer
   selector: {app: web}
-  ports: [{name: http, port: %d, targetPort: %d}]
-""" % (script, backend_port, backend_port, service_port, backend_port)
+  ports: [{name: http, port: %d, targetPort: http}]
+""" % (script, backend_port, service_port)
 
 
 class ServicesTest(HayloftTestCase):
@@ -104,6 +106,10 @@ class ServicesTest(HayloftTestCase):
         if check and p.returncode != 0:
             self.fail("hayloft %s: %s%s" % (" ".join(args), p.stdout, p.stderr))
         return p
+
+    def ready_endpoints(self):
+        ep = self.hayloft.admin("GET", "/_hayloft/get?kind=endpoints&name=web")["object"]
+        return [a for sub in ep.get("subsets", []) for a in sub.get("addresses", [])]
 
     def apply(self, text):
         path = os.path.join(self.tmp, "m.yaml")
@@ -124,13 +130,17 @@ class ServicesTest(HayloftTestCase):
         self.assertEqual(status, 200)
         self.assertTrue(body.startswith("web-"), body)
         self.assertIn("xff=127.0.0.1", body)
-        # Keep-alive on the client side: many requests on one connection.
+        # Keep-alive on the client side: many requests on one connection, spread over both pods
+        # once both are Ready.
+        wait_until(lambda: len(self.ready_endpoints()) == 2, 30, "two Ready endpoints")
         conn = http.client.HTTPConnection("127.0.0.1", self.service_port, timeout=10)
+        pods = set()
         for _ in range(20):
             conn.request("GET", "/")
             r = conn.getresponse()
             self.assertEqual(r.status, 200)
-            r.read()
+            pods.add(r.read().decode().split()[0])
+        self.assertEqual(len(pods), 2, pods)
         # A streamed upload bigger than the replay buffer.
         data = b"x" * (5 * 1024 * 1024)
         conn.request("POST", "/upload", body=data)
@@ -172,7 +182,7 @@ class ServicesTest(HayloftTestCase):
                              text=True)
         try:
             line = p.stdout.readline()
-            self.assertEqual(line, "Forwarding from 127.0.0.1:%d -> %d\n" % (local, self.backend_port))
+            self.assertEqual(line, "Forwarding from 127.0.0.1:%d -> %d\n" % (local, self.backend_port))  # the pod's port
 
             def get():
                 with urllib.request.urlopen("http://127.0.0.1:%d/" % local, timeout=10) as r:
@@ -208,8 +218,10 @@ class ServicesTest(HayloftTestCase):
         out = kubectl("get", "svc").stdout.splitlines()
         self.assertEqual(out[0].split(), ["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"])
         self.assertEqual(out[1].split()[:4][:2], ["web", "LoadBalancer"])
-        ep = "127.0.0.1:%d" % self.backend_port
-        wait_until(lambda: ep in kubectl("get", "endpoints", "web").stdout, 30, "the pod in kubectl get endpoints")
+        wait_until(lambda: len(self.ready_endpoints()) == 2, 30, "two Ready endpoints")
+        out = kubectl("get", "endpoints", "web").stdout.splitlines()
+        self.assertEqual(out[0].split(), ["NAME", "ENDPOINTS", "AGE"])
+        self.assertRegex(out[1], r"^web\s+127\.0\.0\.1:\d+,127\.0\.0\.1:\d+\s")
         d = kubectl("describe", "svc", "web")
         self.assertEqual(d.returncode, 0, d.stderr)
         self.assertIn("LoadBalancer Ingress:", d.stdout)
