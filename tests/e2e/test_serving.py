@@ -8,6 +8,7 @@ import json
 import math
 import os
 import re
+import socket
 import subprocess
 import tempfile
 import time
@@ -347,6 +348,57 @@ class EmbeddingServerScrapeTest(HayloftTestCase):
         self.assertEqual(len(pending), 1, pending)
         count = self.query('nv_inference_count{job="embedding-server"}')
         self.assertGreaterEqual(float(count[0]["value"][1]), 2 * float(success[0]["value"][1]) - 0.5)
+
+
+LOADBALANCER = """apiVersion: v1
+kind: Service
+metadata:
+  name: embedding-server
+spec:
+  type: LoadBalancer
+  selector: {app: embedding-server}
+  ports:
+    - {name: http, port: %d, targetPort: http}
+"""
+
+
+class ReplicaTableTest(HayloftTestCase):
+    """`hayloft load --kserve --replicas 1,2` through a LoadBalancer Service: one row per count,
+    no failed request while the Deployment is rescaled, and both replicas serve at 2."""
+
+    def test_replica_table_through_a_service(self):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        env = dict(os.environ, HAYLOFT_ENDPOINT=self.hayloft.endpoint)
+        with tempfile.TemporaryDirectory() as tmp:
+            manifest = os.path.join(tmp, "server.yaml")
+            with open(manifest, "w") as f:
+                f.write(DEPLOYMENT + "---\n" + LOADBALANCER % port)
+            p = subprocess.run([HAYLOFT_BIN, "apply", "-f", manifest], env=env, capture_output=True, text=True, timeout=60)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            prefix = os.path.join(tmp, "sizing")
+            p = subprocess.run([HAYLOFT_BIN, "load", "-H", "http://127.0.0.1:%d" % port, "-u", "4", "-r", "100", "-t", "2s",
+                                "--kserve", "use-lite", "--replicas", "1,2", "--deployment", "embedding-server",
+                                "--csv", prefix], env=env, capture_output=True, text=True, timeout=300)
+            self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+            self.assertIn("replicas", p.stdout)
+            with open(prefix + "_replicas.csv") as f:
+                rows = [line.split(",") for line in f.read().splitlines()[1:]]
+        self.assertEqual([r[0] for r in rows], ["1", "2"])
+        for r in rows:
+            self.assertGreater(int(r[1]), 0, rows)
+            self.assertEqual(r[2], "0", p.stdout)
+        # Both replicas answered requests through the Service.
+        pods = self.hayloft.admin("GET", "/_hayloft/get?kind=pods&namespace=default")["items"]
+        self.assertEqual(len(pods), 2)
+        for pod in pods:
+            log = self.hayloft.admin("GET", "/_hayloft/logs?pod=%s&namespace=default" % pod["metadata"]["name"])["data"]
+            own = int(re.search(r"listening on 127\.0\.0\.1:(\d+)", log).group(1))
+            with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % own, timeout=10) as r:
+                text = r.read().decode()
+            served = re.search(r'nv_inference_request_success\{model="use-lite",version="1"\} (\d+)', text)
+            self.assertGreater(int(served.group(1)), 0, pod["metadata"]["name"])
 
 
 if __name__ == "__main__":
