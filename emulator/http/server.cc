@@ -473,7 +473,9 @@ void server::shutdown() {
   for (auto& [id, weak] : s.sessions) {
     if (auto c = weak.lock()) {
       asio::post(c->stream.get_executor(), [c] {
-        if (c->idle) c->stream.socket().cancel();
+        // The non-throwing overload: the peer may have closed the socket meanwhile (EBADF).
+        boost::system::error_code ec;
+        if (c->idle) c->stream.socket().cancel(ec);
         if (c->streaming) c->streaming->cancel();
       });
     }
