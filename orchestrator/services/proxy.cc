@@ -61,6 +61,7 @@ struct listener_state : std::enable_shared_from_this<listener_state> {
   std::map<std::uint16_t, std::deque<beast::tcp_stream>> idle;
   bool closed = false;
   std::map<unsigned, core::counter_metric*> by_code;
+  core::histogram_metric* latency = nullptr;
 
   void close() {
     if (closed) return;
@@ -119,10 +120,11 @@ void listener_state::count(unsigned code, double seconds) {
     c = &mgr.metrics->counter("hayloft_service_requests_total", "Requests through the Service proxy by service and status.",
                               {{"namespace", spec.namespace_name}, {"service", spec.service}, {"code", std::to_string(code)}});
   c->inc();
-  mgr.metrics
-      ->histogram("hayloft_service_request_seconds", "Latency through the Service proxy (to the end of the response).",
-                  {{"namespace", spec.namespace_name}, {"service", spec.service}})
-      .observe(seconds);
+  if (!latency)
+    latency = &mgr.metrics->histogram("hayloft_service_request_seconds",
+                                      "Latency through the Service proxy (to the end of the response).",
+                                      {{"namespace", spec.namespace_name}, {"service", spec.service}});
+  latency->observe(seconds);
 }
 
 awaitable<void> listener_state::accept_loop() {
@@ -167,6 +169,8 @@ awaitable<void> listener_state::session(tcp::socket sock) {
   beast::error_code ec0;
   std::string peer = client.socket().remote_endpoint(ec0).address().to_string();
   beast::flat_buffer cbuf;
+  // One relay buffer per client connection (uninitialised: filled before it is read).
+  std::unique_ptr<char[]> relay(new char[chunk_size]);
   const std::string who = spec.namespace_name + "/" + spec.service;
 
   while (!closed) {
@@ -298,18 +302,17 @@ awaitable<void> listener_state::session(tcp::socket sock) {
         bhttp::request_serializer<bhttp::buffer_body> sr{req};
         auto [e, n] = co_await bhttp::async_write_header(*backend, sr, use_tuple);
         wec = e;
-        std::vector<char> buf(chunk_size);
         body_consumed = true;
         while (!wec && !sr.is_done()) {
           if (!rp.is_done()) {
-            req.body().data = buf.data();
-            req.body().size = buf.size();
+            req.body().data = relay.get();
+            req.body().size = chunk_size;
             client.expires_after(o.idle_timeout);
             auto [rec2, n2] = co_await bhttp::async_read(client, cbuf, rp, use_tuple);
             if (rec2 == bhttp::error::need_buffer) rec2 = {};
             if (rec2) co_return;  // the client went away mid-upload
-            req.body().size = buf.size() - req.body().size;
-            req.body().data = buf.data();
+            req.body().size = chunk_size - req.body().size;
+            req.body().data = relay.get();
             req.body().more = !rp.is_done();
           } else {
             req.body().data = nullptr;
@@ -370,11 +373,10 @@ awaitable<void> listener_state::session(tcp::socket sock) {
       client.expires_after(o.idle_timeout);
       auto [cwe, cwn] = co_await bhttp::async_write_header(client, rs, use_tuple);
       bool ok = !cwe;
-      std::vector<char> buf(chunk_size);
       while (ok && !rs.is_done()) {
         if (!pp.is_done()) {
-          res.body().data = buf.data();
-          res.body().size = buf.size();
+          res.body().data = relay.get();
+          res.body().size = chunk_size;
           backend->expires_after(o.idle_timeout);
           auto [rec3, n4] = co_await bhttp::async_read(*backend, bbuf, pp, use_tuple);
           if (rec3 == bhttp::error::need_buffer) rec3 = {};
@@ -383,8 +385,8 @@ awaitable<void> listener_state::session(tcp::socket sock) {
             ok = false;
             break;
           }
-          res.body().size = buf.size() - res.body().size;
-          res.body().data = buf.data();
+          res.body().size = chunk_size - res.body().size;
+          res.body().data = relay.get();
           res.body().more = !pp.is_done();
         } else {
           res.body().data = nullptr;

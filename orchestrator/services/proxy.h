@@ -31,7 +31,9 @@ struct proxy_options {
   // another pod; larger (or chunked) bodies stream through and are never retried.
   std::size_t replay_limit = 64 * 1024;
   int max_attempts = 3;
-  std::size_t idle_per_backend = 32;  // pooled keep-alive connections per pod port
+  // Pooled keep-alive connections per pod port: above the usual client concurrency, so a busy
+  // Service does not open (and leave in TIME_WAIT) a backend connection per request.
+  std::size_t idle_per_backend = 256;
 };
 
 // A port the proxy should listen on, and where its requests go.
