@@ -205,6 +205,29 @@ class ServicesTest(HayloftTestCase):
         p = self.hayloft_cli("port-forward", "svc/web", "8080:81", check=False)
         self.assertEqual(p.stderr, "error: Service web does not have a service port 81\n")
 
+    def test_port_in_use_is_an_event_and_reset_closes_listeners(self):
+        taken = socket.socket()
+        taken.bind(("127.0.0.1", self.service_port))
+        taken.listen(1)
+        try:
+            self.apply(manifests(self.script, self.backend_port, self.service_port))
+
+            def warned():
+                out = self.hayloft_cli("describe", "svc", "web").stdout
+                return "FailedToListen" in out and "address already in use" in out.lower()
+            wait_until(warned, 30, "a FailedToListen event on the Service")
+        finally:
+            taken.close()
+        # Once the port is free the proxy listens (retried at every sync).
+        url = "http://127.0.0.1:%d/" % self.service_port
+        wait_until(lambda: urllib.request.urlopen(url, timeout=10).status == 200, 30, "the listener after the port freed")
+        self.hayloft.reset()
+
+        def closed():
+            with socket.socket() as s:
+                return s.connect_ex(("127.0.0.1", self.service_port)) != 0
+        wait_until(closed, 10, "reset to close the listener")
+
     @unittest.skipUnless(os.path.exists(KUBECTL), "kubectl is not installed")
     def test_kubectl_sees_services_and_endpoints(self):
         self.apply(manifests(self.script, self.backend_port, self.service_port))
