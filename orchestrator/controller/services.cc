@@ -197,6 +197,49 @@ json controller::impl::endpoints_json(const ns_name& svc) {
   return out;
 }
 
+json controller::impl::endpoint_slices_json(const ns_name& svc) {
+  json out = json::array();
+  auto it = services.find(svc);
+  auto* so = find(objects::kind::service, svc.first, svc.second);
+  if (it == services.end() || !so || it->second.type == "ExternalName") return out;
+  // The EndpointSlice controller's shape (pkg/controller/endpointslice): labels
+  // kubernetes.io/service-name and endpointslice.kubernetes.io/managed-by, conditions
+  // ready/serving/terminating, targetRef. The name is stable per service and pod.
+  std::map<std::string, json> by_pod;
+  for (bool ready : {true, false})
+    for (const auto& port : it->second.ports)
+      for (const auto& e : service_endpoints(svc.first, it->second, port, ready)) {
+        json& s = by_pod[e.pod];
+        if (s.is_null()) {
+          auto p = pods.find({svc.first, e.pod});
+          std::string uid = p == pods.end() ? std::string() : p->second->uid;
+          std::string suffix = core::to_hex(core::sha1_raw(svc.second + "/" + e.pod)).substr(0, 5);
+          s = {{"apiVersion", "discovery.k8s.io/v1"},
+               {"kind", "EndpointSlice"},
+               {"metadata",
+                {{"name", svc.second + "-" + suffix},
+                 {"namespace", svc.first},
+                 {"creationTimestamp", so->obj["metadata"].value("creationTimestamp", "")},
+                 {"labels", {{"kubernetes.io/service-name", svc.second},
+                             {"endpointslice.kubernetes.io/managed-by", "endpointslice-controller.k8s.io"}}},
+                 {"ownerReferences", json::array({{{"apiVersion", "v1"}, {"kind", "Service"}, {"name", svc.second},
+                                                   {"uid", so->obj["metadata"].value("uid", "")},
+                                                   {"controller", true}, {"blockOwnerDeletion", true}}})}}},
+               {"addressType", "IPv4"},
+               {"endpoints", json::array({{{"addresses", json::array({"127.0.0.1"})},
+                                           {"conditions", {{"ready", ready}, {"serving", ready}, {"terminating", false}}},
+                                           {"nodeName", "hayloft"},
+                                           {"targetRef", {{"kind", "Pod"}, {"name", e.pod}, {"namespace", svc.first},
+                                                          {"uid", uid}}}}})},
+               {"ports", json::array()}};
+        }
+        json pj{{"port", e.port}, {"protocol", port.protocol}, {"name", port.name}};
+        s["ports"].push_back(pj);
+      }
+  for (auto& [_, s] : by_pod) out.push_back(std::move(s));
+  return out;
+}
+
 json controller::impl::service_json(const object_key& k) {
   auto it = objects.find(k);
   if (it == objects.end()) return json();

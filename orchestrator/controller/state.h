@@ -329,6 +329,8 @@ struct controller::impl {
   // A container port (by number or name) of a pod -> the host port it listens on; 0 if unknown.
   std::uint16_t pod_host_port(const pod_rt& pod, std::int32_t number, const std::string& name) const;
   json endpoints_json(const ns_name& svc);
+  // discovery.k8s.io/v1 EndpointSlices of a Service: one per pod (each pod has its own ports).
+  json endpoint_slices_json(const ns_name& svc);
   json service_json(const object_key& k);
 
   // ---- views.cc ----

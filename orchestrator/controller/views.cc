@@ -243,6 +243,12 @@ json controller::impl::list(objects::kind k, const std::string& ns) {
       if (all || key.first == ns) items.push_back(endpoints_json(key));
     return items;
   }
+  if (k == objects::kind::endpoint_slice) {
+    for (const auto& [key, _] : services)
+      if (all || key.first == ns)
+        for (auto& slice : endpoint_slices_json(key)) items.push_back(std::move(slice));
+    return items;
+  }
   for (const auto& [key, _] : objects)
     if (key.kind == k && (all || !objects::info(k).namespaced || key.namespace_name == ns)) items.push_back(object_json(key));
   return items;
@@ -264,7 +270,7 @@ result<json> controller::get(const std::string& kind, const std::string& ns_in, 
     if (it != impl_->pods.end()) obj = impl_->pod_json(*it->second);
   } else if (*k == objects::kind::endpoints) {
     obj = impl_->endpoints_json({ns, name});
-  } else if (*k == objects::kind::replica_set || *k == objects::kind::event) {
+  } else if (*k == objects::kind::replica_set || *k == objects::kind::event || *k == objects::kind::endpoint_slice) {
     for (auto& item : impl_->list(*k, ns))
       if (item["metadata"].value("name", "") == name) obj = item;
   } else {

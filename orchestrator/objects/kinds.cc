@@ -32,6 +32,7 @@ const std::vector<kind_info>& all_kinds() {
        "podmonitorings", {}, true, true},
       {kind::service, "Service", "v1", "", "services", {"svc"}, true, true},
       {kind::endpoints, "Endpoints", "v1", "", "endpoints", {"ep"}, true, false},
+      {kind::endpoint_slice, "EndpointSlice", "discovery.k8s.io/v1", "discovery.k8s.io", "endpointslices", {}, true, false},
   };
   return kinds;
 }

@@ -24,6 +24,7 @@ enum class kind {
   pod_monitoring,  // monitoring.googleapis.com/v1 PodMonitoring (Google Managed Prometheus)
   service,
   endpoints,
+  endpoint_slice,  // discovery.k8s.io/v1, computed like endpoints (kubectl describe svc reads them)
 };
 
 struct kind_info {

@@ -270,6 +270,7 @@ validation validate_object(kind k, json& obj) {
     case kind::replica_set:
     case kind::pod:
     case kind::endpoints:
+    case kind::endpoint_slice:
     case kind::event: v.forbidden("kind", "hayloft creates " + std::string(ki.plural) + " itself"); break;
   }
   return v;

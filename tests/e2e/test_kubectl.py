@@ -139,9 +139,9 @@ class KubectlErrorsTest(KubectlTestCase):
         self.kubectl("create", "namespace", "indexing")
         p = self.kubectl("create", "namespace", "indexing", check=False)
         self.assertEqual((p.returncode, p.stderr), (1, 'Error from server (AlreadyExists): namespaces "indexing" already exists\n'))
-        p = self.kubectl("get", "services", check=False)
+        p = self.kubectl("get", "persistentvolumeclaims", check=False)  # not served
         self.assertEqual(p.returncode, 1)
-        self.assertIn('the server doesn\'t have a resource type "services"', p.stderr)
+        self.assertIn('the server doesn\'t have a resource type "persistentvolumeclaims"', p.stderr)
         # kubectl 1.32's scale wraps the NotFound it got in its own message.
         p = self.kubectl("scale", "deployment", "nope", "--replicas=1", check=False)
         self.assertEqual((p.returncode, p.stderr), (1, 'error: no objects passed to scale deployments.apps "nope" not found\n'))

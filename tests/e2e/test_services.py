@@ -248,7 +248,8 @@ class ServicesTest(HayloftTestCase):
         d = kubectl("describe", "svc", "web")
         self.assertEqual(d.returncode, 0, d.stderr)
         self.assertIn("LoadBalancer Ingress:", d.stdout)
-        self.assertIn("Endpoints:", d.stdout)  # kubectl 1.32 fills it from EndpointSlices, not served yet
+        # kubectl 1.32 fills it from the EndpointSlices: both pods' addresses.
+        self.assertRegex(d.stdout, r"Endpoints:\s+127\.0\.0\.1:\d+,127\.0\.0\.1:\d+\n")
         p = kubectl("get", "svc", "nope")
         self.assertEqual(p.returncode, 1)
         self.assertIn('services "nope" not found', p.stderr)

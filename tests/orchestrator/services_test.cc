@@ -144,6 +144,17 @@ TEST_F(OrchControllerTest, EndpointsAreTheReadyPodsTheSelectorMatches) {
   auto rows = cli::table_rows("Endpoints", json::array({(*ep)["object"]}), o);
   EXPECT_EQ(rows[0], (std::vector<std::string>{"NAME", "ENDPOINTS", "AGE"}));
   EXPECT_EQ(rows[1][1], "127.0.0.1:8080,127.0.0.1:8080");
+  // The same as EndpointSlices (what kubectl describe svc reads), one per pod.
+  auto slices = ctl_->get("endpointslices.discovery.k8s.io", "default", "");
+  ASSERT_TRUE(slices) << slices.err().message;
+  ASSERT_EQ((*slices)["items"].size(), 3u);
+  int ready_slices = 0;
+  for (const auto& sl : (*slices)["items"]) {
+    EXPECT_EQ(sl["metadata"]["labels"]["kubernetes.io/service-name"], "web");
+    EXPECT_EQ(sl["ports"][0]["port"], 8080);
+    ready_slices += sl["endpoints"][0]["conditions"]["ready"].get<bool>() ? 1 : 0;
+  }
+  EXPECT_EQ(ready_slices, 2);
   // Scaling to zero empties the endpoints.
   ASSERT_TRUE(ctl_->scale("deployment", "default", "web", 0));
   ASSERT_TRUE(settle([&] { return ctl_->services()[0].ports[0].endpoints.empty(); }));
