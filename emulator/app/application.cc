@@ -176,6 +176,11 @@ std::filesystem::path make_memory_dir() {
 
 struct application::impl {
   explicit impl(up_options o) : opts(std::move(o)) {}
+  // A start that failed part-way (a bad --apply or --bootstrap) leaves loops and pods running:
+  // stop them while everything they call into (scraper, dashboard, stores) still exists.
+  ~impl() {
+    if (orchestrator) orchestrator->stop();
+  }
   up_options opts;
   std::filesystem::path data_dir;
   std::unique_ptr<core::clock> clock;
@@ -395,6 +400,9 @@ application::~application() {
 
 int application::run() {
   auto& s = *impl_;
+  // Configuration errors before anything starts.
+  auto scripts = find_init_scripts(s.opts.bootstrap_dirs);
+  if (!scripts.ok()) throw std::runtime_error(scripts.err().message);
   s.build();
   std::uint16_t port = s.server->listen();
   if (auto r = s.orchestrator->start(); !r.ok()) throw std::runtime_error("orchestrator: " + r.err().message);
@@ -411,8 +419,6 @@ int application::run() {
         throw std::runtime_error("--apply " + file.string() + ": " + item["error"].value("message", item.dump()));
     spdlog::info("applied {}", file.string());
   }
-  auto scripts = find_init_scripts(s.opts.bootstrap_dirs);
-  if (!scripts.ok()) throw std::runtime_error(scripts.err().message);
   spdlog::info("hayloft {} listening on http://{}:{} (data: {}{})", HAYLOFT_VERSION, s.opts.host, port,
                s.data_dir.string(), s.opts.in_memory ? ", in memory" : "");
   if (!s.opts.port_file.empty()) {
