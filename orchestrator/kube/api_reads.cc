@@ -76,12 +76,70 @@ json hpa_to_v1(const json& v2) {
   return v1;
 }
 
+// autoscaling/v2 -> v2beta1, field for field as kubernetes pkg/apis/autoscaling/v2beta1/conversion.go
+// (the reverse of objects::convert_hpa_to_v2): targets flatten into target*/current* fields,
+// metric identifiers into metricName + selector; `behavior` has no v2beta1 form.
+json metric_to_v2beta1(const json& m, bool status) {
+  const std::string type = m.value("type", "");
+  json out{{"type", type}};
+  auto put_values = [&](json& dst, const json& v, const char* value_key, const char* average_key, const char* util_key) {
+    if (value_key && v.contains("value")) dst[value_key] = v["value"];
+    if (average_key && v.contains("averageValue")) dst[average_key] = v["averageValue"];
+    if (util_key && v.contains("averageUtilization")) dst[util_key] = v["averageUtilization"];
+  };
+  const char* pre = status ? "current" : "target";
+  const std::string value_key = std::string(pre) + "Value", average_key = std::string(pre) + "AverageValue",
+                    util_key = std::string(pre) + "AverageUtilization";
+  if (type == "Resource" || type == "ContainerResource") {
+    const char* key = type == "Resource" ? "resource" : "containerResource";
+    const json& b = m.value(key, json::object());
+    json r{{"name", b.value("name", json())}};
+    if (b.contains("container")) r["container"] = b["container"];
+    put_values(r, b.value(pre, json::object()), nullptr, average_key.c_str(), util_key.c_str());
+    out[key] = r;
+  } else if (type == "Pods") {
+    const json& b = m.value("pods", json::object());
+    json p{{"metricName", b.value("metric", json::object()).value("name", json())}};
+    if (const json id = b.value("metric", json::object()); id.contains("selector")) p["selector"] = id["selector"];
+    put_values(p, b.value(pre, json::object()), nullptr, average_key.c_str(), nullptr);
+    out["pods"] = p;
+  } else if (type == "Object") {
+    const json& b = m.value("object", json::object());
+    json o{{"target", b.value("describedObject", json::object())},
+           {"metricName", b.value("metric", json::object()).value("name", json())}};
+    if (const json id = b.value("metric", json::object()); id.contains("selector")) o["selector"] = id["selector"];
+    put_values(o, b.value(pre, json::object()), value_key.c_str(), "averageValue", nullptr);
+    out["object"] = o;
+  } else if (type == "External") {
+    const json& b = m.value("external", json::object());
+    json e{{"metricName", b.value("metric", json::object()).value("name", json())}};
+    if (const json id = b.value("metric", json::object()); id.contains("selector")) e["metricSelector"] = id["selector"];
+    put_values(e, b.value(pre, json::object()), value_key.c_str(), average_key.c_str(), nullptr);
+    out["external"] = e;
+  }
+  return out;
+}
+
+json hpa_to_v2beta1(const json& v2) {
+  json out = v2;
+  out["apiVersion"] = "autoscaling/v2beta1";
+  if (out.contains("spec") && out["spec"].is_object()) {
+    out["spec"].erase("behavior");
+    if (out["spec"].contains("metrics"))
+      for (auto& m : out["spec"]["metrics"]) m = metric_to_v2beta1(m, false);
+  }
+  if (out.contains("status") && out["status"].is_object() && out["status"].contains("currentMetrics"))
+    for (auto& m : out["status"]["currentMetrics"]) m = metric_to_v2beta1(m, true);
+  return out;
+}
+
 core::time_point server_now(core::clock& c) { return c.now(); }
 
 }  // namespace
 
 json served_form(const resource& r, const json& obj) {
   if (r.kind == "HorizontalPodAutoscaler" && r.version == "v1") return hpa_to_v1(obj);
+  if (r.kind == "HorizontalPodAutoscaler" && r.version == "v2beta1") return hpa_to_v2beta1(obj);
   return obj;
 }
 

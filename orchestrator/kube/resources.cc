@@ -32,7 +32,7 @@ const std::vector<group_info>& all_groups() {
   static const std::vector<group_info> groups{
       {"", {"v1"}},
       {"apps", {"v1"}},
-      {"autoscaling", {"v2", "v1"}},
+      {"autoscaling", {"v2", "v1", "v2beta1"}},
       {"apiextensions.k8s.io", {"v1"}},
       {"discovery.k8s.io", {"v1"}},
       {"keda.sh", {"v1alpha1"}},
@@ -67,6 +67,10 @@ const std::vector<resource>& all_resources() {
       {"autoscaling", "v2", "horizontalpodautoscalers", "horizontalpodautoscaler", "HorizontalPodAutoscaler", true,
        {"hpa"}, {"all"}, crud, {}, kind::horizontal_pod_autoscaler},
       {"autoscaling", "v1", "horizontalpodautoscalers", "horizontalpodautoscaler", "HorizontalPodAutoscaler", true,
+       {"hpa"}, {"all"}, crud, {}, kind::horizontal_pod_autoscaler},
+      // Removed from Kubernetes in 1.25; served (converted to and from v2) so manifests written
+      // for older clusters apply unchanged with kubectl too.
+      {"autoscaling", "v2beta1", "horizontalpodautoscalers", "horizontalpodautoscaler", "HorizontalPodAutoscaler", true,
        {"hpa"}, {"all"}, crud, {}, kind::horizontal_pod_autoscaler},
       {"apiextensions.k8s.io", "v1", "customresourcedefinitions", "customresourcedefinition", "CustomResourceDefinition",
        false, {"crd", "crds"}, {"api-extensions"}, read_only, {},

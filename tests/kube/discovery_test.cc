@@ -64,7 +64,8 @@ TEST_F(KubeDiscovery, PlainDocumentsForOtherClients) {
   for (const auto& g : apis.body["groups"])
     if (g["name"] == "autoscaling") autoscaling = g;
   EXPECT_EQ(autoscaling["preferredVersion"]["groupVersion"], "autoscaling/v2");
-  EXPECT_EQ(autoscaling["versions"].size(), 2u);
+  // v2, v1, and v2beta1 (served for old manifests; removed from Kubernetes in 1.25).
+  EXPECT_EQ(autoscaling["versions"].size(), 3u);
 }
 
 TEST_F(KubeDiscovery, ResourceListCarriesVerbsShortNamesAndSubresources) {

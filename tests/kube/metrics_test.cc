@@ -90,5 +90,22 @@ TEST_F(KubeFixture, LogsOfThePreviousContainer) {
   EXPECT_EQ(std::count(prev.text.begin(), prev.text.end(), '\n'), 1);
 }
 
+TEST_F(KubeFixture, AutoscalingV2beta1IsServedConvertedFromV2) {
+  json hpa = json::parse(R"J({"apiVersion": "autoscaling/v2beta1", "kind": "HorizontalPodAutoscaler",
+    "metadata": {"name": "web"}, "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"},
+    "minReplicas": 1, "maxReplicas": 2, "metrics": [{"type": "Resource", "resource": {"name": "cpu", "targetAverageUtilization": 50}},
+      {"type": "External", "external": {"metricName": "q", "metricSelector": {"matchLabels": {"a": "b"}}, "targetAverageValue": "3"}}]}})J");
+  auto created = post("/apis/autoscaling/v2beta1/namespaces/default/horizontalpodautoscalers", hpa);
+  ASSERT_EQ(created.status, 201u) << created.text;
+  EXPECT_EQ(created.body["apiVersion"], "autoscaling/v2beta1");
+  EXPECT_EQ(created.body["spec"]["metrics"], hpa["spec"]["metrics"]);  // the same fields back
+  auto v2 = get("/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers/web");
+  ASSERT_EQ(v2.status, 200u);
+  EXPECT_EQ(v2.body["spec"]["metrics"][0]["resource"]["target"],
+            json::parse(R"J({"type": "Utilization", "averageUtilization": 50})J"));
+  EXPECT_EQ(v2.body["spec"]["metrics"][1]["external"]["metric"]["selector"]["matchLabels"]["a"], "b");
+  EXPECT_EQ(v2.body["spec"]["metrics"][1]["external"]["target"]["averageValue"], "3");
+}
+
 }  // namespace
 }  // namespace hayloft::orchestrator::kube::testing
