@@ -39,12 +39,27 @@ spec:
 """
 
 
-def wait_until(fn, timeout, what):
-    """Polls fn every 0.1 s until it returns something truthy (returned), or fails the test."""
+def free_port():
+    """A TCP port free on 127.0.0.1 right now (for a Service or listener a test opens)."""
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(fn, timeout, what, ignore=()):
+    """Polls fn every 0.1 s until it returns something truthy (returned), or fails the test.
+    Exceptions of the types in `ignore` (e.g. a connection refused while a port opens) count as
+    not yet."""
     deadline = time.time() + timeout
     last = None
     while time.time() < deadline:
-        last = fn()
+        try:
+            last = fn()
+        except ignore as e:
+            last = e
+            time.sleep(0.1)
+            continue
         if last:
             return last
         time.sleep(0.1)

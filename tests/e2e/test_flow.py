@@ -13,7 +13,7 @@ import time
 import unittest
 import urllib.request
 
-from harness import AWS_CLI_V2, CONSUMER_DEPLOYMENT, CREDS, HAYLOFT_BIN, SOURCE_DIR, Hayloft, run_cli
+from harness import AWS_CLI_V2, CONSUMER_DEPLOYMENT, CREDS, HAYLOFT_BIN, SOURCE_DIR, Hayloft, run_cli, wait_until
 
 EXAMPLE = os.path.join(SOURCE_DIR, "examples", "keda-haystack")
 MANIFESTS = os.path.join(EXAMPLE, "kubernetes")
@@ -24,15 +24,6 @@ def hayloft_cli(hayloft, *args, timeout=60):
     env = dict(os.environ, HAYLOFT_ENDPOINT=hayloft.endpoint)
     return subprocess.run([HAYLOFT_BIN] + list(args), env=env, capture_output=True, text=True, timeout=timeout)
 
-
-def wait_until(predicate, timeout, what):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError("timed out after %ss waiting for %s" % (timeout, what))
 
 
 class ReplicaRecorder(threading.Thread):

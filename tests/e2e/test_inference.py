@@ -14,19 +14,11 @@ import unittest
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import HAYLOFT_BIN, SOURCE_DIR, Hayloft, wait_until  # noqa: E402
+from harness import HAYLOFT_BIN, SOURCE_DIR, Hayloft, wait_until, free_port  # noqa: E402
 
 EXAMPLE = os.path.join(SOURCE_DIR, "examples", "inference-autoscaling", "kubernetes")
 TIME_SCALE = 30
 
-
-def free_port():
-    import socket
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def read(rel):

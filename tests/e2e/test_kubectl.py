@@ -10,21 +10,12 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import HAYLOFT_BIN, SOURCE_DIR, Hayloft  # noqa: E402
+from harness import HAYLOFT_BIN, SOURCE_DIR, Hayloft, wait_until  # noqa: E402
 
 KUBECTL = os.environ.get("KUBECTL", "/usr/bin/kubectl")
 WALKTHROUGH = os.path.join(SOURCE_DIR, "examples", "keda-haystack")  # ./kubernetes/... as the README uses it
 TIME_SCALE = 30  # KEDA polls every 1 s, the HPA syncs every 0.5 s
 
-
-def wait_until(fn, timeout, what):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        v = fn()
-        if v:
-            return v
-        time.sleep(0.1)
-    raise AssertionError("timed out waiting for " + what)
 
 
 @unittest.skipUnless(os.path.exists(KUBECTL), "kubectl is not installed")

@@ -11,7 +11,7 @@ import unittest
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import HAYLOFT_BIN, Hayloft  # noqa: E402
+from harness import HAYLOFT_BIN, Hayloft, wait_until  # noqa: E402
 
 KUBECTL = os.environ.get("KUBECTL", "/usr/bin/kubectl")
 TIME_SCALE = 10
@@ -77,16 +77,6 @@ spec:
             failureThreshold: 2
 """
 
-
-def wait_until(fn, timeout, what):
-    deadline = time.time() + timeout
-    last = None
-    while time.time() < deadline:
-        last = fn()
-        if last:
-            return last
-        time.sleep(0.1)
-    raise AssertionError("timed out waiting for %s (last: %r)" % (what, last))
 
 
 class ProbesTest(unittest.TestCase):

@@ -14,7 +14,8 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import HAYLOFT_BIN, HayloftTestCase  # noqa: E402
+import harness  # noqa: E402
+from harness import HAYLOFT_BIN, HayloftTestCase, free_port  # noqa: E402
 
 KUBECTL = os.environ.get("KUBECTL", "/usr/bin/kubectl")
 
@@ -43,23 +44,9 @@ S(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
 '''
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def wait_until(fn, timeout, what):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            v = fn()
-        except (OSError, urllib.error.URLError, http.client.HTTPException):
-            v = None
-        if v:
-            return v
-        time.sleep(0.1)
-    raise AssertionError("timed out waiting for " + what)
+    # A Service port opens and its pods become Ready asynchronously: refused or 503 is "not yet".
+    return harness.wait_until(fn, timeout, what, ignore=(OSError, urllib.error.URLError, http.client.HTTPException))
 
 
 def manifests(script, backend_port, service_port):

@@ -17,7 +17,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from harness import HAYLOFT_BIN, SOURCE_DIR, HayloftTestCase
+from harness import HAYLOFT_BIN, SOURCE_DIR, HayloftTestCase, wait_until
 
 GOLDEN = os.path.join(SOURCE_DIR, "tests", "testdata", "embedder", "use_golden.json")
 
@@ -45,15 +45,6 @@ spec:
             periodSeconds: 1
 """
 
-
-def wait_until(predicate, timeout, what):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError("timed out after %ss waiting for %s" % (timeout, what))
 
 
 def cosine(a, b):
