@@ -179,8 +179,10 @@ struct application::impl {
   // A start that failed part-way (a bad --apply or --bootstrap) leaves loops and pods running:
   // stop them while everything they call into (scraper, dashboard, stores) still exists.
   ~impl() {
+    if (shutdown_waiter.joinable()) shutdown_waiter.join();
     if (orchestrator) orchestrator->stop();
   }
+  std::thread shutdown_waiter;  // started by shutdown(), joined by run()
   up_options opts;
   std::filesystem::path data_dir;
   std::unique_ptr<core::clock> clock;
@@ -373,18 +375,20 @@ void application::impl::build() {
 }
 
 void application::impl::shutdown() {
+  if (shutdown_waiter.joinable()) return;  // a second signal: already shutting down
   spdlog::info("shutting down: finishing requests in flight, stopping pods");
   server->shutdown();
   if (init) init->stop();
   services->stop();
   orchestrator->stop();
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  std::thread waiter([this, deadline] {
+  // Joined by run() once the I/O threads return: the io_context may run out of work before the
+  // wait ends, and the server must outlive this thread (a detached waiter read a destroyed server).
+  shutdown_waiter = std::thread([this, deadline] {
     while (server->busy() > 0 && std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     ioc.stop();
   });
-  waiter.detach();
 }
 
 application::application(up_options opts) : impl_(std::make_unique<impl>(std::move(opts))) {}
@@ -446,6 +450,7 @@ int application::run() {
   for (unsigned i = 1; i < n; ++i) threads.emplace_back([&s] { s.ioc.run(); });
   s.ioc.run();
   for (auto& t : threads) t.join();
+  if (s.shutdown_waiter.joinable()) s.shutdown_waiter.join();
   spdlog::info("stopped");
   return 0;
 }

@@ -2,6 +2,7 @@
 the built-in consumer indexing what boto3 uploads with the real embedder, S3 notifications,
 LocalStack-style bootstrap scripts and the examples/keda-haystack quickstart as its README says.
 """
+import http.client
 import json
 import os
 import shutil
@@ -41,7 +42,11 @@ class ReplicaRecorder(threading.Thread):
 
     def run(self):
         while not self.stopped.is_set():
-            r = self.replicas()
+            try:
+                r = self.replicas()
+            except (OSError, http.client.HTTPException):  # one refused or dropped poll is not a change
+                time.sleep(0.05)
+                continue
             if not self.changes or self.changes[-1][1] != r:
                 self.changes.append((time.time(), r))
             time.sleep(0.02)

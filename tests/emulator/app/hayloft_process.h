@@ -58,6 +58,23 @@ class hayloft_process {
     }
     throw std::runtime_error("hayloft did not start in 30 s");
   }
+  // SIGTERM, then waits (bounded) for the exit; returns the wait status (-1 if it had to be killed).
+  int stop() {
+    if (pid_ <= 0) return -1;
+    kill(pid_, SIGTERM);
+    int status = 0;
+    for (int i = 0; i < 1000; ++i) {
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        return status;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    kill(pid_, SIGKILL);
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return -1;
+  }
   ~hayloft_process() {
     if (pid_ > 0) {
       kill(pid_, SIGTERM);
