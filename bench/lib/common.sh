@@ -36,8 +36,7 @@ start_moto() {  # sets MOTO_PORT
   wait_http "http://127.0.0.1:$MOTO_PORT/moto-api/"
 }
 
-start_nginx() {  # FILE_DIR; sets NGINX_PORT (one worker, as the target says)
-  NGINX_PORT="$(free_port)"
+write_nginx_conf() {  # ROOT PORT: $work/nginx/nginx.conf, one worker serving ROOT on 127.0.0.1:PORT
   mkdir -p "$work/nginx"
   cat >"$work/nginx/nginx.conf" <<CONF
 worker_processes 1;
@@ -49,9 +48,14 @@ http {
   access_log off;
   sendfile on;
   keepalive_requests 1000000;
-  server { listen 127.0.0.1:$NGINX_PORT; root $1; }
+  server { listen 127.0.0.1:$2; root $1; }
 }
 CONF
+}
+
+start_nginx() {  # FILE_DIR; sets NGINX_PORT (one worker, as the target says)
+  NGINX_PORT="$(free_port)"
+  write_nginx_conf "$1" "$NGINX_PORT"
   nginx -c "$work/nginx/nginx.conf" &
   pids+=($!)
   wait_http "http://127.0.0.1:$NGINX_PORT/"

@@ -15,19 +15,7 @@ chmod 755 "$work" "$work/static"
 echo "hello from nginx" >"$work/static/index.html"
 NGINX_PORT="$(free_port)"
 SVC_PORT="$(free_port)"
-cat >"$work/nginx/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on;
-  keepalive_requests 1000000;
-  server { listen 127.0.0.1:$NGINX_PORT; root $work/static; }
-}
-CONF
+write_nginx_conf "$work/static" "$NGINX_PORT"
 start_hayloft --in-memory
 cat >"$work/web.yaml" <<YAML
 apiVersion: apps/v1

@@ -31,11 +31,6 @@ json hpa_condition(const std::string& type, const scaling::condition& c, const s
   return {{"type", type}, {"status", c.status}, {"reason", c.reason}, {"message", c.message}, {"lastTransitionTime", now}};
 }
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 std::string selector_text(const objects::label_map& sel) {
   std::string s = "&LabelSelector{MatchLabels:map[string]string{";
   for (const auto& [k, v] : sel) s += k + ": " + v + ",";
@@ -491,7 +486,7 @@ void controller::impl::sync_hpa(const ns_name& h, std::uint64_t epoch) {
       // GetObjectMetricReplicas (Value) and GetObjectPerPodMetricReplicas (AverageValue): the
       // same arithmetic as an External metric's.
       const auto& d = m.described_object;
-      std::string desc = lower(d.kind) + " metric " + m.name;
+      std::string desc = lower_ascii(d.kind) + " metric " + m.name;
       json metric{{"name", m.name}};
       if (!m.selector.empty()) metric["selector"] = {{"matchLabels", m.selector}};
       json described{{"apiVersion", d.api_version}, {"kind", d.kind}, {"name", d.name}};

@@ -206,6 +206,10 @@ void controller::impl::activate(const object_key& k, bool restored) {
       services[key] = objects::parse_service(obj, v);
       schedule_now([](impl&) {});  // a loop iteration: listeners (the Service proxy) see it
       break;
+    case objects::kind::pod_monitoring:
+      pod_monitorings[key] = objects::parse_pod_monitoring(obj, v);
+      schedule_now([](impl&) {});  // a loop iteration: the scraper's targets follow
+      break;
     default: break;
   }
 }
@@ -242,6 +246,9 @@ void controller::impl::deactivate(const object_key& k) {
     }
     case objects::kind::service:
       if (services.erase(key)) schedule_now([](impl&) {});
+      break;
+    case objects::kind::pod_monitoring:
+      if (pod_monitorings.erase(key)) schedule_now([](impl&) {});
       break;
     default: break;
   }
@@ -332,6 +339,7 @@ result<void> controller::reset() {
   impl_->scaled_objects.clear();
   impl_->hpas.clear();
   impl_->services.clear();
+  impl_->pod_monitorings.clear();
   impl_->events.clear();
   auto r = impl_->store.write([](store::database& db) { return db.exec("DELETE FROM orchestrator_objects"); });
   impl_->ensure_default_namespaces();

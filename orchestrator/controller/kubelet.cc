@@ -360,13 +360,20 @@ void controller::impl::start_container(pod_rt& pod, std::size_t index) {
   // A workload that already exited (a crash at start) is handled at the next loop iteration.
 }
 
-void controller::impl::on_container_exit(const ns_name& key, std::size_t index, std::uint64_t instance) {
+std::pair<pod_rt*, container_rt*> controller::impl::running_instance(const ns_name& key, std::size_t index,
+                                                                     std::uint64_t instance) {
   auto it = pods.find(key);
-  if (it == pods.end()) return;
-  pod_rt& pod = *it->second;
-  if (index >= pod.containers.size()) return;
-  container_rt& c = pod.containers[index];
-  if (c.instance != instance || !c.running) return;
+  if (it == pods.end() || index >= it->second->containers.size()) return {nullptr, nullptr};
+  container_rt& c = it->second->containers[index];
+  if (c.instance != instance || !c.running) return {it->second.get(), nullptr};
+  return {it->second.get(), &c};
+}
+
+void controller::impl::on_container_exit(const ns_name& key, std::size_t index, std::uint64_t instance) {
+  auto [pod_ptr, c_ptr] = running_instance(key, index, instance);
+  if (!c_ptr) return;
+  pod_rt& pod = *pod_ptr;
+  container_rt& c = *c_ptr;
   auto ex = c.running->exited();
   if (!ex) return;
   time_point now = clock.now();

@@ -20,11 +20,6 @@ namespace {
 
 error unavailable(std::string msg) { return error{make_error_code(errc::unavailable), std::move(msg)}; }
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 }  // namespace
 
 scaling::adapter_config controller::impl::adapter_rules() {
@@ -112,7 +107,7 @@ result<double> controller::impl::external_metric(const std::string& ns, const ob
 
 result<double> controller::impl::object_metric(const std::string& ns, const objects::metric_spec& m) {
   if (!opts.metrics) return unavailable("no metrics source is configured");
-  const std::string resource = lower(m.described_object.kind);
+  const std::string resource = lower_ascii(m.described_object.kind);
   scaling::metric_request req{m.name, ns, resource + "s", {m.described_object.name},
                               label_set(m.selector.begin(), m.selector.end())};
   auto built = scaling::build_adapter_query(adapter_rules(), req, lookup_through(*opts.metrics));
@@ -173,28 +168,17 @@ std::string sanitize_label(const std::string& s) {
 std::vector<scrape_target> controller::scrape_targets() const {
   std::lock_guard lock(impl_->mutex);
   std::vector<scrape_target> out;
-  std::vector<std::pair<std::string, objects::pod_monitoring_spec>> monitorings;  // namespace, spec
-  std::vector<std::string> monitoring_names;
-  for (const auto& [key, so] : impl_->objects) {
-    if (key.kind != objects::kind::pod_monitoring) continue;
-    objects::validation v;
-    auto spec = objects::parse_pod_monitoring(so.obj, v);
-    if (!v.ok()) continue;
-    monitorings.emplace_back(key.namespace_name, std::move(spec));
-    monitoring_names.push_back(key.name);
-  }
   for (const auto& [key, pod] : impl_->pods) {
     if (pod->deletion) continue;
     const auto& labels = pod->tmpl.labels;
-    for (std::size_t i = 0; i < monitorings.size(); ++i) {
-      const auto& [ns, spec] = monitorings[i];
-      if (ns != pod->namespace_name || !matches(spec.selector, labels)) continue;
+    for (const auto& [pm, spec] : impl_->pod_monitorings) {
+      if (pm.first != pod->namespace_name || !matches(spec.selector, labels)) continue;
       for (const auto& ep : spec.endpoints) {
         auto port = resolve_port(*pod, ep.port);
         if (!port) continue;
         scrape_target t;
         t.url = "http://127.0.0.1:" + std::to_string(port->first) + ep.path;
-        t.labels = {{"job", monitoring_names[i]},
+        t.labels = {{"job", pm.second},
                     {"namespace", pod->namespace_name},
                     {"pod", pod->name},
                     {"container", port->second},

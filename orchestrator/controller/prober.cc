@@ -66,12 +66,9 @@ void controller::impl::stop_probes(container_rt& c) {
 }
 
 void controller::impl::probe_tick(const ns_name& key, std::size_t index, std::uint64_t instance, probe_kind which) {
-  auto it = pods.find(key);
-  if (it == pods.end() || it->second->deletion) return;
-  pod_rt& pod = *it->second;
-  if (index >= pod.containers.size()) return;
-  container_rt& c = pod.containers[index];
-  if (c.instance != instance || !c.running) return;
+  auto [pod_ptr, c_ptr] = running_instance(key, index, instance);
+  if (!c_ptr || pod_ptr->deletion) return;
+  container_rt& c = *c_ptr;
   probe_rt& pr = c.probes[which];
   pr.timer.reset();
   const auto* spec = spec_of(c, which);
@@ -155,12 +152,10 @@ void controller::impl::probe_tick(const ns_name& key, std::size_t index, std::ui
 
 void controller::impl::on_probe_result(const ns_name& key, std::size_t index, std::uint64_t instance, probe_kind which,
                                        const pods::probe_outcome& out) {
-  auto it = pods.find(key);
-  if (it == pods.end() || it->second->deletion) return;
-  pod_rt& pod = *it->second;
-  if (index >= pod.containers.size()) return;
-  container_rt& c = pod.containers[index];
-  if (c.instance != instance || !c.running) return;
+  auto [pod_ptr, c_ptr] = running_instance(key, index, instance);
+  if (!c_ptr || pod_ptr->deletion) return;
+  pod_rt& pod = *pod_ptr;
+  container_rt& c = *c_ptr;
   probe_rt& pr = c.probes[which];
   const auto* spec = spec_of(c, which);
   if (!spec || pr.on_hold) return;

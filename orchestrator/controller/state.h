@@ -7,6 +7,7 @@
 //   autoscaling.cc ScaledObject polls (KEDA) and HPA syncs
 //   views.cc       JSON for get / describe / events / logs, gauges
 #include <array>
+#include <cctype>
 #include <chrono>
 #include <condition_variable>
 #include <map>
@@ -208,6 +209,7 @@ struct controller::impl {
   std::map<ns_name, std::unique_ptr<pod_rt>> pods;
   std::map<ns_name, scaled_object_rt> scaled_objects;
   std::map<ns_name, hpa_rt> hpas;
+  std::map<ns_name, objects::pod_monitoring_spec> pod_monitorings;  // parsed once, at apply or load
   controller_detail::event_log events;
   std::mt19937_64 rng{std::random_device{}()};
   std::map<ns_name, bool> reconcile_scheduled;
@@ -250,6 +252,9 @@ struct controller::impl {
   void create_pod(const ns_name& d, const deployment_rt& dep);
   void start_container(pod_rt& pod, std::size_t index);
   void on_container_exit(const ns_name& pod, std::size_t index, std::uint64_t instance);
+  // The pod and its container `index` while that container still runs `instance` (a callback
+  // about an earlier instance, or a pod gone meanwhile, finds no container).
+  std::pair<pod_rt*, container_rt*> running_instance(const ns_name& pod, std::size_t index, std::uint64_t instance);
   void terminate_pod(pod_rt& pod);
   // Terminates pods and waits (bounded) for their built-in workloads, so they are gone at once.
   void terminate_pods(const std::vector<pod_rt*>& victims);
@@ -341,6 +346,10 @@ struct controller::impl {
 };
 
 // Helpers shared by the .cc files.
+inline std::string lower_ascii(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
 std::string now_iso(const core::clock& c);
 std::string template_hash(const json& pod_template);
 // The external metric name KEDA gives trigger i ("s0-aws-sqs-test-queue").
