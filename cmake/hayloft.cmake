@@ -12,6 +12,12 @@ if(HAYLOFT_SANITIZE)
   target_compile_options(hayloft_options INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   target_link_options(hayloft_options INTERFACE -fsanitize=address,undefined)
 endif()
+if(HAYLOFT_FUZZ)
+  target_compile_options(hayloft_options INTERFACE -fsanitize=fuzzer-no-link,address,undefined
+    -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_link_options(hayloft_options INTERFACE -fsanitize=address,undefined)
+  target_compile_definitions(hayloft_options INTERFACE FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION)
+endif()
 
 # hayloft_library(NAME SOURCES ... DEPS ...): one static library per folder.
 function(hayloft_library name)
