@@ -1,7 +1,6 @@
 // engine: the message operations (SendMessage(Batch), ReceiveMessage, DeleteMessage(Batch),
 // ChangeMessageVisibility(Batch)) and their request validation.
 #include <mutex>
-#include <regex>
 #include <set>
 
 #include "emulator/core/hash.h"
@@ -9,67 +8,16 @@
 #include "sqs/api/errors.h"
 #include "sqs/service/checksums.h"
 #include "sqs/service/engine.h"
+#include "sqs/service/message_rules.h"
 
 namespace hayloft::sqs {
 namespace {
-
-constexpr std::string_view kInvalidChars =
-    "Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | "
-    "#x10000 to #x10FFFF";
 
 hayloft::error invalid(std::string message) { return make_error(errc::invalid_parameter_value, std::move(message)); }
 
 hayloft::error invalid_value(std::string_view param, std::int64_t v, std::string_view reason) {
   return invalid("Value " + std::to_string(v) + " for parameter " + std::string(param) + " is invalid. Reason: " +
                  std::string(reason));
-}
-
-bool ci_starts_with(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(s[i])) != std::tolower(static_cast<unsigned char>(prefix[i])))
-      return false;
-  return true;
-}
-
-result<void> check_attribute(const api::message_attribute& a) {
-  const auto& n = a.name;
-  if (n.empty() || n.size() > 256)
-    return invalid("Message (user) attribute names must be between 1 and 256 characters long.");
-  for (char ch : n)
-    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '_' && ch != '-' && ch != '.')
-      return invalid("Message (user) attribute name '" + n +
-                     "' is invalid. Attribute names can only contain upper and lower case characters, digits, "
-                     "periods, hyphens and underscores.");
-  if (ci_starts_with(n, "AWS.") || ci_starts_with(n, "Amazon.") || n.front() == '.' || n.back() == '.' ||
-      n.find("..") != std::string::npos)
-    return invalid("Message (user) attribute name '" + n +
-                   "' is invalid. You can't use message attribute names beginning with 'AWS.' or 'Amazon.', "
-                   "starting or ending with a period, or containing consecutive periods.");
-  const auto& t = a.data_type;
-  if (t.empty()) return invalid("The message attribute '" + n + "' must contain non-empty message attribute type.");
-  std::string_view base;
-  for (std::string_view b : {"String", "Number", "Binary"})
-    if (t.starts_with(b) && (t.size() == b.size() || t[b.size()] == '.')) base = b;
-  if (base.empty() || t.size() > 256)
-    return invalid("The type of message (user) attribute '" + n +
-                   "' is invalid. You must use only the following supported type prefixes: Binary, Number, String.");
-  if (base == "Binary") {
-    if (a.binary_value.empty())
-      return invalid("The message attribute '" + n +
-                     "' must contain non-empty message attribute value for message attribute type 'Binary'.");
-    return {};
-  }
-  if (a.string_value.empty())
-    return invalid("The message attribute '" + n + "' must contain non-empty message attribute value for message "
-                   "attribute type '" + std::string(base) + "'.");
-  if (!valid_message_characters(a.string_value)) return invalid(std::string(kInvalidChars));
-  if (base == "Number") {
-    static const std::regex number(R"(^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$)");
-    if (!std::regex_match(a.string_value, number))
-      return invalid("Can't cast the value of message (user) attribute '" + n + "' to a number.");
-  }
-  return {};
 }
 
 bool fifo_id_ok(std::string_view id) {
@@ -86,31 +34,25 @@ bool batch_id_ok(std::string_view id) {
   return true;
 }
 
-std::int64_t message_size(const api::send_entry& e) {
-  auto n = static_cast<std::int64_t>(e.message_body.value_or("").size());
-  for (const auto& a : e.message_attributes)
-    n += static_cast<std::int64_t>(a.name.size() + a.data_type.size() + a.string_value.size() + a.binary_value.size());
-  return n;
-}
-
 // Validates one SendMessage entry against the queue and builds what the queue stores.
 result<queue::outgoing> prepare(const api::send_entry& e, const queue_config& cfg, const std::string& sender,
                                 const std::string& trace_header) {
   if (!e.message_body || e.message_body->empty())
     return make_error(errc::missing_parameter, "The request must contain the parameter MessageBody.");
-  if (!valid_message_characters(*e.message_body))
-    return make_error(errc::invalid_message_contents, std::string(kInvalidChars));
+  // Sizes before content: nothing of an oversized message is looked at.
+  if (message_size(e) > cfg.maximum_message_size)
+    return invalid("One or more parameters are invalid. Reason: Message must be shorter than " +
+                   std::to_string(cfg.maximum_message_size) + " bytes.");
   if (e.message_attributes.size() > 10)
     return invalid("Number of message attributes [" + std::to_string(e.message_attributes.size()) +
                    "] exceeds the allowed maximum [10].");
+  if (!valid_message_characters(*e.message_body))
+    return make_error(errc::invalid_message_contents, std::string(invalid_characters_message));
   std::set<std::string> seen;
   for (const auto& a : e.message_attributes) {
     HAYLOFT_TRY(check_attribute(a));
     if (!seen.insert(a.name).second) return invalid("Message (user) attribute '" + a.name + "' was specified twice.");
   }
-  if (message_size(e) > cfg.maximum_message_size)
-    return invalid("One or more parameters are invalid. Reason: Message must be shorter than " +
-                   std::to_string(cfg.maximum_message_size) + " bytes.");
   queue::outgoing o;
   o.delay_seconds = cfg.delay_seconds;
   if (e.delay_seconds) {
