@@ -40,7 +40,7 @@ void collect(const fs::path& dir, std::vector<fs::path>& out) {
 }
 
 constexpr const char* awslocal_script = R"(#!/bin/sh
-# Written by `hayloft up --bootstrap`: LocalStack's awslocal, the aws CLI pointed at hayloft.
+# Written by `hayloft up --bootstrap` and `hayloft exec`: LocalStack's awslocal, the aws CLI pointed at hayloft.
 export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-test}"
 export AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-test}"
 export AWS_DEFAULT_REGION="${AWS_DEFAULT_REGION:-${DEFAULT_REGION:-us-east-1}}"
@@ -51,6 +51,17 @@ exec "${AWSLOCAL_AWS_CLI:-aws}" --endpoint-url="$AWS_ENDPOINT_URL" "$@"
 )";
 
 }  // namespace
+
+void write_awslocal(const fs::path& bin_dir) {
+  auto awslocal = bin_dir / "awslocal";
+  {
+    std::ofstream f(awslocal, std::ios::trunc);
+    f << awslocal_script;
+  }
+  std::error_code ec;
+  fs::permissions(awslocal, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                fs::perms::others_read | fs::perms::others_exec, ec);
+}
 
 result<std::vector<fs::path>> find_init_scripts(const std::vector<std::string>& dirs) {
   std::vector<fs::path> out;
@@ -113,13 +124,7 @@ nlohmann::json init_scripts::state() const {
 void init_scripts::run_all() {
   std::error_code ec;
   fs::create_directories(bin_dir_, ec);
-  auto awslocal = bin_dir_ / "awslocal";
-  {
-    std::ofstream f(awslocal, std::ios::trunc);
-    f << awslocal_script;
-  }
-  fs::permissions(awslocal, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
-                                fs::perms::others_read | fs::perms::others_exec, ec);
+  write_awslocal(bin_dir_);
   int failed = 0;
   for (std::size_t i = 0; i < scripts_.size(); ++i) {
     fs::path path;

@@ -32,6 +32,10 @@ namespace hayloft::app {
 // The scripts under `dirs` (files or folders) in LocalStack's order. A missing path is an error.
 result<std::vector<std::filesystem::path>> find_init_scripts(const std::vector<std::string>& dirs);
 
+// Writes LocalStack's `awslocal` (the aws CLI with --endpoint-url=$AWS_ENDPOINT_URL and test
+// credentials unless set) into `bin_dir`, executable.
+void write_awslocal(const std::filesystem::path& bin_dir);
+
 class init_scripts {
  public:
   // `endpoint`: http://host:port of the running edge; `bin_dir`: where `awslocal` is written.

@@ -2,12 +2,17 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
 #include <iostream>
 #include <thread>
 #include <nlohmann/json.hpp>
 
 #include "emulator/app/application.h"
 #include "emulator/app/consume_command.h"
+#include "emulator/app/exec_command.h"
 #include "emulator/app/load_command.h"
 #include "emulator/app/status_command.h"
 #include "emulator/app/kubeconfig_command.h"
@@ -72,6 +77,20 @@ int print_docs(const std::string& body) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // `exec` takes `up`'s flags and a command after "--" verbatim, so it is dispatched before CLI11.
+  if (argc > 1 && std::string_view(argv[1]) == "exec") {
+    std::vector<std::string> args(argv + 2, argv + argc);
+    if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+      std::cout << "usage: hayloft exec [up flags] -- CMD [ARGS...]\n"
+                   "Starts a private stack (in memory, free port), runs CMD with AWS_ENDPOINT_URL, test\n"
+                   "credentials, HAYLOFT_ENDPOINT and KUBECONFIG pointing at it, stops the stack and exits\n"
+                   "with CMD's status. Any `hayloft up` flag works (--clock manual, --apply, --bootstrap ...).\n";
+      return args.empty() ? 2 : 0;
+    }
+    std::error_code ec;
+    auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    return run_exec(ec ? std::string(argv[0]) : self.string(), args);
+  }
   CLI::App cli{"hayloft: S3, SQS, a KEDA-style autoscaler and an indexing consumer in one process"};
   cli.require_subcommand(1);
   cli.set_version_flag("--version", HAYLOFT_VERSION);
@@ -100,6 +119,10 @@ int main(int argc, char** argv) {
   up_cmd->add_option("--apply-namespace", up.apply_namespace, "namespace for --apply (as apply -n)");
   up_cmd->add_flag("--kubeconfig-merge", up.kubeconfig_merge, "merge a hayloft context into ~/.kube/config");
 
+  // Listed for --help only: main() dispatches `exec` before parsing (see above).
+  cli.add_subcommand("exec", "run CMD against a private stack: hayloft exec [up flags] -- CMD [ARGS...]")
+      ->allow_extras()
+      ->prefix_command();
   auto* health_cmd = cli.add_subcommand("health", "show the health of a running hayloft");
   auto* reset_cmd = cli.add_subcommand("reset", "empty all state of a running hayloft");
   auto* clock_cmd = cli.add_subcommand("clock", "show or advance the clock (advance needs --clock manual)");
