@@ -1,5 +1,6 @@
 #include "emulator/core/clock.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstdio>
 #include <ctime>
@@ -165,7 +166,12 @@ bool parse_uint(std::string_view s, std::size_t& i, long long& out, int digits) 
   return true;
 }
 
-time_point from_tm_utc(std::tm& tm) { return std::chrono::system_clock::from_time_t(timegm(&tm)); }
+// Clamped to +-2^62 ns (years 1824 to 2116): time_point counts nanoseconds in 64 bits, and a
+// client's "Fri, 31 Dec 9999 23:59:59 GMT" would overflow it. A far date stays far.
+time_point from_tm_utc(std::tm& tm) {
+  constexpr std::int64_t limit = (std::int64_t{1} << 62) / 1'000'000'000;
+  return time_point{} + std::chrono::seconds(std::clamp<std::int64_t>(timegm(&tm), -limit, limit));
+}
 
 }  // namespace
 

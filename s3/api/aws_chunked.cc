@@ -2,8 +2,18 @@
 
 namespace hayloft::s3 {
 namespace {
-constexpr std::size_t max_line = 4096;
+// A size line is at most 15 hex digits, ";chunk-signature=" and 64 hex digits (about 100 bytes);
+// a trailer line is a checksum or trailer-signature header. Both bounds are generous.
+constexpr std::size_t max_size_line = 256;
+constexpr std::size_t max_trailer_line = 4096;
 constexpr std::size_t max_trailer = 16384;
+constexpr std::string_view signature_ext = "chunk-signature=";
+
+bool is_lower_hex(std::string_view s) {
+  for (char c : s)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -32,6 +42,13 @@ bool aws_chunked_decoder::end_size_line() {
   auto semi = l.find(';');
   auto hex = trim(l.substr(0, semi));
   if (hex.empty() || hex.size() > 15) return false;
+  if (semi != std::string_view::npos) {
+    // The one extension aws-chunked defines: a SHA-256 HMAC in lowercase hex.
+    auto ext = trim(l.substr(semi + 1));
+    if (!ext.starts_with(signature_ext)) return false;
+    auto sig = ext.substr(signature_ext.size());
+    if (sig.size() != 64 || !is_lower_hex(sig)) return false;
+  }
   std::uint64_t n = 0;
   for (char c : hex) {
     int v;
@@ -83,7 +100,8 @@ bool aws_chunked_decoder::feed(std::string_view in, const sink& out) {
         auto end = nl == std::string_view::npos ? in.size() : nl;
         line_.append(in.substr(i, end - i));
         if (state_ == state::trailer) trailer_bytes_ += end - i;
-        if (line_.size() > max_line || trailer_bytes_ > max_trailer) {
+        if (line_.size() > (state_ == state::size_line ? max_size_line : max_trailer_line) ||
+            trailer_bytes_ > max_trailer) {
           state_ = state::failed;
           return false;
         }

@@ -4,6 +4,9 @@
 // Used for STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER and
 // STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER. Chunk signatures are not verified here (the edge
 // owns authentication). Feed it any split of the input; decoded bytes go to the sink.
+// Bounds: a size line of at most 256 bytes (15 hex digits, so a chunk size never overflows), a
+// chunk-signature extension of exactly 64 lowercase hex digits, trailer lines of at most 4 KiB
+// and 16 KiB of trailer in all. State is O(1) apart from the trailers kept.
 #include <cstdint>
 #include <functional>
 #include <optional>

@@ -1,7 +1,8 @@
 #include "s3/api/conditions.h"
 
-#include <charconv>
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 
 namespace hayloft::s3 {
 namespace {
@@ -12,10 +13,35 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-bool parse_u64(std::string_view s, std::uint64_t& out) {
+bool all_digits(std::string_view s) {
   if (s.empty()) return false;
-  auto r = std::from_chars(s.data(), s.data() + s.size(), out);
-  return r.ec == std::errc{} && r.ptr == s.data() + s.size();
+  for (char c : s)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
+std::string_view strip_zeros(std::string_view digits) {
+  while (!digits.empty() && digits.front() == '0') digits.remove_prefix(1);
+  return digits;
+}
+
+// Decimal digits as a number, UINT64_MAX when it does not fit.
+std::uint64_t saturating_u64(std::string_view digits) {
+  std::uint64_t n = 0;
+  for (char c : digits) {
+    auto d = static_cast<std::uint64_t>(c - '0');
+    if (n > (UINT64_MAX - d) / 10) return UINT64_MAX;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+// <0, 0, >0 as the numbers written by two digit strings compare (any length).
+int compare_digits(std::string_view a, std::string_view b) {
+  a = strip_zeros(a);
+  b = strip_zeros(b);
+  if (a.size() != b.size()) return a.size() < b.size() ? -1 : 1;
+  return a.compare(b);
 }
 
 std::string_view unquote(std::string_view s) {
@@ -63,32 +89,35 @@ condition_result evaluate(const core::header_map& h, const header_names& names, 
 
 range_status parse_range(std::string_view header, std::uint64_t size, byte_range& out) {
   header = trim(header);
-  if (!header.starts_with("bytes=")) return range_status::none;
+  // The range unit is case-insensitive (RFC 9110 14.1).
+  if (header.size() < 6 || !core::iequals(header.substr(0, 5), "bytes") || header[5] != '=') return range_status::none;
   auto spec = trim(header.substr(6));
+  // S3 serves one range per request; a range set is ignored (the whole object, 200).
   if (spec.find(',') != std::string_view::npos) return range_status::none;
   auto dash = spec.find('-');
   if (dash == std::string_view::npos) return range_status::none;
   auto a = trim(spec.substr(0, dash)), b = trim(spec.substr(dash + 1));
-  std::uint64_t first = 0, last = 0;
   if (a.empty()) {
-    // Suffix range: the last n bytes.
-    if (!parse_u64(b, last)) return range_status::none;
-    if (last == 0 || size == 0) return range_status::unsatisfiable;
-    out.first = last >= size ? 0 : size - last;
+    // suffix-range: the last n bytes; "-0" selects nothing.
+    if (!all_digits(b)) return range_status::none;
+    if (strip_zeros(b).empty() || size == 0) return range_status::unsatisfiable;
+    auto n = saturating_u64(b);
+    out.first = n >= size ? 0 : size - n;
     out.last = size - 1;
     return range_status::satisfiable;
   }
-  if (!parse_u64(a, first)) return range_status::none;
-  if (b.empty()) {
-    last = size == 0 ? 0 : size - 1;
-  } else {
-    if (!parse_u64(b, last)) return range_status::none;
-    if (last < first) return range_status::none;
-    if (last >= size) last = size == 0 ? 0 : size - 1;
+  if (!all_digits(a)) return range_status::none;
+  if (!b.empty()) {
+    if (!all_digits(b)) return range_status::none;
+    // last-pos < first-pos makes the header invalid, so it is ignored (RFC 9110 14.1.1); the
+    // comparison is on the digits, so it holds for numbers beyond 64 bits too.
+    if (compare_digits(b, a) < 0) return range_status::none;
   }
+  // A first-pos at or past the end (including one too large for 64 bits) is unsatisfiable: 416.
+  auto first = saturating_u64(a);
   if (first >= size) return range_status::unsatisfiable;
   out.first = first;
-  out.last = last;
+  out.last = b.empty() ? size - 1 : std::min(saturating_u64(b), size - 1);
   return range_status::satisfiable;
 }
 

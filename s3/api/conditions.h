@@ -17,11 +17,14 @@ struct byte_range {
 };
 
 enum class range_status {
-  none,           // no Range header, or one S3 ignores (syntax it does not understand, several ranges)
+  none,           // no Range header, or one S3 ignores (invalid syntax, last < first, several ranges)
   satisfiable,    // serve `out` with 206
   unsatisfiable,  // 416 InvalidRange
 };
-// "bytes=a-b", "bytes=a-", "bytes=-n" against an object of `size` bytes.
+// "bytes=a-b", "bytes=a-", "bytes=-n" against an object of `size` bytes (RFC 9110 14.1.2 as S3
+// applies it). Positions may have any number of digits: a first-pos beyond 64 bits is past the
+// end (unsatisfiable), a last-pos or suffix-length beyond 64 bits selects up to the end. Reads
+// the header once, allocates nothing; any length is safe.
 range_status parse_range(std::string_view header, std::uint64_t size, byte_range& out);
 
 enum class condition_result { proceed, not_modified, precondition_failed };

@@ -40,12 +40,14 @@ result<delete_request> parse_delete(std::string_view body) {
       std::string_view v = c.child_value();
       out.quiet = v == "true" || v == "True" || v == "TRUE";
     } else if (name == "Object") {
+      // S3 takes at most 1000 keys per request and answers MalformedXML beyond that.
+      if (out.keys.size() == max_delete_keys) return fail(errc::malformed_xml);
       auto key = find_child(c, "Key");
       if (!key) return fail(errc::malformed_xml);
       out.keys.emplace_back(key.child_value());
     }
   }
-  if (out.keys.empty() || out.keys.size() > 1000) return fail(errc::malformed_xml);
+  if (out.keys.empty()) return fail(errc::malformed_xml);
   return out;
 }
 
@@ -83,12 +85,7 @@ result<std::string> parse_access_control_policy(std::string_view body) {
     return fail(errc::malformed_acl);
   auto list = find_child(doc.document_element(), "AccessControlList");
   if (!list) return fail(errc::malformed_acl);
-  struct sink : pugi::xml_writer {
-    std::string out;
-    void write(const void* d, std::size_t n) override { out.append(static_cast<const char*>(d), n); }
-  } s;
-  doc.save(s, "", pugi::format_raw, pugi::encoding_utf8);
-  return std::move(s.out);
+  return save_xml(doc);
 }
 
 }  // namespace hayloft::s3

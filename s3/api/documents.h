@@ -1,5 +1,7 @@
 #pragma once
-// Parsers for S3 request bodies (XML). Malformed documents are MalformedXML, as S3 answers.
+// Parsers for S3 request bodies (XML). Malformed documents are MalformedXML, as S3 answers. Every
+// parser goes through parse_xml (xml_writer.h): strict XML 1.0, no DTD, bounded markup count and
+// depth; the caller bounds the byte size first (service: xml_body, 4 MiB).
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +14,8 @@ namespace hayloft::s3 {
 
 // CreateBucketConfiguration: the LocationConstraint, or nullopt for an empty body.
 result<std::optional<std::string>> parse_create_bucket(std::string_view body);
+
+inline constexpr std::size_t max_delete_keys = 1000;
 
 struct delete_request {
   bool quiet = false;

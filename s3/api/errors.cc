@@ -35,6 +35,7 @@ constexpr std::array<error_entry, static_cast<std::size_t>(errc::count_)> table{
     {416, "InvalidRange", "The requested range is not satisfiable"},
     {400, "InvalidRequest", "Invalid Request"},
     {400, "InvalidStorageClass", "The storage class you specified is not valid"},
+    {400, "InvalidURI", "Couldn't parse the specified URI."},
     {400, "KeyTooLongError", "Your key is too long"},
     {400, "MalformedACLError", "The XML you provided was not well-formed or did not validate against our published schema"},
     {400, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema"},

@@ -33,6 +33,7 @@ enum class errc {
   invalid_range,
   invalid_request,
   invalid_storage_class,
+  invalid_uri,
   key_too_long,
   malformed_acl,
   malformed_xml,

@@ -42,7 +42,7 @@ std::string render_list_buckets(const std::vector<bucket_entry>& buckets, std::s
 
 std::string render_location(std::string_view region) {
   xml_writer w("LocationConstraint");
-  if (region != "us-east-1") w.root().append_child(pugi::node_pcdata).set_value(std::string(region).c_str());
+  if (region != "us-east-1") xml_writer::set_text(w.root(), region);
   return w.str();
 }
 

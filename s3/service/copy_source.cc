@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <vector>
 
+#include "emulator/core/utf8.h"
 #include "s3/api/conditions.h"
 
 namespace hayloft::s3::detail {
@@ -82,7 +83,8 @@ result<copy_source> parse_copy_source(std::string_view header) {
       return fail(errc::invalid_argument, "Invalid version id specified");
   }
   std::string decoded;
-  if (!core::url_decode(path, decoded)) return fail(errc::invalid_argument, "Invalid copy source encoding");
+  if (!core::url_decode(path, decoded) || !core::valid_utf8(decoded))
+    return fail(errc::invalid_argument, "Invalid copy source encoding");
   std::string_view d = decoded;
   if (!d.empty() && d.front() == '/') d.remove_prefix(1);
   auto slash = d.find('/');
@@ -103,6 +105,18 @@ result<object_row> load_copy_source(engine& e, const core::request& req, const c
       condition_result::proceed)
     return fail(errc::precondition_failed);
   return std::move(**row);
+}
+
+void reply_copy_source_error(engine& e, call& c, const copy_source& src, const hayloft::error& err) {
+  switch (to_errc(err.code)) {
+    case errc::no_such_bucket: c.addr.bucket = src.bucket; break;
+    case errc::no_such_key:
+      c.addr.bucket = src.bucket;
+      c.addr.key = src.key;
+      break;
+    default: break;
+  }
+  e.reply_error(c, err);
 }
 
 void copy_bytes(engine& e, std::shared_ptr<const object_row> src, copy_spec spec, inflight::guard guard,

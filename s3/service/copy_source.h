@@ -19,6 +19,9 @@ result<copy_source> parse_copy_source(std::string_view header);
 
 // Reads the source object row (with inline body) and applies x-amz-copy-source-if-* conditions.
 result<object_row> load_copy_source(engine& e, const core::request& req, const copy_source& src);
+// Answers a load_copy_source failure: NoSuchBucket and NoSuchKey name the source bucket and key
+// (what is missing), not the destination the request addressed.
+void reply_copy_source_error(engine& e, call& c, const copy_source& src, const hayloft::error& err);
 
 struct copy_spec {
   std::uint64_t first = 0;

@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <unordered_set>
 
+#include "emulator/core/hash.h"
 #include "emulator/core/logging.h"
 #include "s3/api/conditions.h"
 #include "s3/api/notifications.h"
@@ -249,7 +250,11 @@ void engine::emit(std::string_view notification_xml, std::string_view region, st
 
 std::string engine::request_region(const core::request& req) const {
   auto r = signing_region(req);
-  return r.empty() ? opts.default_region : r;
+  // Without --auth the scope is whatever the client wrote; only a region-shaped one is kept.
+  bool plausible = !r.empty() && r.size() <= 32;
+  for (char ch : r)
+    if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-')) plausible = false;
+  return plausible ? r : opts.default_region;
 }
 
 result<bucket_row> read_bucket(engine& e, std::string_view bucket) {
@@ -266,6 +271,33 @@ result<std::string> xml_body(const core::request& req) {
   std::uint64_t size = req.body_in_file() ? req.body_size : req.body.size();
   if (size > limit) return fail(errc::max_message_length_exceeded);
   return req.body_text();
+}
+
+namespace {
+constexpr std::size_t token_tag_bytes = 8;
+
+std::string token_tag(std::string_view scope, std::string_view position) {
+  std::string input = "hayloft-s3-continuation\n";
+  input.append(scope).push_back('\n');
+  input.append(position);
+  return core::sha256_raw(input).substr(0, token_tag_bytes);
+}
+}  // namespace
+
+std::string make_continuation_token(std::string_view scope, std::string_view position) {
+  return core::base64_encode(std::string(position) + token_tag(scope, position));
+}
+
+bool read_continuation_token(std::string_view scope, std::string_view token, std::string& position) {
+  // A position is at most a 1024-byte key: bound the text before decoding it.
+  constexpr std::size_t max_token = (max_key_bytes + token_tag_bytes + 2) / 3 * 4;
+  std::string raw;
+  if (token.empty() || token.size() > max_token || !core::base64_decode(token, raw) || raw.size() < token_tag_bytes)
+    return false;
+  std::string_view pos = std::string_view(raw).substr(0, raw.size() - token_tag_bytes);
+  if (token_tag(scope, pos) != std::string_view(raw).substr(pos.size())) return false;
+  position = std::string(pos);
+  return true;
 }
 
 std::string quote_etag(std::string_view hex) {

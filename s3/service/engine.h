@@ -159,6 +159,12 @@ result<bucket_row> read_bucket(engine& e, std::string_view bucket);
 result<std::string> xml_body(const core::request& req);
 // ETag for an MD5: "\"hex\"".
 std::string quote_etag(std::string_view hex);
+// Continuation tokens (ListObjectsV2, ListBuckets): base64 of the position (the last key or
+// bucket name returned) and an 8-byte tag binding it to `scope` (the bucket; empty for
+// ListBuckets). A token hayloft did not issue for this scope fails to read, and the operation
+// answers InvalidArgument "The continuation token provided is incorrect", as S3 does.
+std::string make_continuation_token(std::string_view scope, std::string_view position);
+bool read_continuation_token(std::string_view scope, std::string_view token, std::string& position);
 // Parses a bounded integer query parameter (InvalidArgument on junk).
 result<int> int_param(const core::request& req, std::string_view name, int fallback, int min, int max);
 

@@ -19,6 +19,15 @@ core::response xml_response(std::string body) {
   return r;
 }
 
+// "eu-central-1", "EU" (the legacy name S3 still takes): the region becomes a response header
+// (x-amz-bucket-region), so nothing else may be stored.
+bool region_shaped(std::string_view r) {
+  if (r.empty() || r.size() > 32) return false;
+  for (char ch : r)
+    if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-')) return false;
+  return true;
+}
+
 }  // namespace
 
 void list_buckets(engine& e, call_ptr c) {
@@ -28,7 +37,7 @@ void list_buckets(engine& e, call_ptr c) {
   std::string prefix(req.param("prefix").value_or(""));
   std::string after;
   if (auto token = req.param("continuation-token")) {
-    if (!core::base64_decode(*token, after))
+    if (!read_continuation_token("", *token, after))
       return e.reply_error(*c, fail(errc::invalid_argument, "The continuation token provided is incorrect"));
   }
   auto reader = e.store.reader();
@@ -39,7 +48,7 @@ void list_buckets(engine& e, call_ptr c) {
   for (auto& b : *rows) {
     if (!b.name.starts_with(prefix) || (!after.empty() && b.name <= after)) continue;
     if (static_cast<int>(out.size()) == *max) {
-      next = core::base64_encode(out.back().name);
+      next = make_continuation_token("", out.back().name);
       break;
     }
     out.push_back({b.name, core::from_unix_ms(b.created_ms), b.region});
@@ -54,7 +63,7 @@ void create_bucket(engine& e, call_ptr c) {
   if (!body.ok()) return e.reply_error(*c, body.err());
   auto location = parse_create_bucket(*body);
   if (!location.ok()) return e.reply_error(*c, location.err());
-  if (*location && **location == "us-east-1")
+  if (*location && (**location == "us-east-1" || !region_shaped(**location)))
     return e.reply_error(*c, fail(errc::invalid_location_constraint));
   auto acl = canned_acl_from(c->req);
   if (!acl.ok()) return e.reply_error(*c, acl.err());

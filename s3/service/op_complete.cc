@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <vector>
 
@@ -129,8 +130,10 @@ void complete_multipart_upload(engine& e, call_ptr c) {
   for (const auto& want : *requested) {
     if (want.number <= previous) return e.reply_error(*c, fail(errc::invalid_part_order));
     previous = want.number;
-    auto it = std::find_if(stored.begin(), stored.end(), [&](const part_row& p) { return p.number == want.number; });
-    if (it == stored.end() || unquote(it->etag) != unquote(want.etag))
+    // stored is ordered by part number (list_part_rows): a lookup per part, not a scan.
+    auto it = std::lower_bound(stored.begin(), stored.end(), want.number,
+                               [](const part_row& p, int n) { return p.number < n; });
+    if (it == stored.end() || it->number != want.number || unquote(it->etag) != unquote(want.etag))
       return e.reply_error(*c, fail(errc::invalid_part));
     if (!want.checksum.empty() && !it->checksum.empty() && want.checksum != it->checksum)
       return e.reply_error(*c, fail(errc::invalid_part));

@@ -29,11 +29,7 @@ void copy_object(engine& e, call_ptr c) {
   if (!acl.ok()) return e.reply_error(*c, acl.err());
   if (auto dest = read_bucket(e, c->addr.bucket); !dest.ok()) return e.reply_error(*c, dest.err());
   auto loaded = load_copy_source(e, req, *src_ref);
-  if (!loaded.ok()) {
-    // Errors about the source name the source key.
-    if (to_errc(loaded.code()) == errc::no_such_key) c->addr.key = src_ref->key;
-    return e.reply_error(*c, loaded.err());
-  }
+  if (!loaded.ok()) return reply_copy_source_error(e, *c, *src_ref, loaded.err());
   auto src = std::make_shared<const object_row>(std::move(*loaded));
   auto oc = std::make_shared<object_commit>();
   oc->bucket = c->addr.bucket;

@@ -103,7 +103,7 @@ void list_objects(engine& e, call_ptr c, bool v2) {
     if (auto token = req.param("continuation-token")) {
       out.has_continuation_token = true;
       out.continuation_token = std::string(*token);
-      if (token->empty() || !core::base64_decode(*token, start))
+      if (!read_continuation_token(c->addr.bucket, *token, start))
         return e.reply_error(*c, fail(errc::invalid_argument, "The continuation token provided is incorrect"));
     }
     if (auto sa = req.param("start-after")) {
@@ -128,7 +128,7 @@ void list_objects(engine& e, call_ptr c, bool v2) {
   const auto& delim = out.delimiter;
   const auto& last = page->last;
   if (out.truncated) {
-    if (v2) out.next_continuation_token = core::base64_encode(last);
+    if (v2) out.next_continuation_token = make_continuation_token(c->addr.bucket, last);
     else if (!delim.empty()) out.next_marker = last;
   }
   core::response r;

@@ -182,7 +182,7 @@ void upload_part_copy(engine& e, call_ptr c) {
   auto src_ref = parse_copy_source(*req.headers.get("x-amz-copy-source"));
   if (!src_ref.ok()) return e.reply_error(*c, src_ref.err());
   auto loaded = load_copy_source(e, req, *src_ref);
-  if (!loaded.ok()) return e.reply_error(*c, loaded.err());
+  if (!loaded.ok()) return reply_copy_source_error(e, *c, *src_ref, loaded.err());
   auto src = std::make_shared<const object_row>(std::move(*loaded));
   copy_spec spec;
   spec.length = src->size;

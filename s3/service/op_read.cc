@@ -96,6 +96,10 @@ void get_object(engine& e, call_ptr c) {
   bool overridden[std::size(overrides)] = {};
   for (std::size_t i = 0; i < std::size(overrides); ++i) {
     if (auto v = req.param(overrides[i].first)) {
+      // The value becomes a response header: a control character (CR, LF, NUL) cannot be in one.
+      for (char ch : *v)
+        if ((static_cast<unsigned char>(ch) < 0x20 && ch != '\t') || ch == 0x7f)
+          return e.reply_error(*c, fail(errc::invalid_argument, "A response header override holds a control character."));
       r.headers.add(std::string(overrides[i].second), std::string(*v));
       overridden[i] = true;
     }

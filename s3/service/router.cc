@@ -2,6 +2,7 @@
 #include <array>
 
 #include "emulator/core/ids.h"
+#include "emulator/core/utf8.h"
 #include "s3/service/engine.h"
 
 namespace hayloft::s3::detail {
@@ -109,6 +110,13 @@ operation classify(const core::request& req, const address& addr) {
 void not_implemented(engine& e, const call_ptr& c) { e.reply_error(*c, fail(errc::not_implemented)); }
 void not_allowed(engine& e, const call_ptr& c) { e.reply_error(*c, fail(errc::method_not_allowed)); }
 
+bool valid_uri_text(const core::request& req, const address& addr) {
+  if (!core::valid_utf8(addr.bucket) || !core::valid_utf8(addr.key)) return false;
+  for (const auto& [k, v] : req.query)
+    if (!core::valid_utf8(k) || !core::valid_utf8(v)) return false;
+  return true;
+}
+
 // ListObjects (v1) and ListObjectsV2 share a handler; list-type tells them apart.
 void list_objects_any(engine& e, const call_ptr& c) {
   auto lt = c->req.param("list-type");
@@ -131,6 +139,9 @@ call_ptr make_call(engine& e, core::request req, core::completion done) {
 }
 
 void route(engine& e, const call_ptr& c) {
+  // S3 reads the request URI as UTF-8: a bucket, key or query parameter that is not valid UTF-8
+  // is 400 InvalidURI, so no such key is ever stored or echoed.
+  if (!valid_uri_text(c->req, c->addr)) return e.reply_error(*c, fail(errc::invalid_uri));
   switch (classify(c->req, c->addr)) {
 #define HAYLOFT_S3_CASE(name, fn) \
   case operation::fn:             \

@@ -77,6 +77,51 @@ class S3Boto3Test(HayloftTestCase):
             self.s3.get_object(Bucket="test-bucket", Key="r", IfNoneMatch=etag)
         self.assertEqual(e.exception.response["ResponseMetadata"]["HTTPStatusCode"], 304)
 
+    def test_bad_input_gets_the_error_s3_sends(self):
+        self.s3.put_object(Bucket="test-bucket", Key="r", Body=b"0123456789")
+        # A first byte position beyond 64 bits is past the end: 416, not the whole body.
+        with self.assertRaises(ClientError) as e:
+            self.s3.get_object(Bucket="test-bucket", Key="r", Range="bytes=99999999999999999999-")
+        self.assertEqual(e.exception.response["Error"]["Code"], "InvalidRange")
+        self.assertEqual(e.exception.response["ResponseMetadata"]["HTTPStatusCode"], 416)
+        self.assertEqual(self.s3.get_object(Bucket="test-bucket", Key="r", Range="bytes=0-99999999999999999999")["Body"].read(),
+                         b"0123456789")
+        for token in ("garbage", "Z2FyYmFnZQ==", "!!"):
+            with self.assertRaises(ClientError) as e:
+                self.s3.list_objects_v2(Bucket="test-bucket", ContinuationToken=token)
+            self.assertEqual(e.exception.response["Error"]["Code"], "InvalidArgument")
+            self.assertEqual(e.exception.response["Error"]["Message"], "The continuation token provided is incorrect")
+        with self.assertRaises(ClientError) as e:
+            self.s3.copy_object(Bucket="test-bucket", Key="dst", CopySource={"Bucket": "no-such-source", "Key": "k"})
+        self.assertEqual(e.exception.response["Error"]["Code"], "NoSuchBucket")
+        self.assertEqual(e.exception.response["Error"]["BucketName"], "no-such-source")
+        with self.assertRaises(ClientError) as e:
+            self.s3.delete_objects(Bucket="test-bucket", Delete={"Objects": [{"Key": "k%d" % i} for i in range(1001)]})
+        self.assertEqual(e.exception.response["Error"]["Code"], "MalformedXML")
+
+    def test_keys_xml_cannot_carry(self):
+        import xml.etree.ElementTree as ET
+        key = "ctl\x01key\x1f/nul\x00end\rcr"
+        self.s3.put_object(Bucket="test-bucket", Key=key, Body=b"x")
+        # boto3 asks for encoding-type=url and decodes: the key comes back exactly.
+        self.assertEqual([o["Key"] for o in self.s3.list_objects_v2(Bucket="test-bucket")["Contents"]], [key])
+        self.assertEqual(self.s3.get_object(Bucket="test-bucket", Key=key)["Body"].read(), b"x")
+        base = "http://127.0.0.1:%d/test-bucket" % self.hayloft.port
+        body = urllib.request.urlopen(base + "?list-type=2&encoding-type=url", timeout=10).read()
+        root = ET.fromstring(body)  # well-formed XML 1.0
+        ns = "{http://s3.amazonaws.com/doc/2006-03-01/}"
+        self.assertEqual(root.find(ns + "Contents/" + ns + "Key").text, "ctl%01key%1F/nul%00end%0Dcr")
+        # Without encoding-type S3 writes such characters as references (&#x1;), never raw bytes.
+        body = urllib.request.urlopen(base + "?list-type=2", timeout=10).read()
+        self.assertIn(b"<Key>ctl&#x1;key&#x1F;/nul&#x0;end&#xD;cr</Key>", body)
+        self.assertFalse(any(b < 0x20 and b not in (0x09, 0x0A) for b in body), body)
+        # A key that is not UTF-8 is refused, as S3 refuses it.
+        req = urllib.request.Request(base + "/bad%FFkey", data=b"x", method="PUT")
+        with self.assertRaises(urllib.error.HTTPError) as e:
+            urllib.request.urlopen(req, timeout=10)
+        self.assertEqual(e.exception.code, 400)
+        self.assertIn(b"<Code>InvalidURI</Code>", e.exception.read())
+
     def test_copy_and_batch_delete(self):
         self.s3.put_object(Bucket="test-bucket", Key="src", Body=b"copy me", Metadata={"a": "1"})
         self.s3.copy_object(Bucket="test-bucket", Key="dst", CopySource={"Bucket": "test-bucket", "Key": "src"})

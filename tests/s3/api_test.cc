@@ -10,6 +10,7 @@
 #include "s3/api/documents.h"
 #include "s3/api/errors.h"
 #include "s3/api/results.h"
+#include "s3/api/xml_writer.h"
 
 namespace hayloft::s3 {
 namespace {
@@ -41,6 +42,7 @@ TEST(S3Errors, EveryEntryMapsToStatusAndCode) {
       {errc::invalid_range, 416, "InvalidRange"},
       {errc::invalid_request, 400, "InvalidRequest"},
       {errc::invalid_storage_class, 400, "InvalidStorageClass"},
+      {errc::invalid_uri, 400, "InvalidURI"},
       {errc::key_too_long, 400, "KeyTooLongError"},
       {errc::malformed_acl, 400, "MalformedACLError"},
       {errc::malformed_xml, 400, "MalformedXML"},
@@ -155,6 +157,30 @@ TEST(S3Range, Forms) {
       {"bytes=0-1,5-6", 100, range_status::none, 0, 0},
       {"items=0-1", 100, range_status::none, 0, 0},
       {"bytes=x-1", 100, range_status::none, 0, 0},
+      // Numbers beyond 64 bits: a first-pos past the end is 416 as S3 answers, not the whole body.
+      {"bytes=99999999999999999999-", 100, range_status::unsatisfiable, 0, 0},
+      {"bytes=18446744073709551616-", 100, range_status::unsatisfiable, 0, 0},
+      {"bytes=99999999999999999999-99999999999999999999", 100, range_status::unsatisfiable, 0, 0},
+      {"bytes=0-99999999999999999999", 100, range_status::satisfiable, 0, 99},
+      {"bytes=-99999999999999999999", 100, range_status::satisfiable, 0, 99},
+      {"bytes=99999999999999999999-5", 100, range_status::none, 0, 0},
+      {"bytes=99999999999999999999-99999999999999999998", 100, range_status::none, 0, 0},
+      {"bytes=000000000000000000000000005-0000000000000000000000009", 100, range_status::satisfiable, 5, 9},
+      {"bytes=-000", 100, range_status::unsatisfiable, 0, 0},
+      {"bytes=-5", 0, range_status::unsatisfiable, 0, 0},
+      {"BYTES=1-2", 100, range_status::satisfiable, 1, 2},
+      // Malformed forms are ignored (200 with the whole object), as S3 does.
+      {"bytes=", 100, range_status::none, 0, 0},
+      {"bytes=-", 100, range_status::none, 0, 0},
+      {"bytes=1", 100, range_status::none, 0, 0},
+      {"bytes=--1", 100, range_status::none, 0, 0},
+      {"bytes=1--2", 100, range_status::none, 0, 0},
+      {"bytes=+1-2", 100, range_status::none, 0, 0},
+      {"bytes=1-+2", 100, range_status::none, 0, 0},
+      {"bytes=0x1-2", 100, range_status::none, 0, 0},
+      {"bytes:0-1", 100, range_status::none, 0, 0},
+      {"bytes", 100, range_status::none, 0, 0},
+      {"", 100, range_status::none, 0, 0},
   };
   for (const auto& c : cases) {
     byte_range r;
@@ -307,6 +333,42 @@ TEST(S3AwsChunked, RejectsMalformedAndTruncated) {
   EXPECT_FALSE(d.finish());
 }
 
+TEST(S3AwsChunked, SizeLinesAndTrailersAreBounded) {
+  const std::string sig(64, 'a');
+  struct {
+    std::string body;
+    bool ok;
+  } cases[] = {
+      {"5;chunk-signature=" + sig + "\r\nhello\r\n0;chunk-signature=" + sig + "\r\n\r\n", true},
+      {"00000000000005\r\nhello\r\n0\r\n\r\n", true},
+      // 16 hex digits could overflow a size computed from more: refused.
+      {"0000000000000005\r\nhello\r\n0\r\n\r\n", false},
+      {"fffffffffffffffff\r\n", false},
+      {"5;chunk-signature=" + sig.substr(1) + "\r\nhello\r\n0\r\n\r\n", false},
+      {"5;chunk-signature=" + sig + "0\r\nhello\r\n0\r\n\r\n", false},
+      {"5;chunk-signature=" + std::string(64, 'G') + "\r\nhello\r\n0\r\n\r\n", false},
+      {"5;other=1\r\nhello\r\n0\r\n\r\n", false},
+      {"5" + std::string(300, ' ') + "\r\nhello\r\n0\r\n\r\n", false},
+      {"5\r\nhello\r\n0\r\nx-amz-checksum-crc32:" + std::string(5000, 'A') + "\r\n\r\n", false},
+  };
+  for (const auto& c : cases) {
+    aws_chunked_decoder d;
+    bool ok;
+    auto out = decode_all(c.body, 9, d, ok);
+    EXPECT_EQ(ok && d.finish(), c.ok) << c.body.substr(0, 120);
+    if (c.ok) {
+      EXPECT_EQ(out, "hello");
+    }
+  }
+  // Many small trailer lines: stopped at 16 KiB of trailer.
+  std::string many = "5\r\nhello\r\n0\r\n";
+  for (int i = 0; i < 4000; ++i) many += "x-a:b\r\n";
+  aws_chunked_decoder d;
+  bool ok;
+  decode_all(many + "\r\n", 64, d, ok);
+  EXPECT_FALSE(ok);
+}
+
 TEST(S3AwsChunked, Detection) {
   core::header_map h;
   EXPECT_FALSE(is_aws_chunked(h));
@@ -363,6 +425,96 @@ TEST(S3Results, ListObjectsUrlEncoding) {
   EXPECT_NE(xml.find("<Key>a%20b/c%2Bd</Key>"), std::string::npos) << xml;
   EXPECT_NE(xml.find("<KeyCount>1</KeyCount>"), std::string::npos);
   EXPECT_EQ(xml.find("<Owner>"), std::string::npos);
+}
+
+TEST(S3Documents, DeleteRequestTakesAtMost1000Keys) {
+  auto doc = [](int n) {
+    std::string xml = "<Delete>";
+    for (int i = 0; i < n; ++i) xml += "<Object><Key>k" + std::to_string(i) + "</Key></Object>";
+    return xml + "</Delete>";
+  };
+  auto ok = parse_delete(doc(1000));
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(ok->keys.size(), 1000u);
+  EXPECT_EQ(to_errc(parse_delete(doc(1001)).code()), errc::malformed_xml);
+}
+
+TEST(S3Documents, StrictXmlWithoutDtd) {
+  const std::string key_doc = "<Delete><Object><Key>";
+  const std::string end_doc = "</Key></Object></Delete>";
+  struct {
+    std::string body;
+    bool ok;
+  } cases[] = {
+      {key_doc + "caf\xc3\xa9 \xf0\x9f\x98\x80" + end_doc, true},
+      {key_doc + "a&amp;b&lt;&#65;&#x42;&#x1F600;" + end_doc, true},
+      {key_doc + "<![CDATA[a & <b>]]>" + end_doc, true},
+      {"<?xml version=\"1.0\"?><!-- a & b --><Delete><Object><Key>k</Key></Object></Delete>", true},
+      {key_doc + "a\tb\nc\r" + end_doc, true},
+      // A DTD of any kind: rejected before pugixml sees it (no entity is ever declared or expanded).
+      {"<!DOCTYPE Delete [<!ENTITY x \"y\">]><Delete><Object><Key>&x;</Key></Object></Delete>", false},
+      {"<!DOCTYPE Delete SYSTEM \"file:///etc/passwd\"><Delete><Object><Key>k</Key></Object></Delete>", false},
+      {key_doc + "&x;" + end_doc, false},
+      {key_doc + "a & b" + end_doc, false},
+      {key_doc + "&#x0;" + end_doc, false},
+      {key_doc + "&#1;" + end_doc, false},
+      {key_doc + "&#xFFFE;" + end_doc, false},
+      {key_doc + "&#x110000;" + end_doc, false},
+      {key_doc + "&#x000000041;" + end_doc, false},
+      {key_doc + "&#;" + end_doc, false},
+      {key_doc + std::string("a\0b", 3) + end_doc, false},
+      {key_doc + "a\x01" "b" + end_doc, false},
+      {key_doc + "\xff" + end_doc, false},
+      {key_doc + "\xc0\xaf" + end_doc, false},          // overlong '/'
+      {key_doc + "\xed\xa0\x80" + end_doc, false},      // a surrogate
+      {key_doc + "\xef\xbf\xbe" + end_doc, false},      // U+FFFE
+      {key_doc + "\xe2\x82" + end_doc, false},          // truncated
+      {"<!-- unterminated <Delete/>", false},
+  };
+  for (const auto& c : cases) EXPECT_EQ(parse_delete(c.body).ok(), c.ok) << c.body;
+}
+
+TEST(S3Documents, DepthAndMarkupAreBounded) {
+  pugi::xml_document doc;
+  std::string deep;
+  for (int i = 0; i < 100000; ++i) deep += "<a>";
+  EXPECT_FALSE(parse_xml(deep, doc));
+  std::string nested;
+  for (int i = 0; i < 33; ++i) nested += "<a>";
+  for (int i = 0; i < 33; ++i) nested += "</a>";
+  EXPECT_FALSE(parse_xml(nested, doc));
+  nested.clear();
+  for (int i = 0; i < 32; ++i) nested += "<a>";
+  for (int i = 0; i < 32; ++i) nested += "</a>";
+  EXPECT_TRUE(parse_xml(nested, doc));
+  std::string wide = "<r>";
+  for (int i = 0; i < 100000; ++i) wide += "<a/>";
+  EXPECT_FALSE(parse_xml(wide + "</r>", doc));
+  EXPECT_TRUE(parse_xml(wide + "</r>", doc, xml_limits{.max_markup = 200000}));
+}
+
+TEST(S3Results, KeysXmlCannotCarryAreReferencesOrUrlEncoded) {
+  list_objects_result r;
+  r.v2 = true;
+  r.bucket = "b";
+  r.contents.push_back({std::string("a\0b\x01\x1f\r\n\t", 8), core::from_unix_ms(0), "\"e\"", 3});
+  r.contents.push_back({"x\xef\xbf\xbey", core::from_unix_ms(0), "\"e\"", 3});
+  r.contents.push_back({"bad\xff", core::from_unix_ms(0), "\"e\"", 3});
+  // Without encoding-type, as S3: numeric references, never the raw bytes.
+  auto xml = render_list_objects(r);
+  EXPECT_NE(xml.find("<Key>a&#x0;b&#x1;&#x1F;&#xD;\n\t</Key>"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<Key>x&#xFFFE;y</Key>"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<Key>bad\xef\xbf\xbd</Key>"), std::string::npos) << xml;
+  for (char c : xml) EXPECT_FALSE(static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') << xml;
+  // With encoding-type=url every such byte is percent-encoded: a document any XML 1.0 parser reads.
+  r.url_encoding = true;
+  xml = render_list_objects(r);
+  EXPECT_NE(xml.find("<Key>a%00b%01%1F%0D%0A%09</Key>"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<Key>x%EF%BF%BEy</Key>"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<Key>bad%FF</Key>"), std::string::npos) << xml;
+  EXPECT_EQ(xml.find("&#"), std::string::npos) << xml;
+  pugi::xml_document doc;
+  EXPECT_TRUE(parse_xml(xml, doc)) << xml;
 }
 
 }  // namespace

@@ -85,6 +85,11 @@ TEST_F(S3BucketsTest, Errors) {
       {"PUT", "/newbucket", "<CreateBucketConfiguration><LocationConstraint>us-east-1</LocationConstraint>"
                             "</CreateBucketConfiguration>", 400, "InvalidLocationConstraint"},
       {"PUT", "/newbucket", "<CreateBucketConfiguration><Location", 400, "MalformedXML"},
+      // The region becomes the x-amz-bucket-region header: nothing but a region name is stored.
+      {"PUT", "/newbucket", "<CreateBucketConfiguration><LocationConstraint>eu&#xA;x-evil: 1</LocationConstraint>"
+                            "</CreateBucketConfiguration>", 400, "InvalidLocationConstraint"},
+      {"PUT", "/newbucket", "<!DOCTYPE x><CreateBucketConfiguration/>", 400, "MalformedXML"},
+      {"GET", "/?continuation-token=Z2FyYmFnZQ%3D%3D", "", 400, "InvalidArgument"},
       {"DELETE", "/full", "", 409, "BucketNotEmpty"},
       {"DELETE", "/missing", "", 404, "NoSuchBucket"},
       {"GET", "/missing", "", 404, "NoSuchBucket"},

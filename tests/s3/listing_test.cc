@@ -1,4 +1,5 @@
 // Service tests: ListObjects v1 and v2.
+#include "emulator/core/hash.h"
 #include "tests/s3/fixture.h"
 
 namespace hayloft::s3::testing {
@@ -132,6 +133,25 @@ TEST_F(S3ListingTest, ObjectVersionsOfUnversionedBucket) {
   r = call("GET", "/bkt?versions&key-marker=dir/sub/two&version-id-marker=null");
   EXPECT_EQ(keys(r.body), (strings{"dir/three", "dir2/x", "sp ace", "z"}));
   EXPECT_EQ(xml_text(call("GET", "/nobkt?versions").body, "Code"), "NoSuchBucket");
+}
+
+TEST_F(S3ListingTest, ContinuationTokensHayloftDidNotIssueAreIncorrect) {
+  auto first = call("GET", "/bkt?list-type=2&max-keys=2");
+  auto token = xml_text(first.body, "NextContinuationToken");
+  ASSERT_FALSE(token.empty());
+  EXPECT_EQ(call("GET", "/bkt?list-type=2&continuation-token=" + core::url_encode(token)).status, 200u);
+  create("other");
+  for (std::string bad : {core::base64_encode("garbage"), std::string("garbage"), std::string("!!"), std::string(),
+                          core::base64_encode("dir/one"), core::base64_encode(std::string(5000, 'k')),
+                          std::string(100000, 'A')}) {
+    auto r = call("GET", "/bkt?list-type=2&continuation-token=" + core::url_encode(bad));
+    EXPECT_EQ(r.status, 400u) << bad;
+    EXPECT_EQ(xml_text(r.body, "Code"), "InvalidArgument");
+    EXPECT_EQ(xml_text(r.body, "Message"), "The continuation token provided is incorrect");
+  }
+  // A token is bound to the bucket it was issued for.
+  auto r = call("GET", "/other?list-type=2&continuation-token=" + core::url_encode(token));
+  EXPECT_EQ(xml_text(r.body, "Code"), "InvalidArgument");
 }
 
 }  // namespace

@@ -111,6 +111,11 @@ TEST_F(S3ObjectsTest, RangedGet) {
       {"bytes=5-100", 206, "56789", "bytes 5-9/10"},
       {"bytes=9-2", 200, "0123456789", ""},
       {"bytes=10-", 416, "", "bytes */10"},
+      {"bytes=99999999999999999999-", 416, "", "bytes */10"},
+      {"bytes=0-99999999999999999999", 206, "0123456789", "bytes 0-9/10"},
+      {"bytes=-99999999999999999999", 206, "0123456789", "bytes 0-9/10"},
+      {"bytes=0-1,3-4", 200, "0123456789", ""},
+      {"bytes=abc", 200, "0123456789", ""},
   };
   for (const auto& c : cases) {
     auto r = call("GET", "/bkt/digits", "", {{"Range", c.range}});
@@ -191,6 +196,56 @@ TEST_F(S3ObjectsTest, KeysAreNeverPaths) {
   auto list = call("GET", "/bkt?list-type=2&encoding-type=url");
   EXPECT_NE(list.body.find("<Key>nul%00byte</Key>"), std::string::npos) << list.body;
   EXPECT_NE(list.body.find("<Key>../../etc/passwd</Key>"), std::string::npos);
+  // Without encoding-type the NUL is written as S3 writes it, a character reference: never raw.
+  list = call("GET", "/bkt?list-type=2");
+  EXPECT_NE(list.body.find("<Key>nul&#x0;byte</Key>"), std::string::npos) << list.body;
+  EXPECT_EQ(list.body.find('\0'), std::string::npos);
+}
+
+TEST_F(S3ObjectsTest, KeysThatAreNotUtf8AreInvalidUri) {
+  for (auto target : {"/bkt/a%FFb", "/bkt/%C0%AF", "/bkt/%ED%A0%80", "/bkt/trunc%E2%82"}) {
+    for (auto method : {"PUT", "GET", "HEAD", "DELETE"}) {
+      auto r = call(method, target, std::string(method) == "PUT" ? "x" : "");
+      EXPECT_EQ(r.status, 400u) << method << " " << target;
+      if (std::string(method) != "HEAD") {
+        EXPECT_EQ(xml_text(r.body, "Code"), "InvalidURI") << target;
+      }
+    }
+  }
+  auto r = call("GET", "/bkt?list-type=2&prefix=%FF");
+  EXPECT_EQ(xml_text(r.body, "Code"), "InvalidURI");
+  EXPECT_EQ(xml_text(r.body, "Message"), "Couldn't parse the specified URI.");
+  r = call("PUT", "/bkt/dst", "", {{"x-amz-copy-source", "/bkt/a%FF"}});
+  EXPECT_EQ(xml_text(r.body, "Code"), "InvalidArgument");
+  // Nothing was stored, so every listing stays UTF-8.
+  EXPECT_EQ(xml_count(call("GET", "/bkt?list-type=2").body, "Contents"), 0u);
+}
+
+TEST_F(S3ObjectsTest, ResponseOverridesCannotSplitHeaders) {
+  put("bkt/k", "x");
+  auto r = call("GET", "/bkt/k?response-content-type=text%2Fplain%0D%0AX-Evil%3A%201");
+  EXPECT_EQ(r.status, 400u);
+  EXPECT_EQ(xml_text(r.body, "Code"), "InvalidArgument");
+  r = call("GET", "/bkt/k?response-content-type=text%2Fplain%3B%09charset%3Dutf-8");
+  EXPECT_EQ(r.status, 200u);
+  EXPECT_EQ(r.headers.value_or("Content-Type", ""), "text/plain;\tcharset=utf-8");
+}
+
+TEST_F(S3ObjectsTest, DeleteObjectsDocumentsAreBounded) {
+  put("bkt/k", "x");
+  std::string many = "<Delete>";
+  for (int i = 0; i < 1001; ++i) many += "<Object><Key>k</Key></Object>";
+  many += "</Delete>";
+  auto r = call("POST", "/bkt?delete", many);
+  EXPECT_EQ(r.status, 400u);
+  EXPECT_EQ(xml_text(r.body, "Code"), "MalformedXML");
+  for (std::string body : {"<!DOCTYPE d [<!ENTITY e \"k\">]><Delete><Object><Key>&e;</Key></Object></Delete>",
+                           "<Delete><Object><Key>\xff</Key></Object></Delete>",
+                           "<Delete><Object><Key>&#x1;</Key></Object></Delete>"}) {
+    r = call("POST", "/bkt?delete", body);
+    EXPECT_EQ(xml_text(r.body, "Code"), "MalformedXML") << body;
+  }
+  EXPECT_EQ(call("GET", "/bkt/k").status, 200u);
 }
 
 TEST_F(S3ObjectsTest, LargeBodiesAreFilesStreamedByTheEdge) {
@@ -294,6 +349,10 @@ TEST_F(S3ObjectsTest, CopyObject) {
   EXPECT_EQ(xml_text(r.body, "Key"), "nothing");
   r = call("PUT", "/bkt/x", "", {{"x-amz-copy-source", "/nobucket/k"}});
   EXPECT_EQ(xml_text(r.body, "Code"), "NoSuchBucket");
+  // The error names what is missing: the source bucket, not the destination.
+  EXPECT_EQ(xml_text(r.body, "BucketName"), "nobucket");
+  r = call("PUT", "/nodest/x", "", {{"x-amz-copy-source", "/bkt/dst"}});
+  EXPECT_EQ(xml_text(r.body, "BucketName"), "nodest");
   r = call("PUT", "/bkt/x", "", {{"x-amz-copy-source", "/bkt/dst"}, {"x-amz-metadata-directive", "MOVE"}});
   EXPECT_EQ(xml_text(r.body, "Code"), "InvalidArgument");
   r = call("PUT", "/bkt/x", "", {{"x-amz-copy-source", "/bkt/dst"}, {"x-amz-copy-source-if-match", "\"no\""}});

@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <string>
 #include <utility>
 
@@ -205,7 +206,11 @@ bool parse_request_date(std::string_view s, core::time_point& out) {
   tm.tm_isdst = 0;
   time_t t = timegm(&tm);
   if (t == static_cast<time_t>(-1)) return false;
-  out = core::time_point{} + std::chrono::seconds(static_cast<long long>(t) - offset);
+  // Clamped as core's date parsers clamp (years 1824 to 2116): a year-9999 Date is far off, not
+  // an overflow of the nanosecond time_point.
+  constexpr std::int64_t limit = (std::int64_t{1} << 62) / 1'000'000'000;
+  out = core::time_point{} +
+        std::chrono::seconds(std::clamp<std::int64_t>(static_cast<std::int64_t>(t) - offset, -limit, limit));
   return true;
 }
 

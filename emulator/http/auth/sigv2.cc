@@ -250,8 +250,9 @@ verdict verify_query(const core::request& req, const credentials_provider& provi
       return fail(failure_reason::invalid_token, "x-amz-security-token");
   }
 
-  auto expiry = core::time_point{} + std::chrono::seconds(std::stoll(expires));
-  if (now > expiry) return fail(failure_reason::expired, "Expires " + expires);
+  // Compared in seconds: a 12-digit Expires is beyond what a nanosecond time_point holds.
+  auto now_seconds = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+  if (now_seconds > std::stoll(expires)) return fail(failure_reason::expired, "Expires " + expires);
 
   if (!matches(req, *creds, claimed, {{expires, {}}}, options))
     return fail(failure_reason::signature_mismatch, "SigV2 query signature");

@@ -2,6 +2,7 @@
 
 #include <time.h>
 
+#include <algorithm>
 #include <cstdint>
 
 #include "emulator/core/hash.h"
@@ -117,9 +118,14 @@ bool parse_signed_headers(std::string_view text, std::vector<std::string>& out) 
         text.substr(pos, semi == std::string_view::npos ? std::string_view::npos : semi - pos);
     if (name.empty()) return false;
     out.push_back(core::to_lower(name));
-    if (semi == std::string_view::npos) return true;
+    if (semi == std::string_view::npos) break;
     pos = semi + 1;
   }
+  // A name listed twice would put its value into the canonical request twice: with a few KiB of
+  // header and a long list of one name, megabytes to hash per candidate. No signer does it.
+  std::vector<std::string_view> sorted(out.begin(), out.end());
+  std::sort(sorted.begin(), sorted.end());
+  return std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end();
 }
 
 std::optional<authorization> parse_authorization(std::string_view header, std::string& problem) {

@@ -38,7 +38,7 @@ struct authorization {
 // nullopt and sets `problem` to what is wrong (for the error message).
 std::optional<authorization> parse_authorization(std::string_view header, std::string& problem);
 
-// Splits "host;range;x-amz-date"; false when empty or a name is empty.
+// Splits "host;range;x-amz-date"; false when empty, a name is empty or a name repeats.
 bool parse_signed_headers(std::string_view text, std::vector<std::string>& out);
 
 // "name:value\n" for each signed header, in the order given.

@@ -102,6 +102,33 @@ TEST(AuthFailures, MissingOrBadDates) {
   EXPECT_EQ(reason_of(verify(req, creds(), signed_at)), failure_reason::missing_date);
 }
 
+TEST(AuthFailures, FarFutureAndFarPastDatesAreSkewNotOverflow) {
+  for (const char* date : {"99991231T235959Z", "00010101T000000Z", "22630101T000000Z"}) {
+    auto req = signed_get(date);
+    EXPECT_EQ(reason_of(verify(req, creds(), signed_at)), failure_reason::time_skewed) << date;
+  }
+  // A Date in 9999 parses (clamped) and then differs from the credential's date.
+  for (const char* date : {"Fri, 31 Dec 9999 23:59:59 GMT", "Fri, 31 Dec 9999 23:59:59 +1400"}) {
+    auto req = signed_get();
+    req.headers.erase("x-amz-date");
+    req.headers.add("Date", date);
+    EXPECT_EQ(reason_of(verify(req, creds(), signed_at)), failure_reason::malformed_header) << date;
+  }
+}
+
+TEST(AuthFailures, RepeatedSignedHeaderNamesAreMalformed) {
+  auto req = signed_get();
+  std::string names;
+  for (int i = 0; i < 1000; ++i) names += "host;";
+  req.headers.set("Authorization", "AWS4-HMAC-SHA256 Credential=" + std::string(akid) +
+                                       "/20260101/us-east-1/s3/aws4_request, SignedHeaders=" + names +
+                                       "x-amz-date, Signature=" + std::string(64, 'a'));
+  EXPECT_EQ(reason_of(verify(req, creds(), signed_at)), failure_reason::malformed_header);
+  std::vector<std::string> out;
+  EXPECT_FALSE(sigv4::parse_signed_headers("host;x-amz-date;HOST", out));
+  EXPECT_TRUE(sigv4::parse_signed_headers("x-amz-date;host", out));
+}
+
 TEST(AuthFailures, DateHeaderStandsInForXAmzDate) {
   auto req = signed_get();
   req.headers.erase("x-amz-date");
@@ -328,6 +355,18 @@ TEST(AuthFailures, MalformedPresignedParameters) {
       {"AWSAccessKeyId=NOBODY&Signature=abc&Expires=1767225600",
        failure_reason::invalid_access_key},
       {"AWSAccessKeyId=AKIDHAYLOFT&Signature=abc&Expires=1767225599", failure_reason::expired},
+      // Twelve digits is the year 33658: compared in seconds, never as a nanosecond time_point.
+      {"AWSAccessKeyId=AKIDHAYLOFT&Signature=abc&Expires=999999999999",
+       failure_reason::signature_mismatch},
+      {"AWSAccessKeyId=AKIDHAYLOFT&Signature=abc&Expires=9999999999999", failure_reason::malformed_query},
+      // A date whose seconds overflow a nanosecond clock: clamped, then simply not yet valid.
+      {"X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDHAYLOFT%2F99991231%2Fus-east-1%2Fs3%"
+       "2Faws4_request&X-Amz-Date=99991231T235959Z&X-Amz-Expires=604800" + rest,
+       failure_reason::not_yet_valid},
+      {"X-Amz-Algorithm=AWS4-HMAC-SHA256&" + cred +
+           "&X-Amz-Date=20260101T000000Z&X-Amz-Expires=60&X-Amz-SignedHeaders=host%3Bhost"
+           "&X-Amz-Signature=" + std::string(64, 'a'),
+       failure_reason::malformed_query},
       {"AWSAccessKeyId=AKIDHAYLOFT&Signature=abc&Expires=1767225600",
        failure_reason::signature_mismatch},
   };
