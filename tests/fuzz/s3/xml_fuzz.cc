@@ -1,0 +1,118 @@
+// Every S3 request document parser, and the response writer, on client bytes. The first byte
+// picks the parser; the rest is the document. Properties:
+//  - parsers answer a value or MalformedXML/MalformedACLError/InvalidArgument, never anything else;
+//  - DeleteObjects never yields more than 1000 keys, and each key is valid UTF-8;
+//  - what a parser accepts and hayloft stores (ACL, notification configuration) reads back the same;
+//  - any key, rendered into a listing, gives a document without raw bytes XML cannot carry, and with
+//    encoding-type=url one that parse_xml accepts and whose Key decodes back to the key.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include "emulator/core/http_message.h"
+#include "emulator/core/utf8.h"
+#include "s3/api/documents.h"
+#include "s3/api/errors.h"
+#include "s3/api/notifications.h"
+#include "s3/api/results.h"
+#include "s3/api/xml_writer.h"
+
+namespace {
+using namespace hayloft::s3;
+
+void check(bool ok) {
+  if (!ok) std::abort();
+}
+
+template <typename T>
+void expect_error(const hayloft::result<T>& r, std::initializer_list<errc> allowed) {
+  if (r.ok()) return;
+  auto e = to_errc(r.code());
+  for (auto a : allowed)
+    if (e == a) return;
+  std::abort();
+}
+
+// No raw byte outside XML 1.0's Char production, and valid UTF-8 throughout.
+void check_safe_output(std::string_view xml) {
+  check(hayloft::core::valid_utf8(xml));
+  for (char c : xml) {
+    auto u = static_cast<unsigned char>(c);
+    check(u >= 0x20 || u == '\n' || u == '\t');
+  }
+  check(xml.find("\xef\xbf\xbe") == std::string_view::npos && xml.find("\xef\xbf\xbf") == std::string_view::npos);
+}
+
+void listing(std::string_view key) {
+  list_objects_result r;
+  r.v2 = true;
+  r.bucket = "b";
+  r.prefix = std::string(key.substr(0, key.size() / 2));
+  r.contents.push_back({std::string(key), hayloft::core::from_unix_ms(0), "\"e\"", 1});
+  r.common_prefixes.push_back(std::string(key));
+  check_safe_output(render_list_objects(r));
+  r.url_encoding = true;
+  auto xml = render_list_objects(r);
+  check_safe_output(xml);
+  check(xml.find("&#") == std::string::npos);
+  pugi::xml_document doc;
+  check(parse_xml(xml, doc));
+  auto contents = find_child(doc.document_element(), "Contents");
+  std::string decoded;
+  check(hayloft::core::url_decode(child_text(contents, "Key"), decoded) && decoded == key);
+  check_safe_output(render_error_xml("NoSuchKey", "m", {{"Key", std::string(key)}}, key, "r", "h"));
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size < 1 || size > 256 * 1024) return 0;
+  const std::string_view doc(reinterpret_cast<const char*>(data) + 1, size - 1);
+  switch (data[0] % 7) {
+    case 0: expect_error(parse_create_bucket(doc), {errc::malformed_xml}); break;
+    case 1: {
+      auto r = parse_delete(doc);
+      expect_error(r, {errc::malformed_xml});
+      if (r.ok()) {
+        check(!r->keys.empty() && r->keys.size() <= max_delete_keys);
+        for (const auto& k : r->keys) check(hayloft::core::valid_utf8(k));
+        check_safe_output(render_delete_result(r->keys, {}));
+      }
+      break;
+    }
+    case 2: {
+      auto r = parse_complete_multipart(doc);
+      expect_error(r, {errc::malformed_xml});
+      break;
+    }
+    case 3: {
+      auto r = parse_access_control_policy(doc);
+      expect_error(r, {errc::malformed_acl});
+      if (r.ok()) {
+        auto again = parse_access_control_policy(*r);
+        check(again.ok() && *again == *r);
+      }
+      break;
+    }
+    case 4: {
+      auto r = parse_notification_configuration(doc);
+      expect_error(r, {errc::malformed_xml, errc::invalid_argument});
+      if (r.ok()) {
+        auto text = render_notification_configuration(*r);
+        check_safe_output(text);
+        auto again = parse_notification_configuration(text);
+        check(again.ok() && render_notification_configuration(*again) == text);
+      }
+      break;
+    }
+    case 5: {
+      pugi::xml_document d;
+      if (parse_xml(doc, d)) check(acceptable_xml_text(doc) && d.document_element());
+      break;
+    }
+    default: listing(doc.substr(0, 2048)); break;
+  }
+  return 0;
+}
