@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "consumer/docstore/document_store.h"
+#include "consumer/docstore/sqlite_store.h"
 #include "emulator/core/clock.h"
 #include "emulator/core/ids.h"
 #include "emulator/store/state_store.h"
@@ -68,7 +68,7 @@ int main(int argc, char** argv) {
     {
       auto st = store::state_store::open({.dir = dir, .durable = false});
       if (!st.ok()) return std::fprintf(stderr, "store: %s\n", st.err().message.c_str()), 1;
-      consumer::document_store docs(**st, *clock);
+      consumer::sqlite_document_store docs(**st, *clock);
       if (auto r = docs.migrate(); !r.ok()) return std::fprintf(stderr, "migrate: %s\n", r.err().message.c_str()), 1;
       auto fill_start = clk::now();
       for (std::size_t f = 0; f * 10 < n; ++f) {

@@ -1,35 +1,24 @@
 #pragma once
-// The document store: indexed chunks (text, metadata, vector) in state.db, and exact cosine
-// search over them.
+// The document store: indexed chunks (text, metadata, vector) and exact cosine search over them.
+// An interface with two implementations:
+//   - sqlite_document_store (sqlite_store.h): state.db of one process, the embedded default;
+//   - pg_document_store (pg_store.h): one PostgreSQL database shared by many consumer
+//     processes and searchers.
 //
-// Layout: one row per chunk in `documents`, grouped by index name and source object
-// (bucket, key, etag). Writing an object's chunks replaces every chunk of the same
+// Contract shared by both: writing an object's chunks replaces every chunk of the same
 // (index, bucket, key) in one transaction, so re-delivery of the same object never duplicates
-// documents and a new version (new ETag) replaces the old one.
+// documents and a new version (new ETag) replaces the old one. Search is exact: each searching
+// process keeps the index's vectors in memory (vector_index.h).
 //
-// Search: each index's vectors are mirrored in memory as one contiguous row-major matrix
-// (loaded lazily on first use, updated after each commit), and a query is one matrix-vector
-// product plus a partial sort. Vectors are L2-normalised by the embedders, so the dot product is
-// the cosine similarity.
-//
-// Threading: all methods are thread-safe. Writes are asynchronous through the store's group
-// commit (their callbacks run on the writer thread); reads and searches take a per-index
-// shared lock and run on the caller's thread (a pool thread, never an I/O thread for large
-// indexes).
+// Threading: all methods are thread-safe. replace()'s callback may run on a store thread;
+// the other methods block and run on the caller's thread (a pool thread, never an I/O thread).
 #include <cstdint>
 #include <functional>
-#include <map>
-#include <memory>
-#include <mutex>
 #include <optional>
-#include <shared_mutex>
-#include <span>
 #include <string>
 #include <vector>
 
-#include "emulator/core/clock.h"
 #include "emulator/core/result.h"
-#include "emulator/store/state_store.h"
 
 namespace hayloft::consumer {
 
@@ -38,6 +27,9 @@ enum class docstore_errc {
   dimension_mismatch,  // a vector's size differs from the index's dimension
   model_mismatch,      // the index holds vectors of another embedder
   unknown_index,
+  unavailable,         // the database cannot be reached now (retry later)
+  schema_too_new,      // the database's schema was written by a newer hayloft
+  superseded,          // a newer version of the object is already stored (nothing written)
 };
 const std::error_category& docstore_category();
 std::error_code make_error_code(docstore_errc e);
@@ -47,6 +39,9 @@ struct source_ref {
   std::string bucket;
   std::string key;
   std::string etag;
+  // The object's LastModified (Unix ms; 0 = unknown). A shared store keeps the newest version
+  // when consumers race on one key: an older version never replaces a newer one.
+  std::int64_t version = 0;
 };
 
 struct chunk_record {
@@ -81,20 +76,20 @@ struct index_info {
 
 class document_store {
  public:
-  document_store(store::state_store& store, core::clock& clock);
-  ~document_store();
-  // Creates the schema (blocking; call at start-up).
-  result<void> migrate();
+  virtual ~document_store() = default;
+  // Brings the schema up to date (blocking; call at start-up). Fails with schema_too_new when
+  // the database was migrated by a newer hayloft.
+  virtual result<void> migrate() = 0;
 
   // Replaces the chunks of (index, bucket, key) by `chunks`, embedded by `model`. done(result)
-  // runs after the commit, on the writer thread.
-  void replace(const source_ref& src, std::string model, std::vector<chunk_record> chunks,
-               std::function<void(result<void>)> done);
+  // runs after the commit (on a store thread, or the caller's).
+  virtual void replace(const source_ref& src, std::string model, std::vector<chunk_record> chunks,
+                       std::function<void(result<void>)> done) = 0;
   result<void> replace_sync(const source_ref& src, std::string model, std::vector<chunk_record> chunks);
   // Removes every chunk of (index, bucket, key); an empty index name removes from all indexes.
-  result<void> remove(const std::string& index, const std::string& bucket, const std::string& key);
+  virtual result<void> remove(const std::string& index, const std::string& bucket, const std::string& key) = 0;
   // True when (index, bucket, key) is indexed with exactly this ETag.
-  result<bool> is_indexed(const source_ref& src);
+  virtual result<bool> is_indexed(const source_ref& src) = 0;
 
   struct query {
     std::string index = "default";
@@ -104,23 +99,21 @@ class document_store {
     std::string key_prefix;  // only chunks whose key starts with this
     std::string bucket;      // only chunks of this bucket, if set
   };
-  result<std::vector<search_hit>> search(const query& q);
+  virtual result<std::vector<search_hit>> search(const query& q) = 0;
 
-  result<std::vector<indexed_file>> files(const std::string& index);
-  result<std::vector<index_info>> indexes();
+  virtual result<std::vector<indexed_file>> files(const std::string& index) = 0;
+  virtual result<std::vector<index_info>> indexes() = 0;
   // Empties every index (POST /_hayloft/reset).
-  result<void> reset();
+  virtual result<void> reset() = 0;
 
- private:
-  struct mirror;  // in-memory copy of one index's vectors
-  result<mirror*> load(const std::string& index);
-  void apply_replace(const source_ref& src, const std::string& model, const std::vector<chunk_record>& chunks,
-                     const std::vector<std::int64_t>& ids);
-
-  store::state_store& store_;
-  core::clock& clock_;
-  std::mutex mirrors_mutex_;  // guards mirrors_ (the map itself; each mirror has its own lock)
-  std::map<std::string, std::unique_ptr<mirror>> mirrors_;
+  // Ok when the store can take writes and answer searches now; else `unavailable` with the
+  // reason (the database is down or restarting). Cheap: no round trip.
+  virtual result<void> available() { return {}; }
+  // Like available(), but asks the database (one round trip): what a consumer checks before it
+  // takes more messages after a write failed with `unavailable`.
+  virtual result<void> ping() { return available(); }
+  // "sqlite" or "postgresql" with host, port and database (never the password).
+  virtual std::string describe() const = 0;
 };
 
 }  // namespace hayloft::consumer

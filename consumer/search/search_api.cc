@@ -18,6 +18,12 @@ core::response error(unsigned status, const std::string& code, const std::string
   return json(status, {{"error", {{"code", code}, {"message", message}}}});
 }
 
+// A store error as a response: 503 when the database is unreachable (retry later).
+core::response store_error(unsigned status, const std::string& code, const hayloft::error& e) {
+  if (e.code == make_error_code(docstore_errc::unavailable)) return error(503, "ServiceUnavailable", e.message);
+  return error(status, code, e.message);
+}
+
 }  // namespace
 
 search_api::search_api(document_store& docs, const embed::embedder& embedder, core::task_runner& pool)
@@ -26,9 +32,12 @@ search_api::search_api(document_store& docs, const embed::embedder& embedder, co
 void search_api::handle(const std::string& name, core::request req, core::completion done) {
   auto shared = std::make_shared<core::request>(std::move(req));
   pool_.post([this, name, shared, done = std::move(done)] {
-    if (name == "search") return done(search(*shared));
-    return done(docs(*shared));
+    done(respond(name, *shared));
   });
+}
+
+core::response search_api::respond(const std::string& name, const core::request& req) {
+  return name == "search" ? search(req) : docs(req);
 }
 
 core::response search_api::search(const core::request& req) {
@@ -56,7 +65,7 @@ core::response search_api::search(const core::request& req) {
   dq.key_prefix = std::string(req.param("prefix").value_or(""));
   dq.bucket = std::string(req.param("bucket").value_or(""));
   auto hits = docs_.search(dq);
-  if (!hits.ok()) return error(409, "Conflict", hits.err().message);
+  if (!hits.ok()) return store_error(409, "Conflict", hits.err());
   nlohmann::json results = nlohmann::json::array();
   for (const auto& h : *hits) {
     nlohmann::json meta = {{"bucket", h.bucket}, {"key", h.key}, {"etag", h.etag}, {"chunk", h.chunk_index}};
@@ -75,14 +84,14 @@ core::response search_api::docs(const core::request& req) {
     auto key = req.param("key");
     if (!bucket || !key) return error(400, "BadRequest", "DELETE needs bucket and key");
     auto r = docs_.remove(req.has_param("index") ? index : std::string(), std::string(*bucket), std::string(*key));
-    if (!r.ok()) return error(500, "InternalError", r.err().message);
+    if (!r.ok()) return store_error(500, "InternalError", r.err());
     return json(200, {{"removed", {{"bucket", *bucket}, {"key", *key}}}});
   }
   if (req.method != "GET") return error(405, "MethodNotAllowed", "use GET or DELETE");
   auto idx = docs_.indexes();
-  if (!idx.ok()) return error(500, "InternalError", idx.err().message);
+  if (!idx.ok()) return store_error(500, "InternalError", idx.err());
   auto files = docs_.files(index);
-  if (!files.ok()) return error(500, "InternalError", files.err().message);
+  if (!files.ok()) return store_error(500, "InternalError", files.err());
   nlohmann::json out = {{"index", index}, {"indexes", nlohmann::json::array()}, {"files", nlohmann::json::array()}};
   for (const auto& i : *idx)
     out["indexes"].push_back({{"name", i.name}, {"model", i.model}, {"dimension", i.dimension}, {"files", i.files}, {"chunks", i.chunks}});

@@ -5,6 +5,8 @@
 //     -> {"query", "index", "model", "took_ms", "results": [{"score", "text", "meta": {...}}]}
 //   /_hayloft/docs?index=default
 //     -> {"indexes": [{"name", "model", "dimension", "files", "chunks"}], "files": [...]}
+//   A shared store (PostgreSQL) that cannot be reached answers 503 ServiceUnavailable with the
+//   reason; S3, SQS and the orchestrator are not affected.
 //   DELETE /_hayloft/docs?index=I&bucket=B&key=K  -> removes an object's documents
 //
 // Threading: handle() is called on an I/O thread and posts the embedding and the search to the
@@ -21,6 +23,8 @@ class search_api {
   search_api(document_store& docs, const embed::embedder& embedder, core::task_runner& pool);
   // `name` is the admin route: "search" or "docs".
   void handle(const std::string& name, core::request req, core::completion done);
+  // The same, blocking on the caller's thread (`hayloft search --docstore ...` without a server).
+  core::response respond(const std::string& name, const core::request& req);
 
  private:
   core::response search(const core::request& req);

@@ -20,6 +20,7 @@
 #include "emulator/app/auth_gate.h"
 #include "emulator/app/bootstrap.h"
 #include "emulator/app/config.h"
+#include "emulator/app/docstore_binding.h"
 #include "emulator/app/consumer_workload.h"
 #include "emulator/app/dashboard_binding.h"
 #include "consumer/preprocess/pipeline_config.h"
@@ -286,8 +287,13 @@ void application::impl::build() {
   }
 
   embedder = std::make_unique<lazy_embedder>(opts.embedder, opts.model_dir, &metrics);
-  docs = std::make_unique<consumer::document_store>(*store, *clock);
-  if (auto r = docs->migrate(); !r.ok()) throw std::runtime_error("document store: " + r.err().message);
+  {
+    const std::string spec = !opts.docstore.empty() ? opts.docstore : !config.docstore.empty() ? config.docstore : "sqlite";
+    auto d = open_docstore({.spec = spec, .state = store.get(), .searching = true, .pool_size = std::max(2u, opts.workers) + 2}, *clock);
+    if (!d.ok()) throw std::runtime_error("document store: " + d.err().message);
+    docs = std::move(d).value();
+    spdlog::info("document store: {}", docs->describe());
+  }
   search = std::make_unique<consumer::search_api>(*docs, *embedder, *blocking);
   for (const char* route : {"search", "docs"})
     admin->add_route(route, [this, route](core::request r, core::completion d) { search->handle(route, std::move(r), std::move(d)); });

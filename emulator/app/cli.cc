@@ -13,6 +13,11 @@
 #include "emulator/app/application.h"
 #include "emulator/app/consume_command.h"
 #include "emulator/app/exec_command.h"
+#include "emulator/app/docstore_binding.h"
+#include "consumer/embed/embedder.h"
+#include "consumer/search/search_api.h"
+#include "emulator/core/clock.h"
+#include "emulator/core/executor.h"
 #include "emulator/app/load_command.h"
 #include "emulator/app/status_command.h"
 #include "emulator/app/kubeconfig_command.h"
@@ -74,6 +79,42 @@ int print_docs(const std::string& body) {
   return 0;
 }
 
+class inline_runner final : public core::task_runner {
+ public:
+  void post(std::function<void()> fn) override { fn(); }
+};
+
+// `hayloft search|docs --docstore postgresql://...`: answers from the shared store itself, as
+// the running server would (same JSON), without a server.
+result<core::response> local_admin(const std::string& route, const std::string& spec, core::query_params params,
+                                   const std::string& embedder, const std::string& model_dir) {
+  auto clock = core::make_system_clock();
+  auto docs = open_docstore({.spec = spec, .searching = route == "search", .pool_size = 1}, *clock);
+  if (!docs.ok()) return docs.err();
+  std::unique_ptr<embed::embedder> model;
+  if (route == "search") {
+    auto m = embed::make_embedder(embedder == "use" ? "use-lite" : embedder, model_dir);
+    if (!m.ok()) return m.err();
+    model = std::move(m).value();
+  } else {
+    model = std::move(embed::make_embedder("hash", "")).value();
+  }
+  inline_runner runner;
+  consumer::search_api api(**docs, *model, runner);
+  core::request req;
+  req.method = "GET";
+  req.query = std::move(params);
+  return api.respond(route, req);
+}
+
+result<http::client_response> as_client_response(result<core::response> r) {
+  if (!r.ok()) return r.err();
+  http::client_response out;
+  out.status = r->status;
+  out.body = std::move(r->body);
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -118,6 +159,8 @@ int main(int argc, char** argv) {
   up_cmd->add_option("--apply", up.apply_paths, "apply manifests from FILE|DIR (recursively) at start");
   up_cmd->add_option("--apply-namespace", up.apply_namespace, "namespace for --apply (as apply -n)");
   up_cmd->add_flag("--kubeconfig-merge", up.kubeconfig_merge, "merge a hayloft context into ~/.kube/config");
+  up_cmd->add_option("--docstore", up.docstore,
+                     "document store: sqlite (state.db, default) or a shared postgresql://user@host:port/db");
 
   // Listed for --help only: main() dispatches `exec` before parsing (see above).
   cli.add_subcommand("exec", "run CMD against a private stack: hayloft exec [up flags] -- CMD [ARGS...]")
@@ -137,11 +180,23 @@ int main(int argc, char** argv) {
   search_cmd->add_option("--index", search_index, "document index")->capture_default_str();
   search_cmd->add_option("--prefix", search_prefix, "only keys starting with this");
   search_cmd->add_option("-o,--output", search_output, "json for the raw response");
+  std::string search_docstore, search_embedder = "use", search_model_dir;
+  search_cmd->add_option("--docstore", search_docstore,
+                         "search a shared postgresql://... store directly instead of asking a running hayloft");
+  search_cmd->add_option("--embedder", search_embedder, "use|hash (with --docstore)")->check(CLI::IsMember({"use", "hash"}));
+  search_cmd->add_option("--model-dir", search_model_dir, "directory of the USE-lite model (with --docstore)");
 
   auto* docs_cmd = cli.add_subcommand("docs", "list indexed files and their chunk counts");
   std::string docs_index = "default", docs_output;
   docs_cmd->add_option("--index", docs_index, "document index")->capture_default_str();
   docs_cmd->add_option("-o,--output", docs_output, "json for the raw response");
+  std::string docs_docstore;
+  docs_cmd->add_option("--docstore", docs_docstore, "list a shared postgresql://... store directly");
+
+  auto* docstore_cmd = cli.add_subcommand("docstore", "manage a shared PostgreSQL document store (migrate|status)");
+  std::string docstore_action, docstore_spec;
+  docstore_cmd->add_option("action", docstore_action, "migrate|status")->required()->check(CLI::IsMember({"migrate", "status"}));
+  docstore_cmd->add_option("--docstore", docstore_spec, "postgresql://user@host:port/db (default $HAYLOFT_DOCSTORE)");
 
   consume_options consume;
   auto* consume_cmd = add_consume_command(cli, consume);
@@ -177,6 +232,11 @@ int main(int argc, char** argv) {
     }
   }
   if (consume_cmd->parsed()) return run_consume(consume);
+  if (docstore_cmd->parsed()) {
+    if (docstore_spec.empty())
+      if (const char* v = std::getenv("HAYLOFT_DOCSTORE")) docstore_spec = v;
+    return run_docstore_command(docstore_action, docstore_spec);
+  }
   if (upload_cmd->parsed()) return run_upload(upload, endpoint_flag);
   if (load_cmd->parsed()) return run_load(load, endpoint_flag);
   if (status_cmd->parsed()) return run_status(status, endpoint_flag, std::cout, std::cerr);
@@ -201,6 +261,18 @@ int main(int argc, char** argv) {
   }
   if (health_cmd->parsed()) return print_result(client.get("/_hayloft/health"));
   if (reset_cmd->parsed()) return print_result(client.post("/_hayloft/reset", ""));
+  if (search_cmd->parsed() && !search_docstore.empty() && search_docstore != "sqlite") {
+    auto r = as_client_response(local_admin("search", search_docstore,
+                                            {{"q", search_query}, {"top_k", std::to_string(search_top_k)}, {"index", search_index}, {"prefix", search_prefix}},
+                                            search_embedder, search_model_dir));
+    if (search_output == "json" || !r.ok() || r->status >= 300) return print_result(r);
+    return print_search(r->body);
+  }
+  if (docs_cmd->parsed() && !docs_docstore.empty() && docs_docstore != "sqlite") {
+    auto r = as_client_response(local_admin("docs", docs_docstore, {{"index", docs_index}}, "hash", ""));
+    if (docs_output == "json" || !r.ok() || r->status >= 300) return print_result(r);
+    return print_docs(r->body);
+  }
   if (search_cmd->parsed()) {
     auto r = client.get("/_hayloft/search?q=" + core::url_encode(search_query) + "&top_k=" + std::to_string(search_top_k) +
                         "&index=" + core::url_encode(search_index) + "&prefix=" + core::url_encode(search_prefix));

@@ -32,6 +32,10 @@ result<config> load_config(const std::filesystem::path& path) {
     std::filesystem::path pp = p.as<std::string>();
     out.pipeline = pp.is_relative() ? path.parent_path() / pp : pp;
   }
+  if (auto d = root["docstore"]) {
+    if (!d.IsScalar()) return fail("docstore: expected sqlite or a postgresql:// connection string");
+    out.docstore = d.as<std::string>();
+  }
   return out;
 }
 

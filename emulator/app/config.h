@@ -8,6 +8,7 @@
 //   images:                      # container image -> built-in workload
 //     arzelaascoli/keda-haystack-consumer:latest: hayloft/indexing-consumer
 //   pipeline: pipelines/pipeline.yaml   # Haystack 1.x pipeline YAML (PreProcessor settings)
+//   docstore: postgresql://hayloft@db:5432/hayloft   # or sqlite (the default); --docstore wins
 //
 // Relative paths are resolved against the config file's directory.
 #include <filesystem>
@@ -23,6 +24,7 @@ struct config {
   http::auth::static_credentials credentials;
   std::map<std::string, std::string> images;
   std::filesystem::path pipeline;
+  std::string docstore;  // "" = not set
 };
 
 // An empty path gives the defaults. Errors name the file and the offending entry.

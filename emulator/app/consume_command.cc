@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "consumer/docstore/document_store.h"
+#include "emulator/app/docstore_binding.h"
 #include "consumer/embed/embedder.h"
 #include "consumer/preprocess/pipeline_config.h"
 #include "consumer/worker/indexing_consumer.h"
@@ -83,8 +84,11 @@ CLI::App* add_consume_command(CLI::App& cli, consume_options& o) {
   cmd->add_option("--index", o.index, "document index (default $HAYLOFT_INDEX or default)");
   cmd->add_option("--region", o.region,
                   "signing region (default $AWS_REGION, $AWS_DEFAULT_REGION, else us-east-1)");
-  cmd->add_option("--data-dir", o.data_dir, "document store directory (state.db)")
+  cmd->add_option("--data-dir", o.data_dir, "document store directory (state.db) for --docstore sqlite")
       ->capture_default_str();
+  cmd->add_option("--docstore", o.docstore,
+                  "sqlite (state.db in --data-dir) or a shared postgresql://user@host:port/db "
+                  "(default $HAYLOFT_DOCSTORE, else sqlite; PG* variables and ~/.pgpass apply)");
   cmd->add_option("--embedder", o.embedder, "use|hash")
       ->check(CLI::IsMember({"use", "hash"}))
       ->capture_default_str();
@@ -129,9 +133,8 @@ int run_consume(const consume_options& opts) {
     spdlog::error("{}", e.what());
     return 1;
   }
-  spdlog::info("consuming queue {} (bucket {}) at {} in region {}, index {} in {}", settings.queue,
-               settings.bucket, aws->sqs_endpoint(), config.region, settings.index,
-               opts.data_dir.string());
+  spdlog::info("consuming queue {} (bucket {}) at {} in region {}, index {}", settings.queue,
+               settings.bucket, aws->sqs_endpoint(), config.region, settings.index);
 
   auto model =
       embed::make_embedder(opts.embedder == "use" ? "use-lite" : opts.embedder, opts.model_dir);
@@ -140,17 +143,28 @@ int run_consume(const consume_options& opts) {
                   model.err().message);
     return 1;
   }
-  auto store = store::state_store::open({.dir = opts.data_dir, .durable = true});
-  if (!store.ok()) {
-    spdlog::error("cannot open {}: {}", opts.data_dir.string(), store.err().message);
+  const std::string docstore_spec = setting(opts.docstore, "HAYLOFT_DOCSTORE", "sqlite");
+  if (auto r = check_docstore_spec(docstore_spec); !r.ok()) {
+    spdlog::error("{}", r.err().message);
     return 1;
+  }
+  std::unique_ptr<store::state_store> state;
+  if (!is_postgresql_docstore(docstore_spec)) {
+    auto st = store::state_store::open({.dir = opts.data_dir, .durable = true});
+    if (!st.ok()) {
+      spdlog::error("cannot open {}: {}", opts.data_dir.string(), st.err().message);
+      return 1;
+    }
+    state = std::move(st).value();
   }
   auto clock = core::make_system_clock();
-  consumer::document_store docs(**store, *clock);
-  if (auto r = docs.migrate(); !r.ok()) {
-    spdlog::error("document store: {}", r.err().message);
+  auto opened = open_docstore({.spec = docstore_spec, .state = state.get(), .searching = false, .pool_size = opts.workers + 1}, *clock);
+  if (!opened.ok()) {
+    spdlog::error("document store: {}", opened.err().message);
     return 1;
   }
+  auto& docs = **opened;
+  spdlog::info("document store: {}", docs.describe());
 
   remote_message_source messages(*aws);
   remote_object_source objects(*aws, pipeline_settings->limits.max_input_bytes);

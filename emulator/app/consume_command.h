@@ -1,7 +1,8 @@
 #pragma once
 // `hayloft consume`: the indexing consumer on its own, against any SQS queue and S3 bucket over
 // HTTP(S) with SigV4 (a running `hayloft up`, another emulator, or real AWS), writing chunks to a
-// local document store (state.db in --data-dir). This is what runs as a pod in a real cluster.
+// local document store (state.db in --data-dir) or, with --docstore postgresql://..., to one
+// PostgreSQL database shared by every consumer. This is what runs as a pod in a real cluster.
 //
 // Settings: flags first, then the environment as the reference consumer reads it: SQS_QUEUE
 // (default test-queue), S3_BUCKET (default test-bucket), HAYLOFT_INDEX (default "default"),
@@ -29,6 +30,7 @@ struct consume_options {
   std::string index;     // empty: HAYLOFT_INDEX, else default
   std::string region;    // empty: AWS_REGION, AWS_DEFAULT_REGION, else us-east-1
   std::filesystem::path data_dir = ".hayloft-consumer";
+  std::string docstore;  // sqlite | postgresql://...; empty: HAYLOFT_DOCSTORE, else sqlite
   std::string embedder = "use";  // use | hash
   std::string model_dir;
   std::string pipeline_file;  // Haystack 1.x pipeline YAML: PreProcessor settings

@@ -26,6 +26,7 @@ struct up_options {
   std::vector<std::string> apply_paths;     // manifests applied at start
   std::string apply_namespace;              // -n for --apply ("" = each object's own or default)
   bool kubeconfig_merge = false;
+  std::string docstore;  // sqlite | postgresql://... ("" = config's docstore:, else sqlite)
 };
 
 }  // namespace hayloft::app

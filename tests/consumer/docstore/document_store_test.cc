@@ -1,4 +1,4 @@
-#include "consumer/docstore/document_store.h"
+#include "consumer/docstore/sqlite_store.h"
 
 #include <gtest/gtest.h>
 
@@ -29,7 +29,7 @@ class DocumentStoreTest : public ::testing::Test {
     docs_.reset();
     store_.reset();
     store_ = std::move(store::state_store::open({.dir = dir_, .durable = false})).value();
-    docs_ = std::make_unique<document_store>(*store_, *clock_);
+    docs_ = std::make_unique<sqlite_document_store>(*store_, *clock_);
     ASSERT_TRUE(docs_->migrate().ok());
   }
   std::vector<chunk_record> chunks(std::vector<std::pair<std::string, std::vector<float>>> items) {

@@ -10,6 +10,7 @@
 #include <future>
 #include <map>
 
+#include "consumer/docstore/sqlite_store.h"
 #include "emulator/core/hash.h"
 #include "emulator/core/ids.h"
 
@@ -120,7 +121,7 @@ class IndexingConsumerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     store_ = std::move(store::state_store::open({.dir = dir_, .durable = false})).value();
-    docs_ = std::make_unique<document_store>(*store_, *clock_);
+    docs_ = std::make_unique<sqlite_document_store>(*store_, *clock_);
     ASSERT_TRUE(docs_->migrate().ok());
     embedder_ = std::move(embed::make_embedder("hash")).value();
     pipeline_ = std::make_unique<indexing_pipeline>(pipeline_settings{}, *embedder_, *docs_);
