@@ -1,7 +1,7 @@
 #pragma once
 // Decides which service answers a request (DESIGN.md, "One process, one port"):
 //   X-Amz-Target: AmazonSQS.*                          -> sqs (JSON 1.0)
-//   Action=... in the query, or in a form POST body,
+//   Action=... in the query, or in a form POST body (a form body spilled to a file counts),
 //     on "/" or "/{account}/{queue}"                    -> sqs (query protocol)
 //   /_hayloft/k8s/...                                   -> k8s
 //   /_hayloft/...                                       -> admin

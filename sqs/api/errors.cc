@@ -10,7 +10,7 @@ constexpr std::string_view kPrefix = "com.amazonaws.sqs#";
 // Indexed by errc. Status codes and query codes: botocore 1.29's query model of SQS (the
 // `error` trait of each exception shape); ResourceNotFoundException answers 404 as LocalStack's
 // AWS-validated move-task handlers do.
-const std::array<wire_error, 22> kTable{{
+const std::array<wire_error, 23> kTable{{
     {200, "", "", true},  // ok (never rendered)
     {400, "com.amazonaws.sqs#QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue", true},
     {400, "com.amazonaws.sqs#QueueNameExists", "QueueAlreadyExists", true},
@@ -26,6 +26,7 @@ const std::array<wire_error, 22> kTable{{
     {400, "com.amazonaws.sqs#InvalidAttributeValue", "InvalidAttributeValue", true},
     {400, "com.amazonaws.sqs#InvalidMessageContents", "InvalidMessageContents", true},
     {400, "com.amazonaws.sqs#MessageNotInflight", "AWS.SimpleQueueService.MessageNotInflight", true},
+    {403, "com.amazonaws.sqs#OverLimit", "OverLimit", true},
     {400, "com.amazonaws.sqs#ReceiptHandleIsInvalid", "ReceiptHandleIsInvalid", true},
     {404, "com.amazonaws.sqs#ResourceNotFoundException", "ResourceNotFoundException", true},
     {400, "com.amazonaws.sqs#InvalidParameterValue", "InvalidParameterValue", true},

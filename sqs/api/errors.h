@@ -32,6 +32,7 @@ enum class errc {
   invalid_attribute_value,
   invalid_message_contents,
   message_not_inflight,
+  over_limit,           // a quota (policy size, actions per statement)
   receipt_handle_is_invalid,
   resource_not_found,
   invalid_parameter_value,

@@ -11,6 +11,8 @@
 // Parsing checks shapes and types only (a string where a number belongs, a missing required
 // member); every semantic rule (ranges, names, sizes) is the service's. Pure functions: any
 // thread.
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 
 #include "emulator/core/http_message.h"
@@ -18,6 +20,14 @@
 #include "sqs/api/model.h"
 
 namespace hayloft::sqs::api {
+
+// Bounds checked before anything is parsed (sizes before content). The largest request SQS can
+// accept is a SendMessageBatch whose messages total 1 MiB; escaped as JSON (\uXXXX) or
+// percent-encoded it grows to a few MiB. 16 MiB leaves room to answer an oversized batch with
+// BatchRequestTooLong rather than a transport error. SQS's own shapes nest 5 deep.
+inline constexpr std::uint64_t max_request_bytes = 16u << 20;
+inline constexpr int max_json_depth = 16;
+inline constexpr std::size_t max_query_parameters = 4096;
 
 // Which protocol a request speaks, or nullopt when it is not an SQS request at all.
 std::optional<protocol> detect(const core::request& req);
@@ -28,7 +38,8 @@ std::string signing_region(const core::request& req);
 
 // Parses a request of either protocol. Errors carry sqs::errc codes (invalid_action,
 // malformed_request, missing_parameter, invalid_parameter_value) and are rendered in the
-// protocol that detect() reports.
+// protocol that detect() reports. Never throws, whatever the bytes; a body over
+// max_request_bytes is refused unread.
 result<call> parse(const core::request& req);
 
 }  // namespace hayloft::sqs::api

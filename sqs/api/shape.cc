@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "emulator/core/utf8.h"
+
 namespace hayloft::sqs::api {
 namespace {
 
@@ -85,19 +87,40 @@ std::string to_xml(const shape& s) {
   return out;
 }
 
+std::size_t xml_char_length(std::string_view s, std::size_t i) {
+  auto c = static_cast<unsigned char>(s[i]);
+  if (c < 0x80) return (c >= 0x20 || c == 0x9 || c == 0xA || c == 0xD) ? 1 : 0;
+  // Valid UTF-8 (no surrogates, overlong forms or truncation) except the two noncharacters XML
+  // excludes, U+FFFE and U+FFFF (EF BF BE / EF BF BF).
+  auto len = core::utf8_sequence_length(s.substr(i));
+  if (len == 3 && c == 0xEF && static_cast<unsigned char>(s[i + 1]) == 0xBF &&
+      static_cast<unsigned char>(s[i + 2]) >= 0xBE)
+    return 0;
+  return len;
+}
+
 std::string xml_escape(std::string_view s) {
   std::string out;
   out.reserve(s.size() + s.size() / 8);
-  for (char c : s) {
+  for (std::size_t i = 0; i < s.size();) {
+    char c = s[i];
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      case '\r': out += "&#xD;"; break;
-      default: out += c;
+      case '&': out += "&amp;"; ++i; continue;
+      case '<': out += "&lt;"; ++i; continue;
+      case '>': out += "&gt;"; ++i; continue;
+      case '"': out += "&quot;"; ++i; continue;
+      case '\'': out += "&apos;"; ++i; continue;
+      case '\r': out += "&#xD;"; ++i; continue;
+      default: break;
     }
+    auto len = xml_char_length(s, i);
+    if (len == 0) {
+      out += "\xEF\xBF\xBD";  // U+FFFD for one byte that is not a character
+      ++i;
+      continue;
+    }
+    out.append(s.data() + i, len);
+    i += len;
   }
   return out;
 }

@@ -67,7 +67,14 @@ struct shape {
 std::string to_json(const shape& s);
 // The members of `s` as XML elements (no document wrapper).
 std::string to_xml(const shape& s);
-// XML character data escaping (&, <, >, quotes, and CR as &#xD; so it survives parsing).
+// XML character data escaping (&, <, >, quotes, and CR as &#xD; so it survives parsing). Bytes
+// that are not valid UTF-8 and characters XML 1.0 forbids (control characters, U+FFFE ...) come
+// out as U+FFFD, so a document echoing client input is always well-formed.
 std::string xml_escape(std::string_view s);
+
+// The length in bytes of the character starting at s[i] when it is valid UTF-8 and one of XML
+// 1.0's characters (#x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF, the set
+// SQS accepts in messages); 0 otherwise.
+std::size_t xml_char_length(std::string_view s, std::size_t i);
 
 }  // namespace hayloft::sqs::api

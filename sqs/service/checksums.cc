@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "emulator/core/hash.h"
+#include "sqs/api/shape.h"
 
 namespace hayloft::sqs {
 namespace {
@@ -65,37 +66,9 @@ std::string md5_of_attributes(std::vector<api::message_attribute> attributes) {
 }
 
 bool valid_message_characters(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    std::uint32_t cp;
-    std::size_t len;
-    if (c < 0x80) {
-      cp = c;
-      len = 1;
-    } else if ((c & 0xE0) == 0xC0) {
-      cp = c & 0x1F;
-      len = 2;
-    } else if ((c & 0xF0) == 0xE0) {
-      cp = c & 0x0F;
-      len = 3;
-    } else if ((c & 0xF8) == 0xF0) {
-      cp = c & 0x07;
-      len = 4;
-    } else {
-      return false;
-    }
-    if (i + len > s.size()) return false;
-    for (std::size_t k = 1; k < len; ++k) {
-      auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    // Overlong encodings are not valid UTF-8.
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)) return false;
-    bool ok = cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) || (cp >= 0xE000 && cp <= 0xFFFD) ||
-              (cp >= 0x10000 && cp <= 0x10FFFF);
-    if (!ok) return false;
+  for (std::size_t i = 0; i < s.size();) {
+    auto len = api::xml_char_length(s, i);
+    if (len == 0) return false;
     i += len;
   }
   return true;

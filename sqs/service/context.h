@@ -18,8 +18,9 @@ struct options {
   // Region of queues created by unsigned requests (LocalStack's default); a SigV4 credential
   // scope overrides it per request.
   std::string region = "us-east-1";
-  // Upper bound of MaximumMessageSize and of a batch's total size.
-  std::int64_t max_message_size = 262144;
+  // Upper bound of MaximumMessageSize and of a batch's total size: 1 MiB (1,048,576 bytes) since
+  // August 2025 (API_SendMessage.html, API_SetQueueAttributes.html).
+  std::int64_t max_message_size = 1048576;
   // AWS refuses a second PurgeQueue within 60 s (PurgeQueueInProgress) and re-creating a queue
   // within 60 s of deleting it (QueueDeletedRecently). LocalStack does neither by default, and
   // test suites that purge between tests depend on that, so both are off by default.

@@ -51,6 +51,9 @@ result<void> check_tags(const api::string_map& existing, const api::string_map& 
       return make_error(errc::invalid_parameter_value, "Tag keys must be between 1 and 128 characters in length.");
     if (v.size() > 256)
       return make_error(errc::invalid_parameter_value, "Tag values must be between 0 and 256 characters in length.");
+    // Tags are "Unicode ... in UTF-8" (quotas-queues.html); bytes that are not are refused.
+    if (!valid_message_characters(k) || !valid_message_characters(v))
+      return make_error(errc::invalid_parameter_value, "Tag keys and values must be valid UTF-8 text.");
     total[k] = v;
   }
   if (total.size() > 50)
@@ -422,7 +425,7 @@ void engine::create_queue(const api::call& c, const api::create_queue_request& r
     row.name = r.queue_name;
     row.region = c.region.empty() ? ctx_.opts.region : c.region;
     row.attributes_json = to_json(cfg);
-    row.tags_json = nlohmann::json(r.tags).dump();
+    row.tags_json = nlohmann::json(r.tags).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     row.created_ms = now;
     row.modified_ms = now;
     q = std::make_shared<queue>(ctx_, row, cfg, r.tags);

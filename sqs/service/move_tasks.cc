@@ -8,6 +8,7 @@
 #include "emulator/core/hash.h"
 #include "emulator/core/ids.h"
 #include "sqs/api/errors.h"
+#include "sqs/api/input.h"
 
 namespace hayloft::sqs {
 namespace {
@@ -142,12 +143,15 @@ void tick(const std::shared_ptr<move_tasks::state>& s, const std::shared_ptr<tas
 
 std::string make_handle(const std::string& id, const std::string& source_arn) {
   nlohmann::json j{{"taskId", id}, {"sourceArn", source_arn}};
-  return core::base64_encode(j.dump());
+  return core::base64_encode(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 std::optional<std::pair<std::string, std::string>> parse_handle(std::string_view handle) {
+  // Our handles are base64 of {"taskId":..., "sourceArn":...}: a few hundred bytes, two levels.
+  if (handle.size() > 4096) return std::nullopt;
   std::string raw;
   if (!core::base64_decode(handle, raw)) return std::nullopt;
+  if (!api::json_depth_within(raw, 2)) return std::nullopt;
   auto j = nlohmann::json::parse(raw, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return std::nullopt;
   auto id = j.find("taskId");

@@ -13,7 +13,7 @@ namespace {
 constexpr std::int64_t kDedupWindowMs = 5 * 60 * 1000;
 constexpr std::int64_t kMaxVisibilityMs = 43200LL * 1000;
 
-std::string tags_json(const api::string_map& tags) { return nlohmann::json(tags).dump(); }
+std::string tags_json(const api::string_map& tags) { return nlohmann::json(tags).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 
 hayloft::error gone() { return make_error(errc::queue_does_not_exist, "The specified queue does not exist."); }
 

@@ -6,9 +6,16 @@
 #include <nlohmann/json.hpp>
 
 #include "sqs/api/errors.h"
+#include "sqs/api/input.h"
 
 namespace hayloft::sqs {
 namespace {
+
+// Policy quotas of the developer guide ("Amazon SQS policy quotas"): 8,192 bytes, 7 actions per
+// statement. Policies are documents of a handful of levels; deeper JSON is refused unparsed.
+constexpr std::size_t kMaxPolicyBytes = 8192;
+constexpr std::size_t kMaxActionsPerStatement = 7;
+constexpr int kMaxAttributeJsonDepth = 32;
 
 constexpr std::array<std::string_view, 21> kKnown{
     "All",
@@ -71,6 +78,7 @@ hayloft::error bad_redrive(std::string_view value, std::string_view reason) {
 
 result<std::optional<redrive_policy>> parse_redrive(std::string_view v) {
   if (v.empty()) return std::optional<redrive_policy>{};
+  if (!api::json_depth_within(v, kMaxAttributeJsonDepth)) return bad_redrive(v, "Redrive policy is not a valid JSON map.");
   auto j = nlohmann::json::parse(v, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return bad_redrive(v, "Redrive policy is not a valid JSON map.");
   redrive_policy p;
@@ -95,8 +103,9 @@ result<std::optional<redrive_policy>> parse_redrive(std::string_view v) {
 
 result<std::string> parse_redrive_allow(std::string_view v) {
   if (v.empty()) return std::string();
-  auto j = nlohmann::json::parse(v, nullptr, false);
   auto fail = [&] { return bad_value("RedriveAllowPolicy"); };
+  if (!api::json_depth_within(v, kMaxAttributeJsonDepth)) return fail();
+  auto j = nlohmann::json::parse(v, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return fail();
   auto perm = j.find("redrivePermission");
   if (perm == j.end() || !perm->is_string()) return fail();
@@ -113,14 +122,45 @@ result<std::string> parse_redrive_allow(std::string_view v) {
   return j.dump();
 }
 
-result<std::string> parse_policy(std::string_view v) {
-  if (v.empty()) return std::string();
-  auto j = nlohmann::json::parse(v, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return bad_value("Policy");
-  return j.dump();
+std::size_t count_of(const nlohmann::json& v) {
+  if (v.is_array()) return v.size();
+  return v.is_null() ? 0 : 1;
 }
 
-result<void> apply_one(queue_config& c, const std::string& k, const std::string& v, std::int64_t max_size) {
+result<std::string> parse_policy(std::string_view v, bool quotas) {
+  if (v.empty()) return std::string();
+  if (quotas && v.size() > kMaxPolicyBytes)
+    return make_error(errc::over_limit, "Submitted policy is over max allowed size.");
+  if (!api::json_depth_within(v, kMaxAttributeJsonDepth)) return bad_value("Policy");
+  auto j = nlohmann::json::parse(v, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return bad_value("Policy");
+  if (quotas) {
+    auto st = j.find("Statement");
+    if (st != j.end()) {
+      auto check = [](const nlohmann::json& s) -> result<void> {
+        if (!s.is_object()) return {};
+        std::size_t n = 0;
+        if (auto a = s.find("Action"); a != s.end()) n += count_of(*a);
+        if (auto a = s.find("NotAction"); a != s.end()) n += count_of(*a);
+        if (n > kMaxActionsPerStatement)
+          return make_error(errc::over_limit, std::to_string(n) +
+                                                  " actions were found in a statement from the submitted policy, max "
+                                                  "allowed is " +
+                                                  std::to_string(kMaxActionsPerStatement));
+        return {};
+      };
+      if (st->is_array()) {
+        for (const auto& s : *st) HAYLOFT_TRY(check(s));
+      } else {
+        HAYLOFT_TRY(check(*st));
+      }
+    }
+  }
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+result<void> apply_one(queue_config& c, const std::string& k, const std::string& v, std::int64_t max_size,
+                       bool stored) {
   if (k == "VisibilityTimeout") {
     auto r = ranged(k, v, 0, 43200);
     if (!r.ok()) return r.err();
@@ -150,7 +190,7 @@ result<void> apply_one(queue_config& c, const std::string& k, const std::string&
     if (!r.ok()) return r.err();
     c.redrive_allow_policy = *r;
   } else if (k == "Policy") {
-    auto r = parse_policy(v);
+    auto r = parse_policy(v, !stored);
     if (!r.ok()) return r.err();
     c.policy = *r;
   } else if (k == "ContentBasedDeduplication") {
@@ -192,8 +232,10 @@ bool is_queue_attribute(std::string_view name) {
   return false;
 }
 
+result<std::string> canonical_policy(std::string_view policy) { return parse_policy(policy, true); }
+
 result<void> apply_attributes(queue_config& cfg, const api::string_map& attributes, bool creating,
-                              std::int64_t max_message_size) {
+                              std::int64_t max_message_size, bool stored) {
   queue_config c = cfg;
   if (auto f = attributes.find("FifoQueue"); f != attributes.end()) {
     auto b = to_bool(f->second);
@@ -207,7 +249,7 @@ result<void> apply_attributes(queue_config& cfg, const api::string_map& attribut
   for (const auto& [k, v] : attributes) {
     if (k == "FifoQueue") continue;
     if (fifo_only(k) && !c.fifo) return unknown(k);
-    HAYLOFT_TRY(apply_one(c, k, v, max_message_size));
+    HAYLOFT_TRY(apply_one(c, k, v, max_message_size, stored));
   }
   if (c.fifo && c.fifo_throughput_limit == "perMessageGroupId" && c.deduplication_scope != "messageGroup")
     return bad_value("FifoThroughputLimit",
@@ -220,7 +262,7 @@ std::string redrive_policy_json(const redrive_policy& p) {
   nlohmann::ordered_json j;
   j["deadLetterTargetArn"] = p.dead_letter_target_arn;
   j["maxReceiveCount"] = p.max_receive_count;
-  return j.dump();
+  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 std::vector<std::pair<std::string, std::string>> settable_attributes(const queue_config& c) {
@@ -251,7 +293,8 @@ std::vector<std::pair<std::string, std::string>> settable_attributes(const queue
 std::string to_json(const queue_config& cfg) {
   nlohmann::ordered_json j = nlohmann::ordered_json::object();
   for (const auto& [k, v] : settable_attributes(cfg)) j[k] = v;
-  return j.dump();
+  // Never throws on a value that is not UTF-8 (a query-protocol KmsMasterKeyId can be any bytes).
+  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 result<queue_config> config_from_json(std::string_view json) {
@@ -261,8 +304,8 @@ result<queue_config> config_from_json(std::string_view json) {
   for (const auto& [k, v] : j.items())
     if (v.is_string()) m[k] = v.get<std::string>();
   queue_config c;
-  // Stored values were validated when set; accept them with the widest size limit.
-  HAYLOFT_TRY(apply_attributes(c, m, true, std::int64_t{1} << 40));
+  // Stored values were validated when set (perhaps under older limits): accept them as they are.
+  HAYLOFT_TRY(apply_attributes(c, m, true, std::int64_t{1} << 40, true));
   return c;
 }
 

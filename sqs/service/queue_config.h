@@ -21,7 +21,7 @@ struct redrive_policy {
 
 struct queue_config {
   std::int64_t visibility_timeout = 30;
-  std::int64_t maximum_message_size = 262144;
+  std::int64_t maximum_message_size = 1048576;  // 1 MiB, SQS's default since August 2025
   std::int64_t message_retention_period = 345600;
   std::int64_t delay_seconds = 0;
   std::int64_t receive_message_wait_time_seconds = 0;
@@ -42,9 +42,14 @@ bool is_queue_attribute(std::string_view name);
 
 // Validates `attributes` and applies them to `cfg` (all or nothing). FifoQueue is accepted only
 // when `creating`. Errors: invalid_attribute_name, invalid_attribute_value,
-// invalid_parameter_value (RedrivePolicy). The DLQ's existence is the caller's to check.
+// invalid_parameter_value (RedrivePolicy), over_limit (Policy quotas). The DLQ's existence is the
+// caller's to check. `stored`: values read back from state.db, accepted without the quotas.
 result<void> apply_attributes(queue_config& cfg, const api::string_map& attributes, bool creating,
-                              std::int64_t max_message_size);
+                              std::int64_t max_message_size, bool stored = false);
+
+// A Policy attribute value checked against SQS's policy quotas (8,192 bytes, 7 actions per
+// statement: over_limit) and parsed (invalid_attribute_value), in its canonical JSON form.
+result<std::string> canonical_policy(std::string_view policy);
 
 // The settable attributes in their canonical string form, in the order AWS lists them.
 std::vector<std::pair<std::string, std::string>> settable_attributes(const queue_config& cfg);

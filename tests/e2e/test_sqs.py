@@ -95,8 +95,54 @@ class SqsBoto3Test(HayloftTestCase):
             self.sqs.delete_message(QueueUrl=url, ReceiptHandle="garbage")
         self.assertIn("ReceiptHandleIsInvalid", e.exception.response["Error"]["Code"])
         with self.assertRaises(ClientError) as e:
-            self.sqs.send_message(QueueUrl=url, MessageBody="x" * (256 * 1024 + 1))
+            self.sqs.send_message(QueueUrl=url, MessageBody="x" * (1024 * 1024 + 1))
         self.assertEqual(e.exception.response["ResponseMetadata"]["HTTPStatusCode"], 400)
+
+    def test_one_mebibyte_messages_and_batches(self):
+        """Issue 17: 1 MiB (1,048,576 bytes) per message and per batch, the default MaximumMessageSize. The
+        bodies are non-ASCII so that both wire encodings (JSON \\u escapes, query percent-encoding) carry about
+        3 MiB: the edge spills such a body to a file, and it must still reach SQS."""
+        mib = 1024 * 1024
+        url = self.sqs.create_queue(QueueName="big")["QueueUrl"]
+        attrs = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["MaximumMessageSize"])["Attributes"]
+        self.assertEqual(attrs["MaximumMessageSize"], "1048576")
+        body = "\u00e9" * (mib // 2)  # 2 bytes each in UTF-8: exactly 1 MiB
+        self.sqs.send_message(QueueUrl=url, MessageBody=body)
+        got = self.sqs.receive_message(QueueUrl=url)["Messages"][0]
+        self.assertEqual(got["Body"], body)
+        self.sqs.delete_message(QueueUrl=url, ReceiptHandle=got["ReceiptHandle"])
+        with self.assertRaises(ClientError) as e:
+            self.sqs.send_message(QueueUrl=url, MessageBody=body + "x")
+        err = e.exception.response["Error"]
+        self.assertEqual(err["Code"], "InvalidParameterValue")
+        self.assertEqual(err["Message"], "One or more parameters are invalid. Reason: Message must be shorter than "
+                                         "1048576 bytes.")
+        out = self.sqs.send_message_batch(QueueUrl=url, Entries=[{"Id": str(i), "MessageBody": "x" * (mib // 4)}
+                                                                 for i in range(4)])
+        self.assertEqual(len(out["Successful"]), 4)
+        with self.assertRaises(ClientError) as e:
+            self.sqs.send_message_batch(QueueUrl=url, Entries=[{"Id": str(i), "MessageBody": "x" * 104858}
+                                                               for i in range(10)])
+        err = e.exception.response["Error"]
+        self.assertEqual(err["Code"], "AWS.SimpleQueueService.BatchRequestTooLong")
+        self.assertEqual(err["Message"], "Batch requests cannot be longer than 1048576 bytes. You have sent 1048580 "
+                                         "bytes.")
+        attrs = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])
+        self.assertEqual(attrs["Attributes"]["ApproximateNumberOfMessages"], "4")
+
+    def test_huge_number_attribute_is_refused_and_the_process_lives(self):
+        """Issue 14: a 30,000-digit Number value segfaulted the process (std::regex on client input)."""
+        url = self.sqs.create_queue(QueueName="nums")["QueueUrl"]
+        with self.assertRaises(ClientError) as e:
+            self.sqs.send_message(QueueUrl=url, MessageBody="x", MessageAttributes={
+                "n": {"DataType": "Number", "StringValue": "1" * 30000}})
+        self.assertEqual(e.exception.response["Error"]["Code"], "InvalidParameterValue")
+        self.assertEqual(e.exception.response["Error"]["Message"],
+                         "Can't cast the value of message (user) attribute 'n' to a number.")
+        self.sqs.send_message(QueueUrl=url, MessageBody="x", MessageAttributes={
+            "n": {"DataType": "Number", "StringValue": "9" * 38}})
+        self.assertIsNone(self.hayloft.proc.poll())
+        self.assertIsNotNone(self.hayloft.admin("GET", "/_hayloft/health"))
 
     def test_fifo_ordering_and_dedup(self):
         url = self.sqs.create_queue(QueueName="jobs.fifo", Attributes={"FifoQueue": "true", "ContentBasedDeduplication": "true"})["QueueUrl"]

@@ -4,8 +4,10 @@
 #include <gtest/gtest.h>
 
 #include "sqs/api/errors.h"
+#include "sqs/api/input.h"
 #include "sqs/api/parse.h"
 #include "sqs/api/render.h"
+#include "sqs/api/shape.h"
 #include "sqs/service/checksums.h"
 #include "sqs/service/receipt.h"
 
@@ -211,6 +213,56 @@ TEST(SqsParse, Errors) {
   EXPECT_EQ(e.code(), make_error_code(errc::missing_parameter));
 }
 
+// Sizes and depth before content (issue 14): each bound refuses with a 4xx before any parser runs.
+TEST(SqsParse, BoundsBeforeContent) {
+  auto deep = api::parse(json("SendMessage", R"({"QueueUrl":)" + std::string(100000, '[') + std::string(100000, ']') + "}"));
+  ASSERT_FALSE(deep.ok());
+  EXPECT_EQ(deep.code(), make_error_code(errc::malformed_request));
+  EXPECT_EQ(deep.err().message, "The request body nests deeper than 16 levels.");
+  // Brackets inside strings are text.
+  auto text = api::parse(json("SendMessage", R"({"QueueUrl":"q","MessageBody":")" + std::string(100, '[') + R"("})"));
+  ASSERT_TRUE(text.ok()) << text.err().message;
+  EXPECT_EQ(std::get<api::send_message_request>(text->input).entry.message_body, std::string(100, '['));
+
+  auto bad_utf8 = api::parse(json("SendMessage", "{\"QueueUrl\":\"q\",\"MessageBody\":\"\xff\"}"));
+  EXPECT_EQ(bad_utf8.code(), make_error_code(errc::malformed_request));
+
+  std::string many = "Action=SendMessage&Version=2012-11-05&QueueUrl=q&MessageBody=x";
+  for (int i = 0; i < 5000; ++i) many += "&p" + std::to_string(i) + "=v";
+  auto params = api::parse(form(many));
+  ASSERT_FALSE(params.ok());
+  EXPECT_EQ(params.code(), make_error_code(errc::malformed_request));
+  EXPECT_EQ(params.err().message, "The request has more than 4096 parameters.");
+
+  auto huge = json("SendMessage", "{}");
+  huge.body_size = api::max_request_bytes + 1;  // as the edge reports a spilled body
+  auto refused = api::parse(huge);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.code(), make_error_code(errc::invalid_parameter_value));
+  EXPECT_EQ(refused.err().message, "The request body is longer than 16777216 bytes.");
+}
+
+TEST(SqsParse, JsonDepthScan) {
+  EXPECT_TRUE(api::json_depth_within("", 0));
+  EXPECT_TRUE(api::json_depth_within(R"({"a":[1,{"b":2}]})", 3));
+  EXPECT_FALSE(api::json_depth_within(R"({"a":[1,{"b":2}]})", 2));
+  EXPECT_TRUE(api::json_depth_within(R"({"a":"[[[[\"[[["})", 1));
+  EXPECT_TRUE(api::json_depth_within(R"(]]]]{})", 1));
+}
+
+// Replies echo client values; XML cannot carry every byte, so what it cannot carry becomes U+FFFD.
+TEST(SqsRender, XmlEscapeKeepsDocumentsWellFormed) {
+  EXPECT_EQ(api::xml_escape("a<b>&\"'\r\n\t"), "a&lt;b&gt;&amp;&quot;&apos;&#xD;\n\t");
+  EXPECT_EQ(api::xml_escape("\xE2\x82\xAC \xF0\x9F\x98\x80"), "\xE2\x82\xAC \xF0\x9F\x98\x80");
+  EXPECT_EQ(api::xml_escape(std::string("a\0b", 3)), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(api::xml_escape("\x01\x1f"), "\xEF\xBF\xBD\xEF\xBF\xBD");
+  EXPECT_EQ(api::xml_escape("\xff"), "\xEF\xBF\xBD");
+  EXPECT_EQ(api::xml_escape("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");          // overlong
+  EXPECT_EQ(api::xml_escape("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
+  EXPECT_EQ(api::xml_escape("\xEF\xBF\xBE"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // U+FFFE
+  EXPECT_EQ(api::xml_escape("\xE2\x82"), "\xEF\xBF\xBD\xEF\xBF\xBD");                  // truncated
+}
+
 TEST(SqsRender, QueryXmlShapes) {
   api::receive_result r;
   api::received_message m;
@@ -314,6 +366,7 @@ TEST(SqsErrors, TableCoversEveryCode) {
       {errc::invalid_attribute_value, 400, "com.amazonaws.sqs#InvalidAttributeValue", "InvalidAttributeValue"},
       {errc::invalid_message_contents, 400, "com.amazonaws.sqs#InvalidMessageContents", "InvalidMessageContents"},
       {errc::message_not_inflight, 400, "com.amazonaws.sqs#MessageNotInflight", "AWS.SimpleQueueService.MessageNotInflight"},
+      {errc::over_limit, 403, "com.amazonaws.sqs#OverLimit", "OverLimit"},
       {errc::receipt_handle_is_invalid, 400, "com.amazonaws.sqs#ReceiptHandleIsInvalid", "ReceiptHandleIsInvalid"},
       {errc::resource_not_found, 404, "com.amazonaws.sqs#ResourceNotFoundException", "ResourceNotFoundException"},
       {errc::invalid_parameter_value, 400, "com.amazonaws.sqs#InvalidParameterValue", "InvalidParameterValue"},

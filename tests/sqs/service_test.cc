@@ -96,7 +96,7 @@ TEST_P(SqsService, QueueAttributes) {
   EXPECT_EQ(all["QueueArn"], "arn:aws:sqs:us-east-1:000000000000:q");
   EXPECT_EQ(all["VisibilityTimeout"], "45");
   EXPECT_EQ(all["MessageRetentionPeriod"], "3600");
-  EXPECT_EQ(all["MaximumMessageSize"], "262144");
+  EXPECT_EQ(all["MaximumMessageSize"], "1048576");
   EXPECT_EQ(all["DelaySeconds"], "0");
   EXPECT_EQ(all["ReceiveMessageWaitTimeSeconds"], "0");
   EXPECT_EQ(all["SqsManagedSseEnabled"], "true");
@@ -134,7 +134,7 @@ TEST_P(SqsService, QueueAttributes) {
   EXPECT_EQ(bad_value.code, "InvalidAttributeValue");
   EXPECT_EQ(bad_value.message, "Invalid value for the parameter VisibilityTimeout.");
   for (auto [k, v] : std::vector<std::pair<const char*, const char*>>{{"MaximumMessageSize", "1023"},
-                                                                      {"MaximumMessageSize", "262145"},
+                                                                      {"MaximumMessageSize", "1048577"},
                                                                       {"MessageRetentionPeriod", "59"},
                                                                       {"DelaySeconds", "901"},
                                                                       {"ReceiveMessageWaitTimeSeconds", "21"},
@@ -315,10 +315,10 @@ TEST_P(SqsService, BatchRequestErrors) {
   EXPECT_EQ(batch("DeleteMessageBatch", {{{"Id", std::string(81, 'x')}, {"ReceiptHandle", "r"}}}).code,
             "AWS.SimpleQueueService.InvalidBatchEntryId");
   json big = json::array();
-  for (int i = 0; i < 2; ++i) big.push_back({{"Id", "e" + std::to_string(i)}, {"MessageBody", std::string(140000, 'x')}});
+  for (int i = 0; i < 2; ++i) big.push_back({{"Id", "e" + std::to_string(i)}, {"MessageBody", std::string(600000, 'x')}});
   auto too_long = batch("SendMessageBatch", big);
   EXPECT_EQ(too_long.code, "AWS.SimpleQueueService.BatchRequestTooLong");
-  EXPECT_EQ(too_long.message, "Batch requests cannot be longer than 262144 bytes. You have sent 280000 bytes.");
+  EXPECT_EQ(too_long.message, "Batch requests cannot be longer than 1048576 bytes. You have sent 1200000 bytes.");
   if (GetParam() == api::protocol::json) {
     EXPECT_EQ(too_long.type, "com.amazonaws.sqs#BatchRequestTooLong");
   }
@@ -432,11 +432,17 @@ TEST_P(SqsService, Permissions) {
   EXPECT_EQ(policy["Statement"][0]["Sid"], "send");
   EXPECT_EQ(policy["Statement"][0]["Action"], json::array({"SQS:SendMessage"}));
   EXPECT_EQ(policy["Statement"][0]["Principal"]["AWS"], json::array({"arn:aws:iam::111122223333:root"}));
-  EXPECT_EQ(call("AddPermission", {{"QueueUrl", url("q")}, {"Label", "send"}, {"AWSAccountIds", {"1"}}, {"Actions", {"*"}}}).code,
+  auto again = call("AddPermission",
+                    {{"QueueUrl", url("q")}, {"Label", "send"}, {"AWSAccountIds", {"111122223333"}}, {"Actions", {"*"}}});
+  EXPECT_EQ(again.code, "InvalidParameterValue");
+  EXPECT_EQ(again.message, "Value send for parameter Label is invalid. Reason: Already exists.");
+  EXPECT_EQ(call("AddPermission",
+                 {{"QueueUrl", url("q")}, {"Label", "l2"}, {"AWSAccountIds", {"111122223333"}}, {"Actions", {"Fly"}}})
+                .code,
             "InvalidParameterValue");
-  EXPECT_EQ(call("AddPermission", {{"QueueUrl", url("q")}, {"Label", "l2"}, {"AWSAccountIds", {"1"}}, {"Actions", {"Fly"}}}).code,
-            "InvalidParameterValue");
-  EXPECT_EQ(call("AddPermission", {{"QueueUrl", url("q")}, {"Label", "l3"}, {"Actions", {"*"}}}).code, "MissingParameter");
+  auto none = call("AddPermission", {{"QueueUrl", url("q")}, {"Label", "l3"}, {"Actions", {"*"}}});
+  EXPECT_EQ(none.code, "InvalidParameterValue");
+  EXPECT_EQ(none.message, "Value [] for parameter PrincipalId is invalid. Reason: Unable to verify.");
   ASSERT_TRUE(call("RemovePermission", {{"QueueUrl", url("q")}, {"Label", "send"}}).ok());
   EXPECT_FALSE(call("GetQueueAttributes", {{"QueueUrl", url("q")}, {"AttributeNames", {"Policy"}}}).body.contains("Attributes"));
   EXPECT_EQ(call("RemovePermission", {{"QueueUrl", url("q")}, {"Label", "send"}}).code, "InvalidParameterValue");
