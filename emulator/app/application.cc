@@ -239,8 +239,14 @@ struct application::impl {
   asio::io_context ioc;
   std::unique_ptr<http::server> server;
 
+  std::vector<std::thread> io_threads;  // start(): the embedded stack's I/O threads
+
   void build();
   void shutdown();
+  std::uint16_t start_components();
+  unsigned thread_count() const {
+    return opts.io_threads ? opts.io_threads : std::max(1u, std::thread::hardware_concurrency());
+  }
 };
 
 void application::impl::build() {
@@ -399,6 +405,7 @@ void application::impl::shutdown() {
 
 application::application(up_options opts) : impl_(std::make_unique<impl>(std::move(opts))) {}
 application::~application() {
+  stop();
   if (impl_ && impl_->opts.in_memory && !impl_->data_dir.empty()) {
     impl_->server.reset();
     impl_->board.reset();
@@ -408,8 +415,8 @@ application::~application() {
   }
 }
 
-int application::run() {
-  auto& s = *impl_;
+std::uint16_t application::impl::start_components() {
+  auto& s = *this;
   // Configuration errors before anything starts.
   auto scripts = find_init_scripts(s.opts.bootstrap_dirs);
   if (!scripts.ok()) throw std::runtime_error(scripts.err().message);
@@ -445,13 +452,19 @@ int application::run() {
     done(json_response(200, s.init->state().dump() + "\n"));
   });
   s.init->run();
+  return port;
+}
+
+int application::run() {
+  auto& s = *impl_;
+  s.start_components();
   asio::signal_set signals(s.ioc, SIGINT, SIGTERM);
   signals.async_wait([&s](const boost::system::error_code& ec, int sig) {
     if (ec) return;
     spdlog::info("received signal {}", sig);
     s.shutdown();
   });
-  unsigned n = s.opts.io_threads ? s.opts.io_threads : std::max(1u, std::thread::hardware_concurrency());
+  unsigned n = s.thread_count();
   std::vector<std::thread> threads;
   for (unsigned i = 1; i < n; ++i) threads.emplace_back([&s] { s.ioc.run(); });
   s.ioc.run();
@@ -459,6 +472,24 @@ int application::run() {
   if (s.shutdown_waiter.joinable()) s.shutdown_waiter.join();
   spdlog::info("stopped");
   return 0;
+}
+
+std::uint16_t application::start() {
+  auto& s = *impl_;
+  std::uint16_t port = s.start_components();
+  for (unsigned i = 0, n = s.thread_count(); i < n; ++i) s.io_threads.emplace_back([&s] { s.ioc.run(); });
+  return port;
+}
+
+void application::stop() {
+  if (!impl_ || impl_->io_threads.empty()) return;
+  auto& s = *impl_;
+  // On an I/O thread, where a signal's handler would run it.
+  asio::post(s.ioc, [&s] { s.shutdown(); });
+  for (auto& t : s.io_threads) t.join();
+  s.io_threads.clear();
+  if (s.shutdown_waiter.joinable()) s.shutdown_waiter.join();
+  spdlog::info("stopped");
 }
 
 }  // namespace hayloft::app

@@ -5,6 +5,7 @@
 // Threads: `io_threads` run the io_context (HTTP sessions, service handlers); a small blocking
 // pool runs SQLite-heavy and file-heavy work; the store has its writer thread; the clock its
 // timer thread.
+#include <cstdint>
 #include <memory>
 
 #include "emulator/app/options.h"
@@ -17,6 +18,13 @@ class application {
   ~application();
   // Runs until a shutdown signal; returns the process exit code.
   int run();
+  // Embedded use (the C++ test kit): starts everything, I/O threads included, without taking
+  // SIGINT/SIGTERM, and returns the bound port once it accepts. Throws std::runtime_error on a
+  // configuration error, as run() does. Call once, from one thread; never with run().
+  std::uint16_t start();
+  // Shuts down as a signal would (requests in flight finish, pods stop) and waits for the I/O
+  // threads. Idempotent; the destructor calls it.
+  void stop();
 
  private:
   struct impl;
