@@ -85,7 +85,35 @@ void indexing_consumer::on_received(result<std::vector<queue_message>> r) {
     processing_ = !r->empty();
   }
   if (!r->empty()) process(std::move(r).value());
+  if (store_down_) {
+    ++store_outages_;
+    return wait_for_store(settings_.store_backoff);
+  }
   receive_next();
+}
+
+void indexing_consumer::wait_for_store(std::chrono::milliseconds delay) {
+  std::lock_guard lock(state_mutex_);
+  if (stopping_) return finish_if_stopped();
+  retry_pending_ = true;
+  retry_timer_ = clock_.call_after(std::chrono::duration_cast<core::duration>(delay), [this, delay] {
+    {
+      std::lock_guard l(state_mutex_);
+      retry_pending_ = false;
+    }
+    pool_.post([this, delay] {
+      auto ok = pipeline_.ping_store();
+      if (ok.ok()) {
+        store_down_ = false;
+        log_("document store reachable again: receiving");
+        return receive_next();
+      }
+      auto next = std::min(delay * 2, settings_.store_backoff_max);
+      log_("document store still unreachable (" + ok.err().message + "); next try in " +
+           std::to_string(next.count()) + " ms");
+      wait_for_store(next);
+    });
+  });
 }
 
 void indexing_consumer::process(std::vector<queue_message> batch) {
@@ -94,6 +122,8 @@ void indexing_consumer::process(std::vector<queue_message> batch) {
       std::lock_guard lock(state_mutex_);
       if (stopping_) break;
     }
+    // The rest of the batch waits for its visibility timeout rather than fail one by one.
+    if (store_down_) break;
     if (handle(m)) {
       if (auto d = messages_.remove(settings_.queue, m.receipt_handle); !d.ok())
         log_("delete of message " + m.message_id + " failed: " + d.err().message);
@@ -118,6 +148,7 @@ bool indexing_consumer::handle(const queue_message& m) {
     if (ref.removed) {
       if (auto r = pipeline_.remove({settings_.index, ref.bucket, ref.key, ""}); !r.ok()) {
         all_done = false;
+        if (r.code() == make_error_code(docstore_errc::unavailable)) store_down_ = true;
         log_("cannot drop documents of s3://" + ref.bucket + "/" + ref.key + ": " + r.err().message);
       } else {
         log_("removed documents of s3://" + ref.bucket + "/" + ref.key);
@@ -133,8 +164,15 @@ bool indexing_consumer::handle(const queue_message& m) {
       if (metrics_) metrics_->counter("hayloft_consumer_errors_total", "Files the consumer could not index.", {{"reason", "fetch"}}).inc();
       continue;
     }
-    source_ref src{settings_.index, ref.bucket, ref.key, obj->etag};
+    source_ref src{settings_.index, ref.bucket, ref.key, obj->etag, obj->last_modified_ms};
     auto stats = pipeline_.index(src, obj->bytes, log_);
+    if (!stats.ok() && stats.code() == make_error_code(docstore_errc::unavailable)) {
+      store_down_ = true;
+      log_("cannot store s3://" + ref.bucket + "/" + ref.key + ": " + stats.err().message +
+           " (the message stays in the queue; pausing until the document store answers)");
+      if (metrics_) metrics_->counter("hayloft_consumer_errors_total", "Files the consumer could not index.", {{"reason", "store"}}).inc();
+      return false;
+    }
     if (!stats.ok()) {
       ++errors_;
       all_done = false;

@@ -7,6 +7,11 @@
 // visibility timeout and reaches the dead-letter queue after maxReceiveCount. Re-delivery of
 // an object already indexed with the same ETag only deletes the message.
 //
+// A document store that cannot be reached (a shared PostgreSQL down or restarting) is not the
+// message's fault: the consumer stops taking messages, leaves the batch in hand for its
+// visibility timeout (nothing is deleted unstored), and pings the store with capped exponential
+// back-off; it receives again once the store answers.
+//
 // Threading: receives are asynchronous (no thread waits on a long poll); each batch is processed
 // on the pipeline pool, one message after another. stop() may be called from any thread.
 #include <atomic>
@@ -30,6 +35,9 @@ struct consumer_settings {
   int max_messages = 10;
   std::chrono::seconds wait{20};
   std::chrono::seconds error_backoff{5};  // after a failed receive
+  // Pings of an unreachable document store: first after `store_backoff`, doubling up to the cap.
+  std::chrono::milliseconds store_backoff{500};
+  std::chrono::milliseconds store_backoff_max{30000};
 };
 
 class indexing_consumer {
@@ -46,6 +54,8 @@ class indexing_consumer {
   void stop(std::function<void()> stopped);
 
   std::uint64_t files_indexed() const { return files_indexed_; }
+  // Times the consumer paused because the document store was unreachable.
+  std::uint64_t store_outages() const { return store_outages_; }
   std::uint64_t errors() const { return errors_; }
 
  private:
@@ -54,6 +64,8 @@ class indexing_consumer {
   void process(std::vector<queue_message> batch);
   bool handle(const queue_message& m);
   void finish_if_stopped();
+  // Waits `delay`, pings the store, and either receives again or waits twice as long.
+  void wait_for_store(std::chrono::milliseconds delay);
 
   consumer_settings settings_;
   message_source& messages_;
@@ -74,7 +86,8 @@ class indexing_consumer {
   core::clock::timer_id retry_timer_ = 0;
   std::function<void()> stopped_;
 
-  std::atomic<std::uint64_t> files_indexed_{0}, errors_{0};
+  std::atomic<std::uint64_t> files_indexed_{0}, errors_{0}, store_outages_{0};
+  std::atomic<bool> store_down_{false};  // set by handle() when a write failed as unavailable
 };
 
 }  // namespace hayloft::consumer

@@ -39,6 +39,8 @@ class indexing_pipeline {
   result<index_stats> index(const source_ref& src, const std::string& bytes, const log_fn& log);
   // Drops every document of (index, bucket, key) (an ObjectRemoved event).
   result<void> remove(const source_ref& src) { return docs_.remove(src.index, src.bucket, src.key); }
+  // Whether the document store answers now (a round trip); see document_store::ping().
+  result<void> ping_store() { return docs_.ping(); }
   const embed::embedder& embedder() const { return embedder_; }
   const pipeline_settings& settings() const { return settings_; }
 

@@ -36,6 +36,7 @@ struct object_data {
   std::string bytes;
   std::string etag;  // without quotes
   std::string content_type;
+  std::int64_t last_modified_ms = 0;  // LastModified as Unix ms (0 = unknown)
 };
 
 class object_source {

@@ -86,6 +86,7 @@ class s3_source final : public consumer::object_source {
     if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') etag = etag.substr(1, etag.size() - 2);
     out.etag = std::move(etag);
     out.content_type = obj->content_type;
+    out.last_modified_ms = core::to_unix_ms(obj->last_modified);
     if (obj->file) {
       std::ifstream in(*obj->file, std::ios::binary);
       if (!in) return hayloft::error{std::make_error_code(std::errc::io_error), "cannot read the object's body"};

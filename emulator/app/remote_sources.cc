@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "emulator/core/clock.h"
+
 namespace hayloft::app {
 
 remote_message_source::remote_message_source(http::aws_client& aws) : aws_(aws) {}
@@ -125,7 +127,11 @@ result<consumer::object_data> remote_object_source::get(const std::string& bucke
                                                         const std::string& key) {
   auto o = aws_.get_object(bucket, key, max_bytes_);
   if (!o.ok()) return o.err();
-  return consumer::object_data{std::move(o->bytes), std::move(o->etag), std::move(o->content_type)};
+  consumer::object_data out{std::move(o->bytes), std::move(o->etag), std::move(o->content_type)};
+  // The object's version for a shared document store: an older one never replaces a newer one.
+  if (core::time_point t; !o->last_modified.empty() && core::parse_http_date(o->last_modified, t))
+    out.last_modified_ms = core::to_unix_ms(t);
+  return out;
 }
 
 }  // namespace hayloft::app

@@ -97,6 +97,7 @@ struct s3_object {
   std::string bytes;
   std::string etag;  // without quotes
   std::string content_type;
+  std::string last_modified;  // the Last-Modified header as sent (HTTP date), empty if none
 };
 
 struct completed_part {

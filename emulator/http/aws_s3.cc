@@ -239,6 +239,7 @@ result<s3_object> aws_client::get_object(const std::string& bucket, const std::s
   s3_object out;
   out.etag = unquote_etag(r->header("ETag"));
   out.content_type = r->header("Content-Type");
+  out.last_modified = r->header("Last-Modified");
   out.bytes = std::move(r->body);
   return out;
 }
