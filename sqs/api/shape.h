@@ -15,53 +15,68 @@ namespace hayloft::sqs::api {
 
 struct shape {
   enum class kind { text, number, boolean, structure, list, map };
+  struct member;  // {first: name or key, second: value}; a struct, not std::pair, so clang can
+                  // instantiate the recursive type (pair's conditional explicit needs it complete)
   kind k = kind::structure;
   std::string text;
   std::int64_t number = 0;
   bool flag = false;
-  std::vector<std::pair<std::string, shape>> members;  // structure members; map entries (key -> value)
+  std::vector<member> members;  // structure members; map entries (key -> value)
   std::vector<shape> items;                            // list items
   std::string item;                                    // XML element per list item / map entry
   std::string key_name = "Name";
   std::string value_name = "Value";
 
-  static shape of_text(std::string s) {
-    shape n;
-    n.k = kind::text;
-    n.text = std::move(s);
-    return n;
-  }
-  static shape of_number(std::int64_t v) {
-    shape n;
-    n.k = kind::number;
-    n.number = v;
-    return n;
-  }
-  static shape of_bool(bool v) {
-    shape n;
-    n.k = kind::boolean;
-    n.flag = v;
-    return n;
-  }
-  static shape list(std::string item_name) {
-    shape n;
-    n.k = kind::list;
-    n.item = std::move(item_name);
-    return n;
-  }
-  static shape map(std::string item_name, std::string key = "Name", std::string value = "Value") {
-    shape n;
-    n.k = kind::map;
-    n.item = std::move(item_name);
-    n.key_name = std::move(key);
-    n.value_name = std::move(value);
-    return n;
-  }
-  shape& add(std::string name, shape v) {
-    members.emplace_back(std::move(name), std::move(v));
-    return *this;
-  }
+  // Defined below the class, where `shape` and `member` are complete.
+  static shape of_text(std::string s);
+  static shape of_number(std::int64_t v);
+  static shape of_bool(bool v);
+  static shape list(std::string item_name);
+  static shape map(std::string item_name, std::string key = "Name", std::string value = "Value");
+  shape& add(std::string name, shape v);
 };
+
+struct shape::member {
+  std::string first;
+  shape second;
+};
+
+inline shape shape::of_text(std::string s) {
+  shape n;
+  n.k = kind::text;
+  n.text = std::move(s);
+  return n;
+}
+inline shape shape::of_number(std::int64_t v) {
+  shape n;
+  n.k = kind::number;
+  n.number = v;
+  return n;
+}
+inline shape shape::of_bool(bool v) {
+  shape n;
+  n.k = kind::boolean;
+  n.flag = v;
+  return n;
+}
+inline shape shape::list(std::string item_name) {
+  shape n;
+  n.k = kind::list;
+  n.item = std::move(item_name);
+  return n;
+}
+inline shape shape::map(std::string item_name, std::string key, std::string value) {
+  shape n;
+  n.k = kind::map;
+  n.item = std::move(item_name);
+  n.key_name = std::move(key);
+  n.value_name = std::move(value);
+  return n;
+}
+inline shape& shape::add(std::string name, shape v) {
+  members.push_back(member{std::move(name), std::move(v)});
+  return *this;
+}
 
 // {"QueueUrl":"..."}: structures become objects, lists arrays, maps objects.
 std::string to_json(const shape& s);

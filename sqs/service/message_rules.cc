@@ -104,6 +104,8 @@ result<void> check_attribute(const api::message_attribute& a) {
   if (base.empty() || t.size() > 256)
     return invalid("The type of message (user) attribute '" + n +
                    "' is invalid. You must use only the following supported type prefixes: Binary, Number, String.");
+  // "The data type has the same restrictions as the message body" (sqs-message-metadata.html).
+  if (!valid_message_characters(t)) return invalid(std::string(invalid_characters_message));
   if (base == "Binary") {
     if (a.binary_value.empty())
       return invalid("The message attribute '" + n +

@@ -32,7 +32,7 @@ bool valid_number(std::string_view s);
 
 // One message (user) attribute: name (1-256 of [A-Za-z0-9_.-], not starting with AWS. or
 // Amazon. in any case, no leading/trailing/double period), data type (String, Number or Binary,
-// optionally ".label", at most 256 bytes), a non-empty value of the type's field, valid
+// optionally ".label" of message characters, at most 256 bytes), a non-empty value of the type's field, valid
 // characters, and for Number a valid_number(). Errors: invalid_parameter_value with AWS's text.
 result<void> check_attribute(const api::message_attribute& a);
 

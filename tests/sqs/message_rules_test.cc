@@ -93,6 +93,9 @@ TEST(SqsAttributes, NameTypeAndValueRules) {
   EXPECT_FALSE(check_attribute(attr("a", "Float", "v")).ok());
   EXPECT_FALSE(check_attribute(attr("a", "Strings", "v")).ok());
   EXPECT_FALSE(check_attribute(attr("a", "String." + std::string(250, 'x'), "v")).ok());
+  EXPECT_TRUE(check_attribute(attr("a", "String.\xE2\x82\xAC", "v")).ok());
+  EXPECT_FALSE(check_attribute(attr("a", std::string("String.\0", 8), "v")).ok());
+  EXPECT_FALSE(check_attribute(attr("a", "Number.\xff", "1")).ok());
   EXPECT_FALSE(check_attribute(attr("a", "String", "")).ok());
   EXPECT_FALSE(check_attribute(attr("a", "String", std::string("\x01", 1))).ok());
   EXPECT_FALSE(check_attribute(attr("a", "String", "\xff")).ok());
