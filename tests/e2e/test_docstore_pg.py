@@ -13,10 +13,11 @@ import tempfile
 import time
 import unittest
 import urllib.error
+import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import HAYLOFT_BIN, CREDS, Hayloft, wait_until  # noqa: E402
+from harness import HAYLOFT_BIN, CREDS, SOURCE_DIR, Hayloft, wait_until  # noqa: E402
 import pg_harness  # noqa: E402
 
 
@@ -149,6 +150,41 @@ class SharedDocstoreTest(unittest.TestCase):
                              capture_output=True, text=True)
         self.assertEqual(out.returncode, 0, out.stderr)
         self.assertTrue(json.loads(out.stdout)["model"].startswith("hash"), out.stdout)
+
+
+@unittest.skipUnless(pg_harness.available(), "PostgreSQL 15 is not installed (scripts/setup installs it)")
+class ClusterScaleExampleTest(unittest.TestCase):
+    """examples/cluster-scale, unchanged, applied to hayloft with a local PostgreSQL."""
+
+    def test_manifests_scale_and_index_into_postgresql(self):
+        example = os.path.join(SOURCE_DIR, "examples", "cluster-scale")
+        pg = pg_harness.Postgres().start()
+        self.addCleanup(pg.stop)
+        pg.psql("CREATE DATABASE hayloft")
+        url = pg.url("hayloft")
+        hayloft = Hayloft("--in-memory", "--embedder", "hash", "--config", os.path.join(example, "hayloft.yaml"),
+                          "--docstore", url, "--apply", os.path.join(example, "kubernetes"), "--time-scale", "10").start()
+        self.addCleanup(hayloft.cleanup)
+        self.addCleanup(hayloft.stop)
+        s3, sqs = hayloft.client("s3"), hayloft.client("sqs")
+        s3.create_bucket(Bucket="hayloft-documents", CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
+        q = sqs.create_queue(QueueName="hayloft-ingest")["QueueUrl"]
+        for i in range(20):
+            s3.put_object(Bucket="hayloft-documents", Key="d%02d.txt" % i, Body=("Cluster document %d about subject%d. " % (i, i) * 30).encode())
+            sqs.send_message(QueueUrl=q, MessageBody="d%02d.txt" % i)
+        count = lambda: int(pg.psql("SELECT count(*) FROM hayloft_sources WHERE etag IS NOT NULL", db="hayloft").strip())
+        wait_until(lambda: count() == 20, 240, "20 files indexed by the example's pods")
+        # The only consumers are the example's pods: KEDA scaled the Deployment from zero.
+        out = subprocess.run([HAYLOFT_BIN, "--endpoint", hayloft.endpoint, "get", "scaledobject", "hayloft-consumer"],
+                             capture_output=True, text=True)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertIn("hayloft-consumer", out.stdout)
+
+        def found():
+            with urllib.request.urlopen(hayloft.endpoint + "/_hayloft/search?q=" + urllib.parse.quote("Cluster document 3 about subject3"), timeout=10) as r:
+                body = json.loads(r.read())
+            return body["results"] and body["results"][0]["meta"]["key"] == "d03.txt"
+        wait_until(found, 30, "search finds d03.txt")
 
 
 if __name__ == "__main__":
