@@ -159,6 +159,19 @@ int run_consume(const consume_options& opts) {
   }
   auto clock = core::make_system_clock();
   auto opened = open_docstore({.spec = docstore_spec, .state = state.get(), .searching = false, .pool_size = opts.workers + 1}, *clock);
+  // A shared store that is down or restarting at start is waited for (capped back-off), as the
+  // consumers wait for it later; wrong credentials or a newer schema fail at once.
+  for (auto backoff = std::chrono::seconds(1);
+       !opened.ok() && opened.code() == make_error_code(consumer::docstore_errc::unavailable);
+       backoff = std::min(backoff * 2, std::chrono::seconds(30))) {
+    spdlog::warn("document store: {} (retrying in {}s)", opened.err().message, backoff.count());
+    timespec wait{static_cast<time_t>(backoff.count()), 0};
+    if (int sig = sigtimedwait(&stop_signals, nullptr, &wait); sig == SIGINT || sig == SIGTERM) {
+      spdlog::info("stopped before the document store was reachable");
+      return 0;
+    }
+    opened = open_docstore({.spec = docstore_spec, .state = state.get(), .searching = false, .pool_size = opts.workers + 1}, *clock);
+  }
   if (!opened.ok()) {
     spdlog::error("document store: {}", opened.err().message);
     return 1;

@@ -143,6 +143,18 @@ class SharedDocstoreTest(unittest.TestCase):
                              capture_output=True, text=True, timeout=60)
         self.assertEqual(out.returncode, 1)
         self.assertIn("password authentication failed", out.stdout + out.stderr)
+        # A database that does not answer yet is waited for (not an error); SIGTERM ends the wait.
+        env = dict(os.environ)
+        env.update(CREDS)
+        down = "postgresql://postgres@127.0.0.1:%d/hayloft" % __import__("harness").free_port()
+        p = subprocess.Popen([HAYLOFT_BIN, "consume", "--embedder", "hash", "--docstore", down, "--endpoint", self.hayloft.endpoint],
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+        time.sleep(1.5)
+        self.assertIsNone(p.poll())
+        p.send_signal(signal.SIGTERM)
+        out_text = p.communicate(timeout=20)[0]
+        self.assertEqual(p.returncode, 0, out_text)
+        self.assertIn("retrying in", out_text)
         out = subprocess.run([HAYLOFT_BIN, "docs", "--docstore", self.url, "-o", "json"], capture_output=True, text=True)
         self.assertEqual(out.returncode, 0, out.stderr)
         self.assertIn("files", json.loads(out.stdout))
