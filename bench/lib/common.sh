@@ -22,7 +22,7 @@ wait_http() {  # URL
 start_hayloft() {  # extra args...; sets HAYLOFT_PORT
   local dir="$work/hayloft-data"
   mkdir -p "$dir"
-  "$HAYLOFT_BIN" up --port 0 --port-file "$work/hayloft.port" --data-dir "$dir" --log-level warn "$@" >"$work/hayloft.log" 2>&1 &
+  "$HAYLOFT_BIN" up --port 0 --port-file "$work/hayloft.port" --data-dir "$dir" --log-level "${BENCH_LOG_LEVEL:-warn}" "$@" >"$work/hayloft.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 500); do [ -s "$work/hayloft.port" ] && break; sleep 0.01; done
   HAYLOFT_PORT="$(cat "$work/hayloft.port")"

@@ -3,6 +3,33 @@
 #include <nlohmann/json.hpp>
 
 namespace hayloft::app {
+namespace {
+
+// Invalid UTF-8 in anything echoed (a path, a name) is replaced, never thrown on.
+std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
+
+}  // namespace
+
+bool json_depth_within(std::string_view text, std::size_t max_depth) {
+  std::size_t depth = 0;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return false;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return true;
+}
 
 core::response json_response(unsigned status, const std::string& body) {
   core::response r;
@@ -14,7 +41,7 @@ core::response json_response(unsigned status, const std::string& body) {
 
 core::response json_error(unsigned status, const std::string& code, const std::string& message) {
   nlohmann::json j = {{"error", {{"code", code}, {"message", message}}}};
-  return json_response(status, j.dump() + "\n");
+  return json_response(status, dump(j) + "\n");
 }
 
 admin_service::admin_service(core::clock& clock, core::task_runner& blocking) : clock_(clock), blocking_(blocking) {}
@@ -35,7 +62,7 @@ core::response admin_service::health() const {
        std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count()},
       {"clock", {{"kind", clock_.kind()}, {"rate", clock_.rate()}, {"now", core::iso8601(clock_.now())}}},
   };
-  return json_response(200, j.dump() + "\n");
+  return json_response(200, dump(j) + "\n");
 }
 
 void admin_service::clock_route(core::request req, core::completion done) {
@@ -44,20 +71,20 @@ void admin_service::clock_route(core::request req, core::completion done) {
                         {"unix_ms", core::to_unix_ms(clock_.now())}};
     return j;
   };
-  if (req.method == "GET") return done(json_response(200, describe().dump() + "\n"));
+  if (req.method == "GET") return done(json_response(200, dump(describe()) + "\n"));
   if (req.method != "POST") return done(json_error(405, "MethodNotAllowed", "use GET or POST"));
-  auto body = nlohmann::json::parse(req.body, nullptr, false);
+  auto body = nlohmann::json::parse(req.body_text(), nullptr, false);
   if (body.is_discarded() || !body.is_object() || !body.contains("advance") || !body["advance"].is_string())
     return done(json_error(400, "BadRequest", R"(expected {"advance": "30s"})"));
   core::duration d;
   if (!core::parse_duration(body["advance"].get<std::string>(), d) || d < core::duration::zero())
-    return done(json_error(400, "BadRequest", "cannot parse duration " + body["advance"].dump()));
+    return done(json_error(400, "BadRequest", "cannot parse duration " + dump(body["advance"])));
   if (clock_.kind() != "manual")
     return done(json_error(409, "Conflict", "the clock is " + clock_.kind() + "; start hayloft with --clock manual to advance it"));
   // advance() runs every timer due in the span before returning: keep it off the I/O threads.
   blocking_.post([this, d, done = std::move(done), describe] {
     clock_.advance(d);
-    done(json_response(200, describe().dump() + "\n"));
+    done(json_response(200, dump(describe()) + "\n"));
   });
 }
 
@@ -67,6 +94,17 @@ void admin_service::handle(core::request req, core::completion done) {
   else path = path.substr(std::string_view("/_hayloft").size());
   if (path.starts_with("/")) path.remove_prefix(1);
   auto name = std::string(path.substr(0, path.find('/')));
+  if (req.body_size > admin_body_limit)
+    return done(json_error(413, "RequestEntityTooLarge",
+                           "request body of " + std::to_string(req.body_size) + " bytes exceeds the limit of " +
+                               std::to_string(admin_body_limit) + " bytes"));
+  if (!req.body_in_file()) {
+    auto first = req.body.find_first_not_of(" \t\r\n");
+    if (first != std::string::npos && (req.body[first] == '{' || req.body[first] == '[') &&
+        !json_depth_within(req.body, admin_json_depth))
+      return done(json_error(400, "BadRequest",
+                             "request body nests deeper than " + std::to_string(admin_json_depth) + " levels"));
+  }
   if (name == "health" || name.empty()) return done(health());
   if (name == "clock") return clock_route(std::move(req), std::move(done));
   if (name == "reset") {
@@ -77,7 +115,7 @@ void admin_service::handle(core::request req, core::completion done) {
         fn();
         reset.push_back(service);
       }
-      done(json_response(200, nlohmann::json({{"reset", reset}}).dump() + "\n"));
+      done(json_response(200, dump(nlohmann::json({{"reset", reset}})) + "\n"));
     });
     return;
   }

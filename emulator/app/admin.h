@@ -3,6 +3,8 @@
 // routes (orchestrator: apply/get/scale/logs; consumer: search/docs) through add_route.
 // Runs on I/O threads; anything blocking is posted to the blocking task_runner.
 #include <chrono>
+#include <cstdint>
+#include <string_view>
 #include <functional>
 #include <map>
 #include <string>
@@ -40,7 +42,16 @@ class admin_service final : public core::request_handler {
   std::vector<std::string> services_;
 };
 
-// JSON response helpers shared by admin routes.
+// Bounds of admin request bodies, checked before any route sees them: the Kubernetes API
+// server's request body limit (MaxRequestBodyBytes, 3 MiB, k8s.io/apiserver/pkg/server/config.go),
+// and a nesting depth for JSON (and YAML flow) bodies far beyond any manifest's.
+inline constexpr std::uint64_t admin_body_limit = 3 * 1024 * 1024;
+inline constexpr std::size_t admin_json_depth = 100;
+// True when no bracket of `text` (outside JSON strings) nests deeper than max_depth. Linear, no
+// recursion: run it before a parser that recurses or allocates per level.
+bool json_depth_within(std::string_view text, std::size_t max_depth);
+
+// JSON response helpers shared by admin routes. Invalid UTF-8 is replaced, never thrown on.
 core::response json_response(unsigned status, const std::string& body);
 core::response json_error(unsigned status, const std::string& code, const std::string& message);
 

@@ -119,13 +119,28 @@ std::vector<std::filesystem::path> manifest_files(const std::vector<std::string>
   return out;
 }
 
-// Metric labels of a request: the service, and the operation as AWS names it (S3 "PutObject",
-// SQS "SendMessage" from X-Amz-Target or Action), the admin route, or the method elsewhere.
-// Unknown names collapse to "Unknown" so clients cannot grow the label set.
-std::pair<std::string, std::string> request_labels(const core::request& r) {
-  switch (http::classify(r)) {
+// What metrics and the request log call a request: the service, and the operation as AWS names
+// it (S3 "PutObject", SQS "SendMessage" from X-Amz-Target or Action), the admin route, or the
+// method elsewhere. Every name points into static storage, and unknown names collapse to
+// "Unknown" so clients cannot grow the label set.
+struct request_name {
+  http::route route;
+  std::string_view service;
+  std::string_view operation;
+};
+
+std::string_view static_method(std::string_view m) {
+  static constexpr std::string_view methods[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"};
+  for (auto known : methods)
+    if (m == known) return known;
+  return "OTHER";
+}
+
+request_name name_request(const core::request& r) {
+  const auto route = http::classify(r);
+  switch (route) {
     case http::route::s3:
-      return {"s3", std::string(s3::service::operation_of(r))};
+      return {route, "s3", s3::service::operation_of(r)};
     case http::route::sqs: {
       std::string_view name;
       if (auto target = r.headers.get("x-amz-target")) name = target->substr(target->find('.') + 1);
@@ -135,36 +150,58 @@ std::pair<std::string, std::string> request_labels(const core::request& r) {
         for (const auto& [k, v] : form)
           if (k == "Action") name = v;
       auto op = sqs::api::op_from_name(name);
-      return {"sqs", op ? std::string(sqs::api::op_name(*op)) : "Unknown"};
+      return {route, "sqs", op ? sqs::api::op_name(*op) : std::string_view("Unknown")};
     }
     case http::route::admin: {
       std::string_view p = r.path;
       auto slash = p.find('/', 1);
       auto rest = slash == std::string_view::npos ? std::string_view() : p.substr(slash + 1);
-      auto name = std::string(rest.substr(0, rest.find('/')));
-      static const std::set<std::string> known = {"health", "reset", "clock", "search", "docs", "apply", "delete", "get",
-                                                  "describe", "scale", "logs", "events", "init", "ui", "overview",
-                                                  "port-forward"};
-      return {"admin", known.count(name) ? name : "Unknown"};
+      auto name = rest.substr(0, rest.find('/'));
+      static const std::set<std::string, std::less<>> known = {
+          "health", "reset", "clock", "search", "docs", "apply", "delete", "get", "describe", "scale",
+          "logs", "events", "init", "ui", "overview", "port-forward", "top"};
+      auto it = known.find(name);
+      return {route, "admin", it != known.end() ? std::string_view(*it) : std::string_view("Unknown")};
     }
-    case http::route::k8s: return {"k8s", r.method};
-    case http::route::metrics: return {"metrics", r.method};
-    case http::route::prometheus: return {"prometheus", r.method};
+    case http::route::k8s: return {route, "k8s", static_method(r.method)};
+    case http::route::metrics: return {route, "metrics", static_method(r.method)};
+    case http::route::prometheus: return {route, "prometheus", static_method(r.method)};
     case http::route::count: break;
   }
-  return {"unknown", r.method};
+  return {route, "unknown", static_method(r.method)};
 }
 
 class pool_runner final : public core::task_runner {
  public:
   explicit pool_runner(std::size_t n) : pool_(n) {}
   ~pool_runner() override { pool_.join(); }
-  void post(std::function<void()> fn) override { asio::post(pool_, std::move(fn)); }
+  // A task that throws is logged; the request it served (if any) is answered 500 by the edge
+  // when the completion the task held is dropped unanswered.
+  void post(std::function<void()> fn) override {
+    asio::post(pool_, [fn = std::move(fn)] {
+      try {
+        fn();
+      } catch (const std::exception& e) {
+        spdlog::error("background task failed: {}", e.what());
+      } catch (...) {
+        spdlog::error("background task failed: unknown exception");
+      }
+    });
+  }
   void stop() { pool_.stop(); }
 
  private:
   asio::thread_pool pool_;
 };
+
+// Connections, blobs and pods all take file descriptors: use the hard limit, as Go's runtime and
+// nginx's worker_rlimit_nofile do, so the edge's connection cap is not the soft default of 1024.
+void raise_open_file_limit() {
+  rlimit lim{};
+  if (::getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur >= lim.rlim_max) return;
+  lim.rlim_cur = lim.rlim_max;
+  if (::setrlimit(RLIMIT_NOFILE, &lim) != 0) spdlog::debug("cannot raise the open-file limit");
+}
 
 std::filesystem::path make_memory_dir() {
   std::filesystem::path base = std::filesystem::exists("/dev/shm") ? "/dev/shm" : std::filesystem::temp_directory_path();
@@ -246,6 +283,22 @@ struct application::impl {
   std::uint16_t start_components();
   unsigned thread_count() const {
     return opts.io_threads ? opts.io_threads : std::max(1u, std::thread::hardware_concurrency());
+  }
+  http::dispatch dispatch(const core::request& r);
+  // Runs the io_context. An exception escaping a completion handler leaves run(): log it and
+  // keep the thread serving (the request it belonged to is answered 500 by the edge, or its
+  // connection closes).
+  void run_io() {
+    for (;;) {
+      try {
+        ioc.run();
+        return;
+      } catch (const std::exception& e) {
+        spdlog::error("I/O thread: unhandled exception: {}", e.what());
+      } catch (...) {
+        spdlog::error("I/O thread: unhandled exception");
+      }
+    }
   }
 };
 
@@ -371,19 +424,33 @@ void application::impl::build() {
   so.host = opts.host;
   so.port = opts.port;
   so.spill_dir = store->blobs().tmp_dir();
-  server = std::make_unique<http::server>(
-      ioc, so, [this](const core::request& r) { return router.find(r); },
-      [this](const core::request& r) -> http::finish_fn {
-        auto [service, operation] = request_labels(r);
-        return [this, service, operation, method = r.method](unsigned status, double seconds) {
-          metrics.counter("hayloft_http_requests_total", "HTTP requests by service, operation, method and status.",
-                          {{"service", service}, {"operation", operation}, {"method", method}, {"code", std::to_string(status)}})
-              .inc();
-          metrics.histogram("hayloft_http_request_seconds", "HTTP request latency by service and operation.",
-                            {{"service", service}, {"operation", operation}})
-              .observe(seconds);
-        };
-      });
+  server = std::make_unique<http::server>(ioc, so, [this](const core::request& r) { return dispatch(r); });
+}
+
+// One classification per request: the handler, and what metrics and the request log call it.
+http::dispatch application::impl::dispatch(const core::request& r) {
+  const auto name = name_request(r);
+  const bool aws = name.route == http::route::s3 || name.route == http::route::sqs;
+  // The path only for the lines that show it, and only when they are printed.
+  std::string path = !aws && spdlog::should_log(spdlog::level::debug) ? r.raw_path : std::string();
+  auto finish = [this, name, aws, method = static_method(r.method), path = std::move(path)](const http::request_outcome& o) {
+    metrics
+        .counter("hayloft_http_requests_total", "HTTP requests by service, operation, method and status.",
+                 {{"service", std::string(name.service)},
+                  {"operation", std::string(name.operation)},
+                  {"method", std::string(method)},
+                  {"code", std::to_string(o.status)}})
+        .inc();
+    metrics
+        .histogram("hayloft_http_request_seconds", "HTTP request latency by service and operation.",
+                   {{"service", std::string(name.service)}, {"operation", std::string(name.operation)}})
+        .observe(o.seconds);
+    core::log_request({aws, name.service, name.operation, method, path, o.status, o.error_code, o.seconds});
+    if (o.error_code == "NotImplemented")
+      spdlog::warn("{} {} is not implemented by hayloft (answered {} NotImplemented)", name.service, name.operation,
+                   o.status);
+  };
+  return {router.get(name.route), std::move(finish)};
 }
 
 void application::impl::shutdown() {
@@ -420,6 +487,7 @@ std::uint16_t application::impl::start_components() {
   // Configuration errors before anything starts.
   auto scripts = find_init_scripts(s.opts.bootstrap_dirs);
   if (!scripts.ok()) throw std::runtime_error(scripts.err().message);
+  raise_open_file_limit();
   s.build();
   std::uint16_t port = s.server->listen();
   if (auto r = s.orchestrator->start(); !r.ok()) throw std::runtime_error("orchestrator: " + r.err().message);
@@ -466,8 +534,8 @@ int application::run() {
   });
   unsigned n = s.thread_count();
   std::vector<std::thread> threads;
-  for (unsigned i = 1; i < n; ++i) threads.emplace_back([&s] { s.ioc.run(); });
-  s.ioc.run();
+  for (unsigned i = 1; i < n; ++i) threads.emplace_back([&s] { s.run_io(); });
+  s.run_io();
   for (auto& t : threads) t.join();
   if (s.shutdown_waiter.joinable()) s.shutdown_waiter.join();
   spdlog::info("stopped");
@@ -477,7 +545,7 @@ int application::run() {
 std::uint16_t application::start() {
   auto& s = *impl_;
   std::uint16_t port = s.start_components();
-  for (unsigned i = 0, n = s.thread_count(); i < n; ++i) s.io_threads.emplace_back([&s] { s.ioc.run(); });
+  for (unsigned i = 0, n = s.thread_count(); i < n; ++i) s.io_threads.emplace_back([&s] { s.run_io(); });
   return port;
 }
 

@@ -146,6 +146,9 @@ int main(int argc, char** argv) {
   up_cmd->add_option("--data-dir", up.data_dir, "state directory")->capture_default_str();
   up_cmd->add_flag("--in-memory", up.in_memory, "keep state in memory (no durability)");
   up_cmd->add_option("--log-level", up.log_level, "trace|debug|info|warn|error|off")->capture_default_str();
+  up_cmd->add_option("--log-format", up.log_format, "text|json (JSON lines: one object per log line)")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
   up_cmd->add_flag("--auth", up.auth, "verify SigV4 signatures against credentials from --config");
   up_cmd->add_option("--config", up.config_file, "YAML config file (credentials, image map)");
   up_cmd->add_option("--time-scale", up.time_scale, "run every interval K times faster")->check(CLI::PositiveNumber);
@@ -222,7 +225,9 @@ int main(int argc, char** argv) {
   }
 
   if (up_cmd->parsed()) {
-    core::init_logging(up.log_level);
+    core::log_format format = core::log_format::text;
+    core::parse_log_format(up.log_format, format);
+    core::init_logging(up.log_level, format);
     try {
       application app(up);
       return app.run();

@@ -14,6 +14,7 @@ struct up_options {
   std::filesystem::path data_dir = ".hayloft";
   bool in_memory = false;            // state in a private tmpfs dir, no fsyncs, removed at exit
   std::string log_level = "info";
+  std::string log_format = "text";   // text | json (JSON lines)
   bool auth = false;                 // SigV4 verification on
   std::string config_file;           // YAML: credentials, image map, ...
   double time_scale = 1.0;           // --time-scale K

@@ -23,7 +23,8 @@ route classify(const core::request& req);
 class router {
  public:
   void set(route r, core::request_handler* h) { handlers_[static_cast<std::size_t>(r)] = h; }
-  core::request_handler* find(const core::request& req) const { return handlers_[static_cast<std::size_t>(classify(req))]; }
+  core::request_handler* find(const core::request& req) const { return get(classify(req)); }
+  core::request_handler* get(route r) const { return handlers_[static_cast<std::size_t>(r)]; }
 
  private:
   std::array<core::request_handler*, static_cast<std::size_t>(route::count)> handlers_{};

@@ -1,23 +1,18 @@
 #include "emulator/http/server.h"
 
-#include <fcntl.h>
-#include <unistd.h>
+#include <sys/resource.h>
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
+#include <array>
 #include <mutex>
 #include <unordered_map>
 
 #include "emulator/core/clock.h"
-#include "emulator/core/ids.h"
-#include "emulator/core/logging.h"
+#include "emulator/http/detail/session.h"
 
 namespace hayloft::http {
 namespace asio = boost::asio;
@@ -25,43 +20,8 @@ namespace beast = boost::beast;
 namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
 
-namespace {
+namespace detail {
 
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
-constexpr std::size_t chunk_size = 64 * 1024;
-
-// Adapts request_handler::handle (callback on any thread) to an awaitable that resumes on the
-// session's strand.
-template <class Token>
-auto async_handle(core::request_handler& h, core::request req, Token&& token) {
-  return asio::async_initiate<Token, void(core::response)>(
-      [&h](auto handler, core::request r) {
-        auto ex = asio::get_associated_executor(handler);
-        auto guard = asio::make_work_guard(ex);
-        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-        h.handle(std::move(r), [shared, ex, guard](core::response resp) mutable {
-          asio::post(ex, [shared, resp = std::move(resp)]() mutable { (*shared)(std::move(resp)); });
-        });
-      },
-      token, std::move(req));
-}
-
-// Adapts body_stream::next (callback on any thread) to an awaitable that resumes on the strand.
-template <class Token>
-auto async_next(core::body_stream& s, Token&& token) {
-  return asio::async_initiate<Token, void(std::string, bool)>(
-      [&s](auto handler) {
-        auto ex = asio::get_associated_executor(handler);
-        auto guard = asio::make_work_guard(ex);
-        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-        s.next([shared, ex, guard](std::string chunk, bool done) mutable {
-          asio::post(ex, [shared, chunk = std::move(chunk), done]() mutable { (*shared)(std::move(chunk), done); });
-        });
-      },
-      token);
-}
-
-// Date header value, recomputed at most once per second per thread.
 const std::string& date_header() {
   thread_local std::string cached;
   thread_local std::int64_t cached_sec = -1;
@@ -74,89 +34,177 @@ const std::string& date_header() {
   return cached;
 }
 
-// Lets a handler's ordinary write path spill a large body into a file.
-class body_sink {
- public:
-  body_sink(core::request& req, std::size_t threshold, const std::filesystem::path& dir)
-      : req_(req), threshold_(threshold), dir_(dir) {}
-  ~body_sink() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  bool append(const char* data, std::size_t n) {
-    req_.body_size += n;
-    if (fd_ < 0 && req_.body.size() + n <= threshold_) {
-      req_.body.append(data, n);
-      return true;
-    }
-    if (fd_ < 0) {
-      req_.body_file = core::temp_file(dir_ / ("upload-" + core::random_hex(12)));
-      fd_ = ::open(req_.body_file.path().c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-      if (fd_ < 0) return false;
-      if (!write_all(req_.body.data(), req_.body.size())) return false;
-      req_.body.clear();
-      req_.body.shrink_to_fit();
-    }
-    return write_all(data, n);
-  }
+bool is_parse_error(const boost::system::error_code& ec) {
+  static const auto& http_category = bhttp::make_error_code(bhttp::error::bad_method).category();
+  return ec.category() == http_category && ec != bhttp::error::end_of_stream &&
+         ec != bhttp::error::partial_message && ec != bhttp::error::need_buffer;
+}
 
- private:
-  bool write_all(const char* p, std::size_t n) {
-    while (n > 0) {
-      auto w = ::write(fd_, p, n);
-      if (w <= 0) return false;
-      p += w;
-      n -= static_cast<std::size_t>(w);
+bool to_request(const bhttp::request_parser<bhttp::buffer_body>::value_type& h, core::request& req) {
+  req.method = std::string(h.method_string());
+  req.request_id = core::request_id();
+  for (const auto& f : h) req.headers.add(std::string(f.name_string()), std::string(f.value()));
+  if (auto host = req.headers.get("host")) {
+    std::string_view hv = *host;
+    if (!hv.empty() && hv.front() == '[') {
+      auto close = hv.find(']');
+      req.host = std::string(hv.substr(0, close == std::string_view::npos ? hv.size() : close + 1));
+    } else {
+      req.host = std::string(hv.substr(0, hv.find(':')));
     }
-    return true;
   }
-  core::request& req_;
-  std::size_t threshold_;
-  const std::filesystem::path& dir_;
-  int fd_ = -1;
-};
+  return core::parse_target(h.target(), req);
+}
+
+core::request shell_of(const core::request& req) {
+  core::request s;
+  s.method = req.method;
+  s.target = req.target;
+  s.raw_path = req.raw_path;
+  s.path = req.path;
+  s.raw_query = req.raw_query;
+  s.query = req.query;
+  s.host = req.host;
+  s.remote = req.remote;
+  s.request_id = req.request_id;
+  for (const char* name : {"host", "x-amz-target", "content-type"})
+    if (auto v = req.headers.get(name)) s.headers.add(name, std::string(*v));
+  return s;
+}
+
+core::response edge_error(core::request_handler* h, const core::request& req, const core::aws_error& e) {
+  core::response r;
+  bool rendered = false;
+  if (h) {
+    try {
+      r = h->render_error(req, e);
+      rendered = true;
+    } catch (const std::exception& x) {
+      spdlog::error("rendering error {} failed: {}", e.code, x.what());
+    }
+  }
+  if (!rendered) {
+    r = core::response{e.status, {}, e.code + ": " + e.message + "\n"};
+    r.headers.add("Content-Type", "text/plain");
+  }
+  return r;
+}
+
+namespace {
+
+std::string_view between(std::string_view text, std::string_view open, std::string_view close) {
+  auto b = text.find(open);
+  if (b == std::string_view::npos) return {};
+  b += open.size();
+  auto e = text.find(close, b);
+  if (e == std::string_view::npos || e - b > 128) return {};
+  return text.substr(b, e - b);
+}
 
 }  // namespace
 
-struct connection {
-  explicit connection(tcp::socket s) : stream(std::move(s)) {}
-  beast::tcp_stream stream;
-  bool idle = true;  // waiting for the next request's header (only touched on the strand)
-  std::shared_ptr<core::body_stream> streaming;  // the body being streamed (only touched on the strand)
+std::string error_code_of(const core::response& r) {
+  if (auto q = r.headers.get("x-amzn-query-error")) return std::string(q->substr(0, std::min<std::size_t>(q->find(';'), 128)));
+  std::string_view body = std::string_view(r.body).substr(0, 2048);
+  auto first = body.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  if (body[first] == '<') return std::string(between(body, "<Code>", "</Code>"));
+  if (body[first] != '{') return {};
+  for (std::string_view key : {"\"code\":\"", "\"code\": \"", "\"__type\":\"", "\"reason\":\"", "\"reason\": \""}) {
+    auto v = between(body, key, "\"");
+    if (v.empty()) continue;
+    if (auto hash = v.rfind('#'); hash != std::string_view::npos) v.remove_prefix(hash + 1);
+    return std::string(v);
+  }
+  return {};
+}
+
+template <>
+struct stream_ops<beast::tcp_stream> {
+  static void deadline(beast::tcp_stream& s, std::chrono::milliseconds d) { s.expires_after(d); }
+  static void no_deadline(beast::tcp_stream& s) { s.expires_never(); }
+  static std::string remote(beast::tcp_stream& s) {
+    boost::system::error_code ec;
+    auto ep = s.socket().remote_endpoint(ec);
+    return ec ? std::string() : ep.address().to_string();
+  }
+  static void close(beast::tcp_stream& s) {
+    boost::system::error_code ec;
+    s.socket().shutdown(tcp::socket::shutdown_send, ec);
+    s.close();
+  }
+  // Half-closes, then reads and discards what the client still sends: up to 1 MiB or 2 s.
+  static asio::awaitable<void> linger(beast::tcp_stream& s) {
+    boost::system::error_code ec;
+    s.socket().shutdown(tcp::socket::shutdown_send, ec);
+    s.expires_after(std::chrono::seconds(2));
+    std::array<char, 4096> sink;
+    std::size_t total = 0;
+    while (total < (1u << 20)) {
+      auto [rec, n] = co_await s.async_read_some(asio::buffer(sink), use_tuple);
+      if (rec) break;
+      total += n;
+    }
+  }
+  template <class Fn>
+  static void on_peer_close(beast::tcp_stream& s, Fn fn) {
+    s.socket().async_wait(tcp::socket::wait_read, [fn = std::move(fn)](boost::system::error_code) { fn(); });
+  }
 };
 
+}  // namespace detail
+
+using conn = detail::connection<beast::tcp_stream>;
+
 struct server::impl {
-  impl(asio::io_context& c, server_options o, route_fn r, observe_fn ob)
-      : ioc(c), opts(std::move(o)), route(std::move(r)), observe(std::move(ob)), acceptor(c) {}
+  impl(asio::io_context& c, server_options o, dispatch_fn d) : ioc(c), e(std::move(o), std::move(d)), acceptor(c) {}
 
   asio::io_context& ioc;
-  server_options opts;
-  route_fn route;
-  observe_fn observe;
+  detail::edge e;
   tcp::acceptor acceptor;
-  std::atomic<bool> stopping{false};
-  std::atomic<std::size_t> busy{0};
-  std::atomic<std::size_t> open{0};
-  std::mutex sessions_mutex;  // guards sessions and next_id
-  std::unordered_map<std::uint64_t, std::weak_ptr<connection>> sessions;
+  std::size_t max_connections = 0;  // e.opts.max_connections within the open-file limit
+  std::mutex sessions_mutex;        // guards sessions and next_id
+  std::unordered_map<std::uint64_t, std::weak_ptr<conn>> sessions;
   std::uint64_t next_id = 0;
 
   asio::awaitable<void> accept_loop();
-  asio::awaitable<void> session(std::shared_ptr<connection> c);
-  asio::awaitable<bool> write_response(connection& c, const core::request& req, core::response resp, bool keep_alive);
-  asio::awaitable<void> write_simple(connection& c, unsigned status, std::string body);
-  asio::awaitable<bool> write_stream(connection& c, core::response resp);
 };
 
 asio::awaitable<void> server::impl::accept_loop() {
+  asio::steady_timer pause(acceptor.get_executor());
+  bool at_cap = false, out_of_files = false;
   for (;;) {
-    auto [ec, sock] = co_await acceptor.async_accept(asio::make_strand(ioc), use_tuple);
+    if (e.open.load() >= max_connections) {
+      if (!at_cap)
+        spdlog::warn("connection limit reached: {} connections open; new connections wait in the listen backlog "
+                     "until one closes",
+                     max_connections);
+      at_cap = true;
+      pause.expires_after(std::chrono::milliseconds(20));
+      co_await pause.async_wait(detail::use_tuple);
+      if (e.stopping) co_return;
+      continue;
+    }
+    if (at_cap) spdlog::info("below the connection limit again: accepting");
+    at_cap = false;
+    auto [ec, sock] = co_await acceptor.async_accept(asio::make_strand(ioc), detail::use_tuple);
     if (ec) {
-      if (ec == asio::error::operation_aborted || stopping) co_return;
+      if (ec == asio::error::operation_aborted || e.stopping) co_return;
+      if (ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space || ec == asio::error::no_memory ||
+          ec.value() == ENFILE) {
+        // Out of file descriptors: back off rather than spin on the pending connection.
+        if (!out_of_files) spdlog::warn("accept failed: {}; retrying every 50 ms", ec.message());
+        out_of_files = true;
+        pause.expires_after(std::chrono::milliseconds(50));
+        co_await pause.async_wait(detail::use_tuple);
+        continue;
+      }
       spdlog::warn("accept failed: {}", ec.message());
       continue;
     }
+    out_of_files = false;
     sock.set_option(tcp::no_delay(true), ec);
-    auto c = std::make_shared<connection>(std::move(sock));
+    auto c = std::make_shared<conn>(beast::tcp_stream(std::move(sock)));
     std::uint64_t id;
     {
       std::lock_guard lock(sessions_mutex);
@@ -164,12 +212,16 @@ asio::awaitable<void> server::impl::accept_loop() {
       sessions.emplace(id, c);
     }
     auto ex = c->stream.get_executor();
-    asio::co_spawn(ex, session(c), [this, id](std::exception_ptr e) {
-      if (e) {
+    ++e.open;  // counted from the accept, so the cap holds before the session starts
+    asio::co_spawn(ex, detail::run_session(e, c), [this, id](std::exception_ptr x) {
+      --e.open;
+      if (x) {
         try {
-          std::rethrow_exception(e);
-        } catch (const std::exception& x) {
-          spdlog::error("connection failed: {}", x.what());
+          std::rethrow_exception(x);
+        } catch (const std::exception& err) {
+          spdlog::error("connection failed: {}", err.what());
+        } catch (...) {
+          spdlog::error("connection failed: unknown exception");
         }
       }
       std::lock_guard lock(sessions_mutex);
@@ -178,282 +230,31 @@ asio::awaitable<void> server::impl::accept_loop() {
   }
 }
 
-asio::awaitable<void> server::impl::write_simple(connection& c, unsigned status, std::string body) {
-  bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(status), 11};
-  res.set(bhttp::field::date, date_header());
-  res.set(bhttp::field::content_type, "text/plain");
-  res.body() = std::move(body);
-  res.keep_alive(false);
-  res.prepare_payload();
-  c.stream.expires_after(opts.read_timeout);
-  co_await bhttp::async_write(c.stream, res, use_tuple);
-}
-
-asio::awaitable<void> server::impl::session(std::shared_ptr<connection> c) {
-  ++open;
-  struct on_exit {
-    impl* s;
-    ~on_exit() { --s->open; }
-  } guard{this};
-  beast::flat_buffer buffer;
-  std::vector<char> chunk(chunk_size);
-  for (;;) {
-    c->idle = true;
-    if (stopping) break;
-    c->stream.expires_after(opts.idle_timeout);
-    bhttp::request_parser<bhttp::buffer_body> parser;
-    parser.header_limit(static_cast<std::uint32_t>(opts.header_limit));
-    parser.body_limit(boost::none);  // checked below, so the client gets the service's error
-    auto [ec, n] = co_await bhttp::async_read_header(c->stream, buffer, parser, use_tuple);
-    if (ec) {
-      if (ec == bhttp::error::header_limit) {
-        co_await write_simple(*c, 431, "request header too large\n");
-      } else if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
-                 ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
-        co_await write_simple(*c, 400, "bad request: " + ec.message() + "\n");
-      }
-      break;
-    }
-    c->idle = false;
-    ++busy;
-    struct busy_guard {
-      impl* s;
-      ~busy_guard() { --s->busy; }
-    } bg{this};
-    auto start = std::chrono::steady_clock::now();
-    auto& h = parser.get();
-
-    core::request req;
-    req.method = std::string(h.method_string());
-    req.request_id = core::request_id();
-    boost::system::error_code rec;
-    auto remote = c->stream.socket().remote_endpoint(rec);
-    if (!rec) req.remote = remote.address().to_string();
-    for (const auto& f : h) req.headers.add(std::string(f.name_string()), std::string(f.value()));
-    if (auto host = req.headers.get("host")) {
-      std::string_view hv = *host;
-      if (!hv.empty() && hv.front() == '[') {
-        auto close = hv.find(']');
-        req.host = std::string(hv.substr(0, close == std::string_view::npos ? hv.size() : close + 1));
-      } else {
-        req.host = std::string(hv.substr(0, hv.find(':')));
-      }
-    }
-    if (!core::parse_target(h.target(), req)) {
-      co_await write_simple(*c, 400, "malformed request target\n");
-      break;
-    }
-    const bool keep_alive = parser.keep_alive();
-    auto content_length = parser.content_length();
-    if (content_length && *content_length > opts.body_limit) {
-      core::request_handler* target = route(req);
-      core::response r = target ? target->render_error(req, {400, "EntityTooLarge",
-                                                             "Your proposed upload exceeds the maximum allowed size"})
-                                : core::response{413, {}, "request body too large\n"};
-      co_await write_response(*c, req, std::move(r), false);
-      break;
-    }
-    if (auto expect = req.headers.get("expect"); expect && core::iequals(*expect, "100-continue")) {
-      bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
-      auto [wec, wn] = co_await bhttp::async_write(c->stream, cont, use_tuple);
-      if (wec) break;
-    }
-    bool body_ok = true;
-    {
-      body_sink sink(req, opts.spill_threshold, opts.spill_dir);
-      while (!parser.is_done()) {
-        h.body().data = chunk.data();
-        h.body().size = chunk.size();
-        c->stream.expires_after(opts.read_timeout);
-        auto [rec2, rn] = co_await bhttp::async_read(c->stream, buffer, parser, use_tuple);
-        if (rec2 == bhttp::error::need_buffer) rec2 = {};
-        if (rec2) {
-          body_ok = false;
-          break;
-        }
-        std::size_t got = chunk.size() - h.body().size;
-        if (req.body_size + got > opts.body_limit) {
-          body_ok = false;
-          if (core::request_handler* target = route(req))
-            co_await write_response(*c, req, target->render_error(req, {400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size"}), false);
-          break;
-        }
-        if (got && !sink.append(chunk.data(), got)) {
-          body_ok = false;
-          co_await write_simple(*c, 500, "cannot store request body\n");
-          break;
-        }
-      }
-    }
-    if (!body_ok) break;
-
-    core::request_handler* target = route(req);
-    core::response resp;
-    // What the response writer and the observer need after the request is handed over.
-    core::request shell;
-    shell.method = req.method;
-    shell.path = req.path;
-    shell.request_id = req.request_id;
-    finish_fn finish = observe ? observe(req) : finish_fn{};
-    if (!target) {
-      resp.status = 404;
-      resp.headers.add("Content-Type", "text/plain");
-      resp.body = "no route for " + req.path + "\n";
-    } else {
-      c->stream.expires_never();
-      try {
-        resp = co_await async_handle(*target, std::move(req), asio::use_awaitable);
-      } catch (const std::exception& e) {
-        spdlog::error("handler failed: {}", e.what());
-        resp = core::response{500, {}, "internal error\n"};
-      }
-    }
-    unsigned status = resp.status;
-    const bool streamed = resp.stream && shell.method != "HEAD";
-    bool ok = streamed ? co_await write_stream(*c, std::move(resp))
-                       : co_await write_response(*c, shell, std::move(resp), keep_alive && !stopping);
-    if (streamed) ok = false;  // a streamed body ends the connection
-    if (finish) finish(status, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-    if (!ok || !keep_alive || stopping) break;
-  }
-  boost::system::error_code ec;
-  c->stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-  c->stream.close();
-}
-
-asio::awaitable<bool> server::impl::write_response(connection& c, const core::request& req, core::response resp,
-                                                   bool keep_alive) {
-  c.stream.expires_after(opts.read_timeout);
-  const bool head = req.method == "HEAD";
-  auto fill = [&](auto& res) {
-    res.set(bhttp::field::date, date_header());
-    for (const auto& [k, v] : resp.headers) res.insert(k, v);
-    res.keep_alive(keep_alive);
-  };
-  if (head || resp.status == 204 || resp.status == 304) {
-    bhttp::response<bhttp::empty_body> res{static_cast<bhttp::status>(resp.status), 11};
-    fill(res);
-    if (resp.status != 204 && resp.status != 304) {
-      std::uint64_t len = resp.head_length ? *resp.head_length : resp.file ? resp.file->length : resp.body.size();
-      res.set(bhttp::field::content_length, std::to_string(len));
-    }
-    bhttp::response_serializer<bhttp::empty_body> sr{res};
-    if (head) sr.split(true);
-    auto [ec, n] = head ? co_await bhttp::async_write_header(c.stream, sr, use_tuple)
-                        : co_await bhttp::async_write(c.stream, sr, use_tuple);
-    co_return !ec;
-  }
-  if (resp.file) {
-    int fd = ::open(resp.file->path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-      spdlog::error("cannot open {} for a response body", resp.file->path.string());
-      co_await write_simple(c, 500, "body file missing\n");
-      co_return false;
-    }
-    struct closer {
-      int fd;
-      ~closer() { ::close(fd); }
-    } cl{fd};
-    bhttp::response<bhttp::buffer_body> res{static_cast<bhttp::status>(resp.status), 11};
-    fill(res);
-    res.content_length(resp.file->length);
-    res.body().data = nullptr;
-    res.body().more = true;
-    bhttp::response_serializer<bhttp::buffer_body> sr{res};
-    auto [hec, hn] = co_await bhttp::async_write_header(c.stream, sr, use_tuple);
-    if (hec) co_return false;
-    std::vector<char> buf(chunk_size);
-    std::uint64_t off = resp.file->offset, left = resp.file->length;
-    while (left > 0) {
-      auto want = static_cast<std::size_t>(std::min<std::uint64_t>(left, buf.size()));
-      auto got = ::pread(fd, buf.data(), want, static_cast<off_t>(off));
-      if (got <= 0) co_return false;  // truncated file: the client sees a short body and the close
-      off += static_cast<std::uint64_t>(got);
-      left -= static_cast<std::uint64_t>(got);
-      res.body().data = buf.data();
-      res.body().size = static_cast<std::size_t>(got);
-      res.body().more = left > 0;
-      c.stream.expires_after(opts.read_timeout);
-      auto [wec, wn] = co_await bhttp::async_write(c.stream, sr, use_tuple);
-      if (wec == bhttp::error::need_buffer) wec = {};
-      if (wec) co_return false;
-    }
-    if (!sr.is_done()) {
-      res.body().data = nullptr;
-      res.body().more = false;
-      auto [wec, wn] = co_await bhttp::async_write(c.stream, sr, use_tuple);
-      if (wec && wec != bhttp::error::need_buffer) co_return false;
-    }
-    co_return true;
-  }
-  bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(resp.status), 11};
-  fill(res);
-  res.body() = std::move(resp.body);
-  res.prepare_payload();
-  auto [ec, n] = co_await bhttp::async_write(c.stream, res, use_tuple);
-  co_return !ec;
-}
-
-asio::awaitable<bool> server::impl::write_stream(connection& c, core::response resp) {
-  auto body = std::move(resp.stream);
-  bhttp::response<bhttp::buffer_body> res{static_cast<bhttp::status>(resp.status), 11};
-  res.set(bhttp::field::date, date_header());
-  for (const auto& [k, v] : resp.headers) res.insert(k, v);
-  res.keep_alive(false);
-  res.chunked(true);
-  res.body().data = nullptr;
-  res.body().more = true;
-  bhttp::response_serializer<bhttp::buffer_body> sr{res};
-  c.stream.expires_after(opts.read_timeout);
-  auto [hec, hn] = co_await bhttp::async_write_header(c.stream, sr, use_tuple);
-  if (hec) {
-    body->cancel();
-    co_return false;
-  }
-  c.streaming = body;
-  // The client closing its side (kubectl interrupted, a watch abandoned) ends the stream at once
-  // rather than at its next write.
-  c.stream.socket().async_wait(tcp::socket::wait_read, [body](boost::system::error_code) { body->cancel(); });
-  bool ok = true;
-  for (;;) {
-    c.stream.expires_never();
-    auto [chunk, done] = co_await async_next(*body, asio::use_awaitable);
-    if (stopping) body->cancel();
-    if (ok && !chunk.empty()) {
-      res.body().data = chunk.data();
-      res.body().size = chunk.size();
-      res.body().more = true;
-      c.stream.expires_after(opts.read_timeout);
-      auto [wec, wn] = co_await bhttp::async_write(c.stream, sr, use_tuple);
-      if (wec == bhttp::error::need_buffer) wec = {};
-      if (wec) {
-        ok = false;  // keep draining: once cancelled the stream delivers done promptly
-        body->cancel();
-      }
-    }
-    if (done) break;
-  }
-  c.streaming.reset();
-  if (ok) {
-    res.body().data = nullptr;
-    res.body().size = 0;
-    res.body().more = false;
-    auto [wec, wn] = co_await bhttp::async_write(c.stream, sr, use_tuple);
-    if (wec && wec != bhttp::error::need_buffer) ok = false;
-  }
-  body->cancel();
-  co_return ok;
-}
+server::server(asio::io_context& ioc, server_options opts, dispatch_fn dispatch)
+    : impl_(std::make_unique<impl>(ioc, std::move(opts), std::move(dispatch))) {}
 
 server::server(asio::io_context& ioc, server_options opts, route_fn route, observe_fn observe)
-    : impl_(std::make_unique<impl>(ioc, std::move(opts), std::move(route), std::move(observe))) {}
+    : server(ioc, std::move(opts), [route = std::move(route), observe = std::move(observe)](const core::request& r) {
+        return dispatch{route(r), observe ? observe(r) : finish_fn{}};
+      }) {}
 
 server::~server() = default;
 
 std::uint16_t server::listen() {
   auto& s = *impl_;
-  auto addr = asio::ip::make_address(s.opts.host == "localhost" ? "127.0.0.1" : s.opts.host);
-  tcp::endpoint ep{addr, s.opts.port};
+  s.max_connections = s.e.opts.max_connections;
+  rlimit lim{};
+  if (::getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY) {
+    // Room for the store, blobs, logs and pods beside the connections.
+    auto room = lim.rlim_cur > 256 ? static_cast<std::size_t>(lim.rlim_cur - 256) : static_cast<std::size_t>(lim.rlim_cur / 2);
+    if (room < s.max_connections) {
+      spdlog::info("connection limit lowered from {} to {} by the open-file limit ({})", s.max_connections, room,
+                   static_cast<std::uint64_t>(lim.rlim_cur));
+      s.max_connections = std::max<std::size_t>(room, 1);
+    }
+  }
+  auto addr = asio::ip::make_address(s.e.opts.host == "localhost" ? "127.0.0.1" : s.e.opts.host);
+  tcp::endpoint ep{addr, s.e.opts.port};
   s.acceptor.open(ep.protocol());
   s.acceptor.set_option(asio::socket_base::reuse_address(true));
   s.acceptor.bind(ep);
@@ -464,7 +265,7 @@ std::uint16_t server::listen() {
 
 void server::shutdown() {
   auto& s = *impl_;
-  s.stopping = true;
+  s.e.stopping = true;
   asio::post(s.acceptor.get_executor(), [&s] {
     boost::system::error_code ec;
     s.acceptor.close(ec);
@@ -482,7 +283,10 @@ void server::shutdown() {
   }
 }
 
-std::size_t server::busy() const { return impl_->busy; }
-std::size_t server::connections() const { return impl_->open; }
+std::size_t server::busy() const { return impl_->e.busy; }
+std::size_t server::connections() const { return impl_->e.open; }
+std::uint64_t server::body_memory() const {
+  return impl_->e.budget.used() + impl_->e.small_bodies.load(std::memory_order_relaxed);
+}
 
 }  // namespace hayloft::http

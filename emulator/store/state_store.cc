@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "emulator/core/ids.h"
+#include "emulator/core/logging.h"
 
 namespace hayloft::store {
 namespace fs = std::filesystem;
@@ -131,6 +132,22 @@ std::uint64_t state_store::commits() const {
   return commits_;
 }
 
+namespace {
+
+// A job that throws fails alone (its savepoint is rolled back) rather than ending the writer
+// thread, and with it the process.
+template <class Job>
+result<void> run_job(Job& job, database& db) {
+  try {
+    return job(db);
+  } catch (const std::exception& e) {
+    spdlog::error("state store: a job failed: {}", e.what());
+    return hayloft::error{std::make_error_code(std::errc::state_not_recoverable), std::string("job failed: ") + e.what()};
+  }
+}
+
+}  // namespace
+
 void state_store::run_writer() {
   constexpr std::size_t max_batch = 512;
   std::vector<pending> batch;
@@ -155,7 +172,7 @@ void state_store::run_writer() {
     }
     for (auto& p : batch) {
       (void)writer_db_->exec("SAVEPOINT job");
-      auto r = p.work(*writer_db_);
+      auto r = run_job(p.work, *writer_db_);
       if (!r.ok()) (void)writer_db_->exec("ROLLBACK TO job");
       (void)writer_db_->exec("RELEASE job");
       results.push_back(std::move(r));
@@ -170,8 +187,14 @@ void state_store::run_writer() {
       std::lock_guard lock(queue_mutex_);
       ++commits_;
     }
-    for (std::size_t i = 0; i < batch.size(); ++i)
-      if (batch[i].done) batch[i].done(std::move(results[i]));
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (!batch[i].done) continue;
+      try {
+        batch[i].done(std::move(results[i]));
+      } catch (const std::exception& e) {
+        spdlog::error("state store: a commit callback failed: {}", e.what());
+      }
+    }
     batch.clear();
   }
 }

@@ -155,10 +155,63 @@ void route(engine& e, const call_ptr& c) {
   }
 }
 
+// AWS's names of the operations hayloft answers NotImplemented, by sub-resource and method, so
+// the warning and the metrics say what a script needs ("PutBucketLifecycleConfiguration").
+struct unsupported_name {
+  bool object;
+  std::string_view param, get, put, del, post;
+};
+constexpr unsupported_name unsupported_names[] = {
+    {false, "accelerate", "GetBucketAccelerateConfiguration", "PutBucketAccelerateConfiguration", {}, {}},
+    {false, "analytics", "GetBucketAnalyticsConfiguration", "PutBucketAnalyticsConfiguration", "DeleteBucketAnalyticsConfiguration", {}},
+    {false, "cors", "GetBucketCors", "PutBucketCors", "DeleteBucketCors", {}},
+    {false, "encryption", "GetBucketEncryption", "PutBucketEncryption", "DeleteBucketEncryption", {}},
+    {false, "intelligent-tiering", "GetBucketIntelligentTieringConfiguration", "PutBucketIntelligentTieringConfiguration",
+     "DeleteBucketIntelligentTieringConfiguration", {}},
+    {false, "inventory", "GetBucketInventoryConfiguration", "PutBucketInventoryConfiguration", "DeleteBucketInventoryConfiguration", {}},
+    {false, "lifecycle", "GetBucketLifecycleConfiguration", "PutBucketLifecycleConfiguration", "DeleteBucketLifecycle", {}},
+    {false, "logging", "GetBucketLogging", "PutBucketLogging", {}, {}},
+    {false, "metrics", "GetBucketMetricsConfiguration", "PutBucketMetricsConfiguration", "DeleteBucketMetricsConfiguration", {}},
+    {false, "object-lock", "GetObjectLockConfiguration", "PutObjectLockConfiguration", {}, {}},
+    {false, "ownershipControls", "GetBucketOwnershipControls", "PutBucketOwnershipControls", "DeleteBucketOwnershipControls", {}},
+    {false, "policy", "GetBucketPolicy", "PutBucketPolicy", "DeleteBucketPolicy", {}},
+    {false, "policyStatus", "GetBucketPolicyStatus", {}, {}, {}},
+    {false, "publicAccessBlock", "GetPublicAccessBlock", "PutPublicAccessBlock", "DeletePublicAccessBlock", {}},
+    {false, "replication", "GetBucketReplication", "PutBucketReplication", "DeleteBucketReplication", {}},
+    {false, "requestPayment", "GetBucketRequestPayment", "PutBucketRequestPayment", {}, {}},
+    {false, "tagging", "GetBucketTagging", "PutBucketTagging", "DeleteBucketTagging", {}},
+    {false, "website", "GetBucketWebsite", "PutBucketWebsite", "DeleteBucketWebsite", {}},
+    {false, "session", "CreateSession", {}, {}, {}},
+    {false, "versioning", {}, "PutBucketVersioning", {}, {}},
+    {true, "tagging", "GetObjectTagging", "PutObjectTagging", "DeleteObjectTagging", {}},
+    {true, "attributes", "GetObjectAttributes", {}, {}, {}},
+    {true, "retention", "GetObjectRetention", "PutObjectRetention", {}, {}},
+    {true, "legal-hold", "GetObjectLegalHold", "PutObjectLegalHold", {}, {}},
+    {true, "torrent", "GetObjectTorrent", {}, {}, {}},
+    {true, "restore", {}, {}, {}, "RestoreObject"},
+    {true, "select", {}, {}, {}, "SelectObjectContent"},
+};
+
+std::string_view not_implemented_name(const core::request& req, const address& addr) {
+  const bool object = !addr.key.empty();
+  const auto& m = req.method;
+  for (const auto& n : unsupported_names) {
+    if (n.object != object || !req.has_param(n.param)) continue;
+    std::string_view name = m == "GET" ? n.get : m == "PUT" ? n.put : m == "DELETE" ? n.del : m == "POST" ? n.post : "";
+    if (!name.empty()) return name;
+  }
+  if (!object && m == "POST") return "PostObject";  // browser-based upload (a form POST)
+  return "NotImplemented";
+}
+
+// As AWS names it, also "HeadObject" and the names of what hayloft answers NotImplemented.
 std::string_view operation_name(const core::request& req) {
-  auto op = classify(req, resolve_address(req));
+  const auto addr = resolve_address(req);
+  auto op = classify(req, addr);
   if (op == operation::list_objects_any && req.param("list-type") == std::optional<std::string_view>("2"))
     return "ListObjectsV2";
+  if (op == operation::get_object && req.method == "HEAD") return "HeadObject";
+  if (op == operation::not_implemented) return not_implemented_name(req, addr);
   switch (op) {
 #define HAYLOFT_S3_NAME(name, fn) \
   case operation::fn:             \

@@ -39,6 +39,8 @@ class test_handler final : public core::request_handler {
       r.file = core::response::file_range{file, off, len};
       return done(std::move(r));
     }
+    if (req.path == "/throw") throw std::runtime_error("handler bug");
+    if (req.path == "/drop") return;  // the completion dropped unanswered
     if (req.path == "/slow") {
       // Completes from another thread, later: the edge must resume on the connection's strand.
       release_slow = [done] { done(core::response{200, {}, "slow done"}); };
@@ -57,9 +59,20 @@ class test_handler final : public core::request_handler {
   }
 };
 
+// Everything the server sends until it closes the connection.
+std::string read_all(tcp::socket& s) {
+  std::string raw;
+  boost::system::error_code ec;
+  asio::read(s, asio::dynamic_buffer(raw), ec);
+  return raw;
+}
+
 class ServerTest : public ::testing::Test {
  protected:
-  void SetUp() override {
+  void SetUp() override { start(); }
+  // Derived fixtures change the server's options here.
+  virtual void adjust(server_options&) {}
+  void start() {
     dir_ = std::filesystem::temp_directory_path() / ("hayloft-http-" + core::random_hex(6));
     std::filesystem::create_directories(dir_);
     handler_.file = dir_ / "data.bin";
@@ -71,6 +84,7 @@ class ServerTest : public ::testing::Test {
     o.spill_threshold = 1024;
     o.body_limit = 10 * 1024 * 1024;
     o.spill_dir = dir_;
+    adjust(o);
     server_ = std::make_unique<server>(ioc_, o, [this](const core::request&) { return &handler_; });
     port_ = server_->listen();
     for (int i = 0; i < 2; ++i) threads_.emplace_back([this] { ioc_.run(); });
@@ -210,6 +224,107 @@ TEST_F(ServerTest, ShutdownFinishesRequestsInFlight) {
   boost::system::error_code ec;
   idle.read_some(asio::buffer(&c, 1), ec);
   EXPECT_TRUE(ec);
+}
+
+TEST_F(ServerTest, OversizedHeaderGets431) {
+  auto s = connect();
+  asio::write(s, asio::buffer("GET /echo HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(70 * 1024, 'a') + "\r\n\r\n"));
+  auto raw = read_all(s);
+  EXPECT_TRUE(raw.starts_with("HTTP/1.1 431")) << raw.substr(0, 100);
+}
+
+TEST_F(ServerTest, TooManyHeaderFieldsGet431) {
+  auto s = connect();
+  std::string req = "GET /echo HTTP/1.1\r\nHost: x\r\n";
+  for (int i = 0; i < 101; ++i) req += "X-" + std::to_string(i) + ": v\r\n";
+  asio::write(s, asio::buffer(req + "\r\n"));
+  EXPECT_TRUE(read_all(s).starts_with("HTTP/1.1 431"));
+}
+
+TEST_F(ServerTest, MalformedChunkedBodyGets400) {
+  auto s = connect();
+  asio::write(s, asio::buffer(std::string("PUT /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n")));
+  auto raw = read_all(s);
+  EXPECT_TRUE(raw.starts_with("HTTP/1.1 400")) << raw;
+}
+
+TEST_F(ServerTest, HandlerThatThrowsGets500ForThatRequestOnly) {
+  auto s = connect();
+  asio::write(s, asio::buffer(std::string("GET /throw HTTP/1.1\r\nHost: x\r\n\r\nGET /drop HTTP/1.1\r\nHost: x\r\n\r\n"
+                                          "PUT /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nok")));
+  auto first = read_response(s);
+  EXPECT_EQ(first.result_int(), 500u);
+  EXPECT_EQ(first.body(), "InternalError");  // rendered by the handler's render_error
+  auto second = read_response(s);
+  EXPECT_EQ(second.result_int(), 500u);
+  auto third = read_response(s);
+  EXPECT_EQ(third.result_int(), 200u);
+  EXPECT_EQ(third.body(), "ok");
+}
+
+class SlowClientTest : public ServerTest {
+  void adjust(server_options& o) override {
+    o.header_timeout = std::chrono::milliseconds(200);
+    o.body_timeout = std::chrono::milliseconds(200);
+    o.body_min_rate = 64 * 1024;
+  }
+};
+
+TEST_F(SlowClientTest, TricklingBodyGetsRequestTimeout) {
+  auto s = connect();
+  asio::write(s, asio::buffer(std::string("PUT /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n")));
+  for (int i = 0; i < 10; ++i) {
+    asio::write(s, asio::buffer(std::string("z")));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  auto res = read_response(s);
+  EXPECT_EQ(res.result_int(), 400u);
+  EXPECT_EQ(res.body(), "RequestTimeout");
+}
+
+TEST_F(SlowClientTest, SilentClientIsClosedAfterTheHeaderTimeout) {
+  auto s = connect();
+  asio::write(s, asio::buffer(std::string("GET /echo HTTP/1.1\r\nHost: x\r\n")));
+  auto t0 = std::chrono::steady_clock::now();
+  read_all(s);  // returns at the close
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(3));
+}
+
+class NoBodyBudgetTest : public ServerTest {
+  void adjust(server_options& o) override {
+    o.spill_threshold = 1 << 20;
+    o.body_small = 1024;
+    o.body_memory_budget = 0;  // nothing beyond body_small stays in memory
+  }
+};
+
+TEST_F(NoBodyBudgetTest, BodiesBeyondTheMemoryBudgetSpillToFiles) {
+  auto s = connect();
+  std::string body(5000, 'q');
+  asio::write(s, asio::buffer("PUT /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n" + body));
+  auto res = read_response(s);
+  EXPECT_EQ(res["X-Body-In-File"], "yes");
+  EXPECT_EQ(res.body(), core::md5_hex(body));
+  EXPECT_EQ(server_->body_memory(), 0u);
+}
+
+class TwoConnectionsTest : public ServerTest {
+  void adjust(server_options& o) override { o.max_connections = 2; }
+};
+
+TEST_F(TwoConnectionsTest, ConnectionsBeyondTheCapWaitInTheBacklog) {
+  auto a = connect();
+  auto b = connect();
+  for (int i = 0; i < 100 && server_->connections() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  // The third connects (the kernel's backlog) but is not served while two are open.
+  auto c = connect();
+  asio::write(c, asio::buffer(std::string("GET /echo HTTP/1.1\r\nHost: x\r\n\r\n")));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(c.available(), 0u);
+  EXPECT_EQ(server_->connections(), 2u);
+  a.close();
+  EXPECT_EQ(read_response(c).result_int(), 200u);
+  b.close();
 }
 
 }  // namespace
