@@ -18,4 +18,8 @@ std::string coerce_utf8(std::string_view s);
 // for error messages, as Go's %q would show them).
 std::string escape_invalid_utf8(std::string_view s);
 
+// Go's strconv.Quote: double-quoted, with \" \\ \n \t \r and \xNN / \uNNNN escapes for control
+// characters and bytes that are not UTF-8 (what Go error messages show for a client's value).
+std::string go_quote(std::string_view s);
+
 }  // namespace hayloft::core

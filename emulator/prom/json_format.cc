@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "emulator/core/utf8.h"
+
 namespace hayloft::prom {
 
 std::string format_value(double v) {
@@ -31,6 +33,10 @@ std::string format_timestamp(std::int64_t ms) {
 }
 
 std::string json_string(std::string_view s) {
+  // Label values and error messages can carry a client's bytes; ones that are not UTF-8 become
+  // U+FFFD, as Go's JSON encoder writes them, so the document stays valid JSON.
+  const std::string coerced = core::coerce_utf8(s);
+  s = coerced;
   std::string out;
   out.reserve(s.size() + 2);
   out.push_back('"');

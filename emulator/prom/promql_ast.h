@@ -1,6 +1,7 @@
 #pragma once
 // The parsed form of a PromQL expression (the subset hayloft evaluates; see README.md).
 // Built by parse_promql (promql_parser.h), read by the evaluator. Immutable after parsing.
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -47,6 +48,11 @@ struct expr {
   vector_matching matching;
   // call args / aggregate operand / binary lhs,rhs / unary and paren operand
   std::vector<expr_ptr> args;
+  std::size_t height = 1;  // levels of this subtree (the parser caps it at max_promql_depth)
 };
+
+// The deepest expression tree the parser builds (and so the deepest recursion of the evaluator
+// and of the tree's destructor). Prometheus has no such limit; real queries nest a few levels.
+inline constexpr std::size_t max_promql_depth = 256;
 
 }  // namespace hayloft::prom

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "emulator/core/utf8.h"
 #include "emulator/prom/errc.h"
 #include "emulator/prom/exposition.h"
 #include "emulator/prom/promql_functions.h"
@@ -107,14 +108,34 @@ class parser {
 
  private:
   error fail(const std::string& msg, errc code = errc::bad_data) const {
-    return error{make_error_code(code), "parse error at char " + std::to_string(i_ + 1) + ": " + msg};
+    // The message echoes the query; bytes that are not UTF-8 are shown as \xNN so that the
+    // API's JSON stays valid.
+    return error{make_error_code(code), "parse error at char " + std::to_string(i_ + 1) + ": " + core::escape_invalid_utf8(msg)};
   }
+  error too_deep() const {
+    return fail("the expression nests deeper than " + std::to_string(max_promql_depth) + " levels");
+  }
+  // Sets e's height from its operands; false (too deep) past max_promql_depth.
+  bool grown(expr& e) const {
+    std::size_t h = 0;
+    for (const auto& a : e.args) h = std::max(h, a->height);
+    e.height = h + 1;
+    return e.height <= max_promql_depth;
+  }
+  // Recursion depth of expression(): unary minus chains and parentheses recurse without adding
+  // a node each time.
+  struct depth_guard {
+    std::size_t& d;
+    explicit depth_guard(std::size_t& depth) : d(depth) { ++d; }
+    ~depth_guard() { --d; }
+  };
   error unsupported(const std::string& what) const {
     return error{make_error_code(errc::unsupported), "unsupported " + what + " (hayloft evaluates a PromQL subset)"};
   }
   error unexpected() const {
     if (i_ >= q_.size()) return fail("unexpected end of input");
-    return fail("unexpected character '" + std::string(1, q_[i_]) + "'");
+    std::size_t n = std::max<std::size_t>(1, core::utf8_sequence_length(q_.substr(i_)));
+    return fail("unexpected character '" + std::string(q_.substr(i_, n)) + "'");
   }
 
   void skip_ws() {
@@ -152,6 +173,8 @@ class parser {
   }
 
   result<expr_ptr> expression(int min_prec) {
+    depth_guard guard(depth_);
+    if (depth_ > max_promql_depth) return too_deep();
     auto lhs = unary();
     if (!lhs) return lhs;
     while (true) {
@@ -192,6 +215,7 @@ class parser {
       if (!rhs) return rhs;
       bin->args.push_back(std::move(*lhs));
       bin->args.push_back(std::move(*rhs));
+      if (!grown(*bin)) return too_deep();
       auto lt = bin->args[0]->type, rt = bin->args[1]->type;
       if ((lt != value_type::scalar && lt != value_type::vector) || (rt != value_type::scalar && rt != value_type::vector))
         return fail("binary expression must contain only scalar and instant vector types");
@@ -225,6 +249,7 @@ class parser {
       u->k = expr::kind::unary;
       u->type = t;
       u->args.push_back(std::move(*operand));
+      if (!grown(*u)) return too_deep();
       return u;
     }
     auto p = primary();
@@ -289,6 +314,7 @@ class parser {
       p->k = expr::kind::paren;
       p->type = (*inner)->type;
       p->args.push_back(std::move(*inner));
+      if (!grown(*p)) return too_deep();
       return p;
     }
     if (c == '"' || c == '\'' || c == '`') {
@@ -490,6 +516,7 @@ class parser {
       return fail("expected type instant vector in aggregation expression, got " +
                   std::string(value_type_name((*arg)->type)));
     e->args.push_back(std::move(*arg));
+    if (!grown(*e)) return too_deep();
     if (!grouping_first) HAYLOFT_TRY(grouping());
     return e;
   }
@@ -515,6 +542,7 @@ class parser {
         return unexpected();
       }
     }
+    if (!grown(*e)) return too_deep();
     if (e->args.size() != fn->args.size())
       return fail("expected " + std::to_string(fn->args.size()) + " argument(s) in call to \"" + name + "\", got " +
                   std::to_string(e->args.size()));
@@ -533,6 +561,7 @@ class parser {
 
   std::string_view q_;
   std::size_t i_ = 0;
+  std::size_t depth_ = 0;
 };
 
 }  // namespace

@@ -1,44 +1,38 @@
 #pragma once
-// A small RE2-syntax regular expression matcher for label matchers (`=~`, `!~`), fully anchored
-// as Prometheus anchors them (`^(?s:<re>)$`). Matching is a Pike VM over the compiled program:
-// linear in the subject's length, no backtracking and no recursion, so a client's pattern can
-// neither blow the stack nor run for exponential time (std::regex can do both).
-//
-// Supported: literals, `.` (any byte, newline included), classes `[a-z]`, `[^...]`, `[[:alpha:]]`,
-// escapes \d \D \w \W \s \S \n \t \r \f \v \A \z and escaped punctuation, groups `(...)`,
-// `(?:...)`, `(?P<name>...)`, `(?i)` / `(?i:...)`, alternation, `* + ? {n} {n,} {n,m}` (a trailing
-// `?` for laziness is accepted; it does not change a full match), `^` and `$`. Anything else
-// (backreferences, lookaround, \p classes, \b) is a compile error. Matching works on bytes: `.`
-// and negated classes consume one byte of a multi-byte UTF-8 character.
+// PromQL's regex matchers (`=~`, `!~`) with Prometheus' semantics: Go's RE2 syntax, compiled by
+// RE2 as Prometheus compiles it (`^(?s:<re>)$`, model/labels/regexp.go), UTF-8 aware (`.` and
+// negated classes consume a code point, `\pL`, `\p{Greek}`). RE2 runs in time linear in the
+// subject and never recurses on it, so a client's pattern can neither blow the stack nor run for
+// exponential time. Patterns longer than max_pattern bytes, or whose program exceeds RE2's
+// memory budget, are refused with the "error parsing regexp: ..." text Go's regexp gives.
 //
 // Thread-safety: a compiled regex is immutable; full_match may run on many threads at once.
-#include <bitset>
+#include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "emulator/core/result.h"
+
+namespace re2 {
+class RE2;
+}
 
 namespace hayloft::prom {
 
 class regex {
  public:
+  static constexpr std::size_t max_pattern = 64 * 1024;
+
   static result<regex> compile(std::string_view pattern);
   bool full_match(std::string_view s) const;
   const std::string& pattern() const { return pattern_; }
 
-  struct inst {
-    enum class op { set, split, jmp, match, bol, eol } code;
-    int x = 0;  // set: index into sets_; split/jmp: target
-    int y = 0;  // split: second target
-  };
-
  private:
   std::string pattern_;
   std::optional<std::string> literal_;  // fast path for patterns without metacharacters
-  std::vector<inst> prog_;
-  std::vector<std::bitset<256>> sets_;
+  std::shared_ptr<const re2::RE2> re_;
 };
 
 }  // namespace hayloft::prom

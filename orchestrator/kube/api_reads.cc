@@ -3,6 +3,7 @@
 
 #include "emulator/core/hash.h"
 #include "orchestrator/kube/api_internal.h"
+#include "orchestrator/kube/limits.h"
 #include "orchestrator/kube/selectors.h"
 #include "orchestrator/kube/tables.h"
 
@@ -135,6 +136,15 @@ json hpa_to_v2beta1(const json& v2) {
 
 core::time_point server_now(core::clock& c) { return c.now(); }
 
+// The storage layer parses resourceVersion as an unsigned number; anything else fails there with
+// a plain Go error, which the API server (1.32) answers as a 500 without a reason
+// (kubernetes/kubernetes#101350, #139485). hayloft answers the same.
+std::optional<status_error> bad_resource_version(const resource_request& rr) {
+  auto rv = parse_resource_version(rr.param("resourceVersion"));
+  if (!rv) return unknown_error(rv.err().message);
+  return std::nullopt;
+}
+
 }  // namespace
 
 json served_form(const resource& r, const json& obj) {
@@ -147,6 +157,7 @@ std::string list_kind(const resource& r) { return std::string(r.kind) + "List"; 
 
 core::response kube_api::impl::get(const resource_request& rr) {
   const resource& r = *rr.res;
+  if (auto e = bad_resource_version(rr)) return error_response(*e);
   if (r.namespaced && rr.namespace_name.empty()) return error_response(not_found(r.group, r.plural, rr.name));
   auto obj = objects.get(r, rr.namespace_name, rr.name);
   if (!obj) return error_response(not_found(r.group, r.plural, rr.name));
@@ -162,6 +173,7 @@ core::response kube_api::impl::list(const resource_request& rr) {
   const resource& r = *rr.res;
   selectors sel;
   if (auto e = parse_selectors(rr, sel)) return error_response(*e);
+  if (auto e = bad_resource_version(rr)) return error_response(*e);
   listing l = objects.list(r, rr.namespace_name);
   std::vector<json> items;
   for (auto& o : l.items)
@@ -175,7 +187,8 @@ core::response kube_api::impl::list(const resource_request& rr) {
   if (!cont.empty()) {
     std::string raw;
     json tok = core::base64_decode(cont, raw) ? json::parse(raw, nullptr, false) : json();
-    if (!tok.is_object() || !tok.contains("ns") || !tok.contains("name"))
+    if (!tok.is_object() || !tok.contains("ns") || !tok.contains("name") || !tok["ns"].is_string() ||
+        !tok["name"].is_string())
       return error_response(bad_request("continue key is not valid: illegal base64 data"));
     std::pair<std::string, std::string> after{tok["ns"].get<std::string>(), tok["name"].get<std::string>()};
     items.erase(std::remove_if(items.begin(), items.end(),

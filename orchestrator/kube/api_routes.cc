@@ -4,6 +4,7 @@
 
 #include "orchestrator/kube/api_internal.h"
 #include "orchestrator/kube/discovery.h"
+#include "orchestrator/kube/limits.h"
 #include "orchestrator/kube/openapi.h"
 
 namespace hayloft::orchestrator::kube {
@@ -87,6 +88,9 @@ core::response kube_api::render_error(const core::request&, const core::aws_erro
 core::response kube_api::impl::serve(const core::request& req) {
   std::string_view path = req.path;
   if (path.substr(0, prefix.size()) != prefix) return error_response(path_not_found());
+  // limitedReadBody: the body is refused by size before anything reads it.
+  if (req.method != "GET" && req.method != "HEAD" && std::max<std::uint64_t>(req.body.size(), req.body_size) > max_request_body)
+    return error_response(request_entity_too_large("limit is " + std::to_string(max_request_body)));
   path.remove_prefix(prefix.size());
   // A client that joins a server-relative URL (which names the prefix) to its base path.
   if (path.substr(0, prefix.size()) == prefix) path.remove_prefix(prefix.size());

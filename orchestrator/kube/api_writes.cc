@@ -1,9 +1,13 @@
 // create, update, patch (four types), delete and the scale subresource. Every write goes
 // through the controller's apply / scale / delete, so the admin API, the hayloft CLI and kubectl
 // change the same objects the same way.
+#include <limits>
+
 #include "emulator/core/ids.h"
+#include "emulator/core/utf8.h"
 #include "orchestrator/errc.h"
 #include "orchestrator/kube/api_internal.h"
+#include "orchestrator/kube/limits.h"
 #include "orchestrator/kube/patch.h"
 #include "orchestrator/kube/protobuf.h"
 #include "orchestrator/kube/synthetic.h"
@@ -11,6 +15,7 @@
 #include "orchestrator/objects/yaml_io.h"
 
 namespace hayloft::orchestrator::kube {
+
 namespace {
 
 std::string str(const json& j, const char* k) {
@@ -22,6 +27,7 @@ std::string cause_type(const std::string& type) {
   if (type == "Unsupported value") return "FieldValueNotSupported";
   if (type == "Forbidden") return "FieldValueForbidden";
   if (type == "Duplicate value") return "FieldValueDuplicate";
+  if (type == "Too long") return "FieldValueTooLong";
   return "FieldValueInvalid";
 }
 
@@ -64,15 +70,67 @@ std::optional<status_error> unsupported_body(const core::request& req) {
   return std::nullopt;
 }
 
+// The request body as JSON: protobuf by its Content-Type, YAML by its Content-Type, otherwise
+// JSON (falling back to YAML, as hayloft always has, for clients that send YAML unlabelled). JSON
+// is checked for depth before it is parsed, and bytes that are not UTF-8 become U+FFFD first, as
+// the API server's Go JSON decoder reads them (a name with such bytes then fails validation
+// with 422, instead of reaching a library that throws).
 result<json> parse_body(const core::request& req) {
   std::string body = req.body_text();
-  if (is_protobuf_body(req.header("content-type").value_or(""))) return decode_protobuf(body);
-  json j = json::parse(body, nullptr, false);
-  if (!j.is_discarded()) return j;
-  auto docs = objects::parse_manifests(body);
-  if (!docs) return docs.err();
-  if (docs->size() != 1) return error{make_error_code(errc::bad_request), "the request body must hold one object"};
-  return std::move(docs->front());
+  std::string_view type = req.header("content-type").value_or("");
+  if (is_protobuf_body(type)) return decode_protobuf(body);
+  auto from_yaml = [&]() -> result<json> {
+    auto docs = objects::parse_manifests(body);
+    if (!docs) return docs.err();
+    if (docs->size() != 1) return error{make_error_code(errc::bad_request), "the request body must hold one object"};
+    return std::move(docs->front());
+  };
+  if (type.find("yaml") != std::string_view::npos) return from_yaml();
+  return parse_json_body(body, from_yaml);
+}
+
+// What an update or patch may not change (rest.BeforeUpdate): the namespace (400, from
+// EnsureObjectNamespaceMatchesRequestNamespace) and a uid that is given (ValidateObjectMetaUpdate:
+// 422 `metadata.uid: Invalid value: "x": field is immutable`; an empty uid keeps the live one).
+std::optional<status_error> immutable_metadata(const resource_request& rr, const json& obj, const json& live) {
+  const resource& r = *rr.res;
+  const json& md = obj.is_object() && obj.contains("metadata") ? obj["metadata"] : json();
+  if (r.namespaced) {
+    std::string ns = str(md, "namespace");
+    if (!ns.empty() && ns != rr.namespace_name)
+      return bad_request("the namespace of the provided object does not match the namespace sent on the request");
+  }
+  std::string uid = str(md, "uid");
+  if (!uid.empty() && uid != str(live.value("metadata", json::object()), "uid")) {
+    std::string qualified_kind = std::string(r.kind) + (r.group.empty() ? "" : "." + std::string(r.group));
+    std::string cause = "Invalid value: " + core::go_quote(uid) + ": field is immutable";
+    return invalid(r.group, r.kind, rr.name, qualified_kind + " " + core::go_quote(rr.name) + " is invalid: metadata.uid: " + cause,
+                   {{"FieldValueInvalid", cause, "metadata.uid"}});
+  }
+  return std::nullopt;
+}
+
+// apply_patch's errors with the API server's status: patch_error_status says which.
+status_error patch_error(const resource_request& rr, const error& err) {
+  switch (patch_error_status(err)) {
+    case 400: return bad_request(err.message);
+    case 413: return request_entity_too_large(err.message);
+    case 422: return from_controller(rr, "Invalid", 422, err.message);
+    case 500: return unknown_error(err.message);
+    default: return from_error(rr, err);
+  }
+}
+
+// The object's metadata must decode into ObjectMeta; otherwise the API server's decoder fails
+// (transformDecodeError) before anything else looks at the object.
+std::optional<status_error> undecodable_metadata(const resource& r, const json& obj) {
+  if (!obj.is_object() || !obj.contains("metadata")) return std::nullopt;
+  const json& md = obj["metadata"];
+  if (md.is_object() || md.is_null()) return std::nullopt;
+  const char* type = md.is_string() ? "string" : md.is_array() ? "array" : md.is_boolean() ? "bool" : "number";
+  return bad_request(std::string(r.kind) + " in version " + core::go_quote(std::string(r.version)) + " cannot be handled as a " +
+                     std::string(r.kind) + ": json: cannot unmarshal " + type + " into Go struct field " +
+                     std::string(r.kind) + ".metadata of type v1.ObjectMeta");
 }
 
 std::string precondition_conflict() {
@@ -182,6 +240,7 @@ core::response kube_api::impl::create(const resource_request& rr) {
   if (!body) return error_response(bad_request(body.err().message));
   json obj = std::move(*body);
   if (!obj.is_object()) return error_response(bad_request("the request body is not an object"));
+  if (auto e = undecodable_metadata(r, obj)) return error_response(*e);
   if (str(obj, "kind") != r.kind || str(obj, "apiVersion") != r.group_version())
     return error_response(bad_request("the API version in the data (" + str(obj, "apiVersion") +
                                       ") does not match the expected API version (" + r.group_version() + ")"));
@@ -215,6 +274,7 @@ core::response kube_api::impl::update(const resource_request& rr) {
   json obj = std::move(*body);
   if (!obj.is_object() || str(obj, "kind") != r.kind)
     return error_response(bad_request("the request body is not a " + std::string(r.kind)));
+  if (auto e = undecodable_metadata(r, obj)) return error_response(*e);
   std::string name = str(obj["metadata"], "name");
   if (name != rr.name)
     return error_response(bad_request("the name of the object (" + name + ") does not match the name on the URL (" + rr.name + ")"));
@@ -223,6 +283,7 @@ core::response kube_api::impl::update(const resource_request& rr) {
   std::string rv = str(obj["metadata"], "resourceVersion");
   if (!rv.empty() && rv != str((*live)["metadata"], "resourceVersion"))
     return error_response(conflict(r.group, r.plural, rr.name, precondition_conflict()));
+  if (auto e = immutable_metadata(rr, obj, *live)) return error_response(*e);
   return write_object(*this, rr, std::move(obj), 200);
 }
 
@@ -240,6 +301,7 @@ core::response kube_api::impl::patch(const resource_request& rr) {
     if (auto e = unsupported_body(*rr.req)) return error_response(*e);
   auto body = parse_body(*rr.req);
     if (!body) return error_response(bad_request(body.err().message));
+    if (auto e = undecodable_metadata(r, *body)) return error_response(*e);
     if (!body->is_object() || str(*body, "kind") != r.kind || str((*body)["metadata"], "name") != rr.name)
       return error_response(bad_request("the applied configuration must be a " + std::string(r.kind) + " named " + rr.name));
     if (rr.param("fieldManager").empty())
@@ -249,12 +311,20 @@ core::response kube_api::impl::patch(const resource_request& rr) {
   if (!live) return error_response(not_found(r.group, r.plural, rr.name));
   json current = served_form(r, *live);
   auto patched = apply_patch(*type, current, rr.req->body_text());
-  if (!patched) return error_response(from_error(rr, patched.err()));
+  if (!patched) return error_response(patch_error(rr, patched.err()));
+  if (!patched->is_object()) return error_response(bad_request("the patched object is not an object"));
+  if (auto e = undecodable_metadata(r, *patched)) return error_response(*e);
   std::string rv = str((*patched)["metadata"], "resourceVersion");
   if (!rv.empty() && rv != str(current["metadata"], "resourceVersion"))
     return error_response(conflict(r.group, r.plural, rr.name, precondition_conflict()));
+  // The order of patcher.applyPatch: namespace, then checkName; then the update's validation.
+  if (r.namespaced && !str((*patched)["metadata"], "namespace").empty() &&
+      str((*patched)["metadata"], "namespace") != rr.namespace_name)
+    return error_response(bad_request("the namespace of the provided object does not match the namespace sent on the request"));
   if (str((*patched)["metadata"], "name") != rr.name)
-    return error_response(bad_request("metadata.name: the name of a patched object cannot change"));
+    return error_response(bad_request("the name of the object (" + str((*patched)["metadata"], "name") +
+                                      ") does not match the name on the URL (" + rr.name + ")"));
+  if (auto e = immutable_metadata(rr, *patched, current)) return error_response(*e);
   return write_object(*this, rr, std::move(*patched), 200);
 }
 
@@ -263,8 +333,12 @@ core::response kube_api::impl::remove(const resource_request& rr) {
   auto live = objects.get(r, rr.namespace_name, rr.name);
   if (!live) return error_response(not_found(r.group, r.plural, rr.name));
   std::string body = rr.req->body_text();
-  json opts = body.empty() ? json::object() : json::parse(body, nullptr, false);
-  if (opts.is_discarded()) return error_response(bad_request("the body of a delete is not DeleteOptions JSON"));
+  json opts = json::object();
+  if (!body.empty()) {
+    auto parsed = parse_json_body(body);
+    if (!parsed) return error_response(bad_request("the body of a delete is not DeleteOptions JSON"));
+    opts = std::move(*parsed);
+  }
   std::string policy = opts.is_object() ? opts.value("propagationPolicy", rr.param("propagationPolicy")) : "";
   if (policy == "Orphan" || (opts.is_object() && opts.value("orphanDependents", false)))
     return error_response(bad_request("hayloft does not implement propagationPolicy=Orphan: a Deployment's ReplicaSets "
@@ -307,7 +381,7 @@ core::response kube_api::impl::update_scale(const resource_request& rr, bool is_
     if (!type || *type == patch_type::apply)
       return error_response(unsupported_media_type("the body of the request was in an unknown format"));
     auto p = apply_patch(*type, current, rr.req->body_text());
-    if (!p) return error_response(from_error(rr, p.err()));
+    if (!p) return error_response(patch_error(rr, p.err()));
     wanted = std::move(*p);
   } else {
     if (auto e = unsupported_body(*rr.req)) return error_response(*e);
@@ -315,10 +389,32 @@ core::response kube_api::impl::update_scale(const resource_request& rr, bool is_
     if (!body) return error_response(bad_request(body.err().message));
     wanted = std::move(*body);
   }
+  if (!wanted.is_object()) return error_response(bad_request("the object provided is unrecognized (must be of type Scale)"));
   std::string rv = str(wanted["metadata"], "resourceVersion");
   if (!rv.empty() && rv != str(current["metadata"], "resourceVersion"))
     return error_response(conflict(r.group, r.plural, rr.name, precondition_conflict()));
-  const json& rep = wanted.contains("spec") && wanted["spec"].is_object() ? wanted["spec"].value("replicas", json()) : json();
+  const json rep = wanted.is_object() && wanted.contains("spec") && wanted["spec"].is_object()
+                       ? wanted["spec"].value("replicas", json())
+                       : json();
+  // ScaleSpec.replicas is an int32: a number outside it (or not whole) fails Go's decoding, which
+  // the API server answers 400 for a PUT (transformDecodeError) and 422 for a PATCH (the patched
+  // object does not decode: field "patch").
+  if (rep.is_number() && (!rep.is_number_integer() || rep.get<double>() > std::numeric_limits<std::int32_t>::max() ||
+                          rep.get<double>() < std::numeric_limits<std::int32_t>::min() ||
+                          (rep.is_number_unsigned() && rep.get<std::uint64_t>() > std::numeric_limits<std::int32_t>::max()))) {
+    const std::string decode = "json: cannot unmarshal number " + rep.dump() +
+                               " into Go struct field ScaleSpec.spec.replicas of type int32";
+    if (is_patch) {
+      std::string patched = wanted.dump(-1, ' ', false, json::error_handler_t::replace);
+      std::string cause = "Invalid value: " + core::go_quote(patched) + ": " + decode;
+      return error_response(invalid("", "", "", " \"\" is invalid: patch: " + cause, {{"FieldValueInvalid", cause, "patch"}}));
+    }
+    std::string kind = str(wanted, "kind"), version = str(wanted, "apiVersion");
+    if (auto slash = version.rfind('/'); slash != std::string::npos) version = version.substr(slash + 1);
+    if (!kind.empty())
+      return error_response(bad_request(kind + " in version " + core::go_quote(version) + " cannot be handled as a Scale: " + decode));
+    return error_response(bad_request("the object provided is unrecognized (must be of type Scale): " + decode));
+  }
   if (!rep.is_number_integer())
     return error_response(invalid("autoscaling", "Scale", rr.name,
                                   "Scale.autoscaling \"" + rr.name + "\" is invalid: spec.replicas: Required value",

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "emulator/core/hash.h"
+#include "emulator/core/utf8.h"
 #include "orchestrator/errc.h"
 
 namespace hayloft::orchestrator::kube {
@@ -83,7 +84,8 @@ bool map_entry(std::string_view entry, json& into, bool bytes_value) {
     if (f->number == 2 && f->wire == 2) value = f->bytes;
   }
   if (!r.ok) return false;
-  into[key] = bytes_value ? core::base64_encode(value) : value;
+  // Strings that are not UTF-8 reach clients as Go's JSON encoder writes them (U+FFFD).
+  into[core::coerce_utf8(key)] = bytes_value ? core::base64_encode(value) : core::coerce_utf8(value);
   return true;
 }
 
@@ -92,12 +94,12 @@ bool object_meta(std::string_view data, json& md) {
   while (auto f = r.next()) {
     if (f->wire != 2) continue;
     switch (f->number) {
-      case 1: if (!f->bytes.empty()) md["name"] = f->bytes; break;
-      case 2: if (!f->bytes.empty()) md["generateName"] = f->bytes; break;
-      case 3: if (!f->bytes.empty()) md["namespace"] = f->bytes; break;
+      case 1: if (!f->bytes.empty()) md["name"] = core::coerce_utf8(f->bytes); break;
+      case 2: if (!f->bytes.empty()) md["generateName"] = core::coerce_utf8(f->bytes); break;
+      case 3: if (!f->bytes.empty()) md["namespace"] = core::coerce_utf8(f->bytes); break;
       case 11: if (!map_entry(f->bytes, md["labels"], false)) return false; break;
       case 12: if (!map_entry(f->bytes, md["annotations"], false)) return false; break;
-      case 14: md["finalizers"].push_back(f->bytes); break;
+      case 14: md["finalizers"].push_back(core::coerce_utf8(f->bytes)); break;
       default: break;
     }
   }
@@ -133,7 +135,8 @@ result<json> decode_protobuf(std::string_view body) {
   if (!envelope.ok) return malformed();
   if (api_version != "v1" || (kind != "Namespace" && kind != "Secret" && kind != "ConfigMap"))
     return error{make_error_code(errc::not_found), "hayloft decodes protobuf bodies of v1 Namespace, Secret and ConfigMap only, not " +
-                                                       api_version + " " + kind + "; send JSON"};
+                                                       core::escape_invalid_utf8(api_version) + " " +
+                                                       core::escape_invalid_utf8(kind) + "; send JSON"};
   json obj{{"apiVersion", api_version}, {"kind", kind}, {"metadata", json::object()}};
   reader r(raw);
   while (auto f = r.next()) {
@@ -143,7 +146,7 @@ result<json> decode_protobuf(std::string_view body) {
     }
     if (kind == "Secret") {
       if (f->number == 2 && f->wire == 2 && !map_entry(f->bytes, obj["data"], true)) return malformed();
-      if (f->number == 3 && f->wire == 2 && !f->bytes.empty()) obj["type"] = f->bytes;
+      if (f->number == 3 && f->wire == 2 && !f->bytes.empty()) obj["type"] = core::coerce_utf8(f->bytes);
       if (f->number == 4 && f->wire == 2 && !map_entry(f->bytes, obj["stringData"], false)) return malformed();
       if (f->number == 5 && f->wire == 0) obj["immutable"] = f->varint != 0;
     } else if (kind == "ConfigMap") {
@@ -153,7 +156,7 @@ result<json> decode_protobuf(std::string_view body) {
     } else if (kind == "Namespace" && f->number == 2 && f->wire == 2) {
       reader spec(f->bytes);
       while (auto s = spec.next())
-        if (s->number == 1 && s->wire == 2) obj["spec"]["finalizers"].push_back(s->bytes);
+        if (s->number == 1 && s->wire == 2) obj["spec"]["finalizers"].push_back(core::coerce_utf8(s->bytes));
       if (!spec.ok) return malformed();
     }
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "emulator/core/utf8.h"
 #include "orchestrator/errc.h"
 
 namespace hayloft::orchestrator::kube {
@@ -35,11 +36,73 @@ std::vector<std::string> split_terms(std::string_view text) {
   return out;
 }
 
-bool valid_label_key(std::string_view k) {
-  if (k.empty() || k.size() > 317) return false;
-  return std::all_of(k.begin(), k.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == '/';
-  });
+bool alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+
+// ([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9], by hand.
+bool qualified_name_shape(std::string_view s) {
+  if (s.empty() || !alnum(s.front()) || !alnum(s.back())) return false;
+  for (char c : s)
+    if (!alnum(c) && c != '-' && c != '_' && c != '.') return false;
+  return true;
+}
+
+bool dns1123_subdomain(std::string_view s) {
+  if (s.empty() || s.size() > 253) return false;
+  std::size_t start = 0;
+  while (start <= s.size()) {
+    auto dot = s.find('.', start);
+    std::string_view label = s.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+    if (label.empty() || label.front() == '-' || label.back() == '-') return false;
+    for (char c : label)
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  return true;
+}
+
+const std::string qualified_name_regex_error =
+    "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character "
+    "(e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+
+// validation.IsQualifiedName's messages, joined with "; ".
+std::string qualified_name_errors(std::string_view value) {
+  std::vector<std::string> errs;
+  std::string_view name = value;
+  auto slash = value.find('/');
+  if (slash != std::string_view::npos) {
+    if (value.find('/', slash + 1) != std::string_view::npos)
+      return "a qualified name " + qualified_name_regex_error +
+             " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')";
+    std::string_view prefix = value.substr(0, slash);
+    name = value.substr(slash + 1);
+    if (prefix.empty())
+      errs.push_back("prefix part must be non-empty");
+    else if (!dns1123_subdomain(prefix))
+      errs.push_back(prefix.size() > 253 ? "prefix part must be no more than 253 characters"
+                                          : "prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric "
+                                            "characters, '-' or '.', and must start and end with an alphanumeric character "
+                                            "(e.g. 'example.com', regex used for validation is "
+                                            "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')");
+  }
+  if (name.empty()) errs.push_back("name part must be non-empty");
+  else if (name.size() > 63) errs.push_back("name part must be no more than 63 characters");
+  if (!qualified_name_shape(name)) errs.push_back("name part " + qualified_name_regex_error);
+  std::string out;
+  for (const auto& e : errs) out += (out.empty() ? "" : "; ") + e;
+  return out;
+}
+
+// validation.IsValidLabelValue's messages, joined with "; ".
+std::string label_value_errors(std::string_view value) {
+  std::string out;
+  if (value.size() > 63) out = "must be no more than 63 characters";
+  if (!value.empty() && !qualified_name_shape(value))
+    out += std::string(out.empty() ? "" : "; ") +
+           "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start "
+           "and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for "
+           "validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
+  return out;
 }
 
 }  // namespace
@@ -112,7 +175,12 @@ result<label_selector> parse_label_selector(std::string_view text) {
       r.operation = label_requirement::op::exists;
       r.key = term;
     }
-    if (!valid_label_key(r.key)) return bad("unable to parse requirement: invalid label key \"" + r.key + "\"");
+    // labels.Parse: validateLabelKey (field path nil: "<nil>") and validateLabelValue ("[key]").
+    if (auto e = qualified_name_errors(r.key); !e.empty())
+      return bad("unable to parse requirement: <nil>: Invalid value: " + core::go_quote(r.key) + ": " + e);
+    for (const auto& value : r.values)
+      if (auto e = label_value_errors(value); !e.empty())
+        return bad("unable to parse requirement: [" + r.key + "]: Invalid value: " + core::go_quote(value) + ": " + e);
     sel.requirements.push_back(std::move(r));
   }
   return sel;

@@ -58,10 +58,15 @@ status_error unsupported_media_type(std::string message) {
 }
 status_error gone(std::string message) { return {410, "Expired", std::move(message), json::object()}; }
 status_error internal(std::string message) { return {500, "InternalError", std::move(message), json::object()}; }
+status_error request_entity_too_large(std::string message) {
+  return {413, "RequestEntityTooLarge", "Request entity too large: " + std::move(message), json::object()};
+}
+status_error unknown_error(std::string message) { return {500, "", std::move(message), json::object()}; }
 
 json to_json(const status_error& e) {
   json j{{"kind", "Status"}, {"apiVersion", "v1"}, {"metadata", json::object()}, {"status", "Failure"},
-         {"message", e.message}, {"reason", e.reason}};
+         {"message", e.message}};
+  if (!e.reason.empty()) j["reason"] = e.reason;
   if (!e.details.empty()) j["details"] = e.details;
   j["code"] = e.code;
   return j;
@@ -72,7 +77,7 @@ core::response json_response(const json& body, unsigned status) {
   r.status = status;
   r.headers.add("Content-Type", "application/json");
   r.headers.add("Cache-Control", "no-cache, private");
-  r.body = body.dump();
+  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
   return r;
 }
 

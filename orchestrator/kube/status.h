@@ -41,9 +41,17 @@ status_error not_acceptable(std::string message);
 status_error unsupported_media_type(std::string message);
 status_error gone(std::string message);
 status_error internal(std::string message);
+// NewRequestEntityTooLargeError: 413 RequestEntityTooLarge, "Request entity too large: <message>".
+status_error request_entity_too_large(std::string message);
+// What the API server answers for an error that is not a Status (responsewriters
+// ErrorToAPIStatus): code 500, no reason, the Go error's text. Kept where the real server does
+// it, so clients see the same answer (strategic merge `$patch: bogus`, a resourceVersion that is
+// not a number).
+status_error unknown_error(std::string message);
 
 json to_json(const status_error& e);
-// A Status-bodied response with e.code.
+// A Status-bodied response with e.code. Every JSON response is written as Go's encoding/json
+// writes it: bytes that are not UTF-8 become U+FFFD (never an exception, never invalid JSON).
 core::response error_response(const status_error& e);
 // application/json with `status`.
 core::response json_response(const json& body, unsigned status = 200);

@@ -1,5 +1,7 @@
 #include "orchestrator/kube/tracker.h"
 
+#include "orchestrator/kube/limits.h"
+
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
@@ -47,7 +49,7 @@ class watch_stream final : public queued_stream {
 };
 
 std::string event_line(const watch_request& req, const std::string& type, const json& obj) {
-  return json{{"type", type}, {"object", req.render ? req.render(obj) : obj}}.dump() + "\n";
+  return json{{"type", type}, {"object", req.render ? req.render(obj) : obj}}.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 std::string bookmark_line(const watch_request& req, std::uint64_t rv, bool initial_end) {
@@ -320,13 +322,9 @@ tracker::watch_result tracker::watch(watch_request req) {
   std::uint64_t from = 0;
   bool initial = req.resource_version.empty() || req.resource_version == "0" || req.send_initial_events;
   if (!initial) {
-    try {
-      std::size_t used = 0;
-      from = std::stoull(req.resource_version, &used);
-      if (used != req.resource_version.size()) throw std::invalid_argument("rv");
-    } catch (const std::exception&) {
-      return {nullptr, bad_request("invalid resource version: " + req.resource_version)};
-    }
+    auto rv = parse_resource_version(req.resource_version);
+    if (!rv) return {nullptr, unknown_error(rv.err().message)};  // what the API server answers (see limits.h)
+    from = *rv;
     if (from < state_->history_floor)
       return {nullptr, gone("too old resource version: " + req.resource_version + " (" +
                             std::to_string(state_->history_floor) + ")")};

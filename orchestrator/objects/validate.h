@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <cstddef>
 #include <initializer_list>
 #include <optional>
 #include <map>
@@ -35,6 +36,7 @@ class validation {
   void unsupported(const std::string& path, const json& value, const std::vector<std::string>& supported);
   void forbidden(const std::string& path, std::string detail);
   void duplicate(const std::string& path, const json& value);  // `path: Duplicate value: "x"`
+  void too_long(const std::string& path, std::string detail);   // `path: Too long: <detail>` (no value)
   void warn(std::string message);
   // Warns about every key of `obj` not listed in `known` (`unknown field "spec.foo"`).
   void known_fields(const json& obj, const std::string& path, std::initializer_list<std::string_view> known);
@@ -91,6 +93,10 @@ pod_monitoring_spec parse_pod_monitoring(const json& obj, validation& v);
 // A Prometheus duration ("30s", "1m30s", "500ms", "1h"); nullopt when malformed.
 std::optional<std::chrono::milliseconds> parse_prometheus_duration(std::string_view text);
 service_spec parse_service(const json& obj, validation& v);
+// The API server's limit on a Secret's or ConfigMap's data (core.MaxSecretSize, 1 MiB): the sum
+// of the (decoded) values; over it, `data: Too long: must have at most 1048576 bytes` for a
+// Secret and `[]: Too long: ...` (the whole object) for a ConfigMap.
+inline constexpr std::size_t max_secret_size = 1024 * 1024;
 // Secret data (base64-decoded `data` merged with `stringData`, which wins) or ConfigMap data.
 std::map<std::string, std::string> parse_secret(const json& obj, validation& v);
 std::map<std::string, std::string> parse_config_map(const json& obj, validation& v);

@@ -30,6 +30,9 @@ void validation::forbidden(const std::string& path, std::string detail) {
 void validation::duplicate(const std::string& path, const json& value) {
   errors_.push_back({path, "Duplicate value", value_repr(value), ""});
 }
+void validation::too_long(const std::string& path, std::string detail) {
+  errors_.push_back({path, "Too long", "", std::move(detail)});
+}
 void validation::warn(std::string message) { warnings_.push_back(std::move(message)); }
 
 void validation::known_fields(const json& obj, const std::string& path, std::initializer_list<std::string_view> known) {
@@ -187,6 +190,9 @@ std::map<std::string, std::string> parse_secret(const json& obj, validation& v) 
                 "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or "
                 "'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')");
   }
+  std::size_t total = 0;
+  for (const auto& [k, value] : out) total += value.size();
+  if (total > max_secret_size) v.too_long("data", "must have at most " + std::to_string(max_secret_size) + " bytes");
   return out;
 }
 
@@ -206,6 +212,15 @@ std::map<std::string, std::string> parse_config_map(const json& obj, validation&
       out[k] = val.get<std::string>();
     }
   }
+  std::size_t total = 0;
+  for (const auto& [k, value] : out) total += value.size();
+  if (obj.contains("binaryData") && obj["binaryData"].is_object())
+    for (const auto& [k, val] : obj["binaryData"].items()) {
+      std::string decoded;
+      if (val.is_string() && core::base64_decode(val.get<std::string>(), decoded)) total += decoded.size();
+    }
+  // ValidateConfigMap passes an empty path for the whole object, which Go prints as "[]".
+  if (total > max_secret_size) v.too_long("[]", "must have at most " + std::to_string(max_secret_size) + " bytes");
   return out;
 }
 

@@ -1,10 +1,18 @@
 #include "orchestrator/objects/yaml_io.h"
 
-#include <yaml-cpp/yaml.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/mark.h>
+#include <yaml-cpp/parser.h>
 
 #include <charconv>
 #include <cmath>
+#include <map>
+#include <optional>
 #include <set>
+#include <sstream>
+
+#include "emulator/core/utf8.h"
 
 #include "orchestrator/errc.h"
 
@@ -72,9 +80,7 @@ bool parse_float(std::string_view s, double& out) {
   return ec == std::errc{} && p == clean.data() + clean.size();
 }
 
-json scalar_to_json(const YAML::Node& n) {
-  const std::string& text = n.Scalar();
-  const std::string& tag = n.Tag();
+json scalar_to_json(const std::string& text, const std::string& tag) {
   if (tag == "!" || tag == "tag:yaml.org,2002:str") return text;
   if (tag == "tag:yaml.org,2002:int") {
     long long v;
@@ -93,26 +99,179 @@ json scalar_to_json(const YAML::Node& n) {
   return text;
 }
 
-json node_to_json(const YAML::Node& n) {
-  switch (n.Type()) {
-    case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined: return nullptr;
-    case YAML::NodeType::Scalar: return scalar_to_json(n);
-    case YAML::NodeType::Sequence: {
-      json arr = json::array();
-      for (const auto& item : n) arr.push_back(node_to_json(item));
-      return arr;
+// A parse failure raised from inside the event handler (yaml-cpp's parser calls it and unwinds).
+struct conversion_error {
+  std::string message;
+};
+
+// Builds JSON documents from yaml-cpp's parse events without a node graph, so that aliases are
+// expanded under go-yaml v2's rules (sigs.k8s.io/yaml): an alias to an anchor whose value is not
+// complete is "anchor 'x' value contains itself", and expansion stops with "document contains
+// excessive aliasing" once aliased nodes outnumber the document's own by go-yaml's ratio. Depth
+// (including what aliases add) is capped at max_manifest_depth.
+class json_builder final : public YAML::EventHandler {
+ public:
+  std::vector<json> docs;
+
+  void OnDocumentStart(const YAML::Mark&) override {
+    anchors_.clear();
+    decode_count_ = alias_count_ = 0;
+    root_ = json();
+  }
+  void OnDocumentEnd() override { docs.push_back(std::move(root_)); }
+  void OnNull(const YAML::Mark&, YAML::anchor_t anchor) override { add(nullptr, anchor, 1, 0); }
+  void OnAlias(const YAML::Mark&, YAML::anchor_t anchor) override {
+    auto it = anchors_.find(anchor);
+    if (it == anchors_.end() || !it->second.complete)
+      throw conversion_error{"yaml: anchor '" + (it == anchors_.end() ? std::string() : it->second.name) +
+                             "' value contains itself"};
+    const stored& a = it->second;
+    decode_count_ += a.nodes;
+    alias_count_ += a.nodes;
+    if (alias_count_ > 100 && decode_count_ > 1000 &&
+        static_cast<double>(alias_count_) / static_cast<double>(decode_count_) > allowed_alias_ratio(decode_count_))
+      throw conversion_error{"yaml: document contains excessive aliasing"};
+    if (stack_.size() + a.depth > max_manifest_depth) throw too_deep();
+    add(a.value, 0, 0, a.depth, a.nodes);
+  }
+  void OnScalar(const YAML::Mark&, const std::string& tag, YAML::anchor_t anchor, const std::string& value) override {
+    if (!stack_.empty() && stack_.back().is_map && !stack_.back().key) {
+      stack_.back().key = value;  // keys are taken as written (sigs.k8s.io/yaml stringifies scalar keys)
+      ++decode_count_;
+      remember(anchor, json(value), 1, 0);
+      return;
     }
-    case YAML::NodeType::Map: {
-      json obj = json::object();
-      for (const auto& kv : n) {
-        std::string key = kv.first.IsScalar() ? kv.first.Scalar() : YAML::Dump(kv.first);
-        obj[key] = node_to_json(kv.second);
+    add(scalar_to_json(value, tag), anchor, 1, 0);
+  }
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
+    open(json::array(), false, anchor);
+  }
+  void OnSequenceEnd() override { close(); }
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
+    open(json::object(), true, anchor);
+  }
+  void OnMapEnd() override { close(); }
+  void OnAnchor(const YAML::Mark&, const std::string& name) override { pending_name_ = name; }
+
+ private:
+  struct frame {
+    json value;
+    bool is_map = false;
+    std::optional<std::string> key;
+    YAML::anchor_t anchor = 0;
+    std::size_t nodes = 1;  // this node and everything below it, aliases expanded
+    std::size_t depth = 0;  // levels below it
+  };
+  struct stored {
+    std::string name;
+    json value;
+    bool complete = false;
+    std::size_t nodes = 0, depth = 0;
+  };
+
+  static conversion_error too_deep() {
+    return conversion_error{"yaml: exceeded max depth of " + std::to_string(max_manifest_depth)};
+  }
+  // go-yaml v2 decode.go allowedAliasRatio.
+  static double allowed_alias_ratio(std::size_t decode_count) {
+    constexpr double low = 400000, high = 4000000;
+    const auto n = static_cast<double>(decode_count);
+    if (n <= low) return 0.99;
+    if (n >= high) return 0.10;
+    return 0.99 - 0.89 * ((n - low) / (high - low));
+  }
+
+  void remember(YAML::anchor_t anchor, const json& value, std::size_t nodes, std::size_t depth) {
+    if (anchor == 0) return;
+    anchors_[anchor] = stored{std::move(pending_name_), value, true, nodes, depth};
+    pending_name_.clear();
+  }
+
+  void open(json value, bool is_map, YAML::anchor_t anchor) {
+    if (!stack_.empty() && stack_.back().is_map && !stack_.back().key)
+      throw conversion_error{"yaml: unsupported map key: a key must be a scalar"};
+    if (stack_.size() >= max_manifest_depth) throw too_deep();
+    ++decode_count_;
+    if (anchor != 0) {
+      anchors_[anchor] = stored{std::move(pending_name_), json(), false, 0, 0};
+      pending_name_.clear();
+    }
+    stack_.push_back(frame{std::move(value), is_map, std::nullopt, anchor});
+  }
+
+  void close() {
+    frame f = std::move(stack_.back());
+    stack_.pop_back();
+    if (f.anchor != 0) {
+      stored& a = anchors_[f.anchor];
+      a.value = f.value;
+      a.complete = true;
+      a.nodes = f.nodes;
+      a.depth = f.depth;
+    }
+    place(std::move(f.value), f.nodes, f.depth + 1);
+  }
+
+  void add(json value, YAML::anchor_t anchor, std::size_t counted, std::size_t depth, std::size_t nodes = 1) {
+    decode_count_ += counted;
+    remember(anchor, value, nodes, depth);
+    if (!stack_.empty() && stack_.back().is_map && !stack_.back().key) {
+      // An alias (or null) in key position: only a string value can serve as a key.
+      if (value.is_string()) {
+        stack_.back().key = value.get<std::string>();
+        return;
       }
-      return obj;
+      if (value.is_null()) {
+        stack_.back().key = "null";
+        return;
+      }
+      throw conversion_error{"yaml: unsupported map key: a key must be a scalar"};
+    }
+    place(std::move(value), nodes, depth);
+  }
+
+  void place(json value, std::size_t nodes, std::size_t depth) {
+    if (stack_.empty()) {
+      root_ = std::move(value);
+      return;
+    }
+    frame& parent = stack_.back();
+    parent.nodes += nodes;
+    parent.depth = std::max(parent.depth, depth);
+    if (parent.is_map) {
+      parent.value[*parent.key] = std::move(value);
+      parent.key.reset();
+    } else {
+      parent.value.push_back(std::move(value));
     }
   }
-  return nullptr;
+
+  std::vector<frame> stack_;
+  std::map<YAML::anchor_t, stored> anchors_;
+  std::string pending_name_;
+  json root_;
+  std::size_t decode_count_ = 0, alias_count_ = 0;
+};
+
+// go-yaml's reader rejects input that is not UTF-8 before parsing (reader.go).
+std::optional<std::string> utf8_problem(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t n = core::utf8_sequence_length(text.substr(i));
+    if (n > 0) {
+      i += n;
+      continue;
+    }
+    std::size_t want = (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
+    if (want == 0) return "invalid leading UTF-8 octet";
+    if (text.size() - i < want) return "incomplete UTF-8 octet sequence";
+    return "invalid trailing UTF-8 octet";
+  }
+  return std::nullopt;
 }
 
 bool needs_quotes(const std::string& s) {
@@ -191,16 +350,24 @@ void emit(const json& v, int indent, std::string& out) {
 }  // namespace
 
 result<std::vector<json>> parse_manifests(std::string_view text) {
-  std::vector<YAML::Node> docs;
+  auto bad = [](std::string m) { return error{make_error_code(errc::bad_request), "error converting YAML to JSON: " + std::move(m)}; };
+  if (text.size() > max_manifest_bytes)
+    return bad("yaml: the document is larger than " + std::to_string(max_manifest_bytes) + " bytes");
+  if (auto problem = utf8_problem(text)) return bad("yaml: " + *problem);
+  json_builder builder;
   try {
-    docs = YAML::LoadAll(std::string(text));
+    std::istringstream in{std::string(text)};
+    YAML::Parser parser(in);
+    while (parser.HandleNextDocument(builder)) {
+    }
+  } catch (const conversion_error& e) {
+    return bad(e.message);
   } catch (const YAML::Exception& e) {
-    return error{make_error_code(errc::bad_request),
-                 "error converting YAML to JSON: yaml: line " + std::to_string(e.mark.line + 1) + ": " + e.msg};
+    return bad("yaml: line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }
+  std::vector<json>& docs = builder.docs;
   std::vector<json> out;
-  for (const auto& d : docs) {
-    json j = node_to_json(d);
+  for (auto& j : docs) {
     if (j.is_null()) continue;
     if (!j.is_object()) {
       return error{make_error_code(errc::bad_request),

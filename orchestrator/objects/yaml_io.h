@@ -6,6 +6,7 @@
 // `~`/`null`/empty are null, and anything quoted stays a string. Pure functions; any thread.
 #include <nlohmann/json.hpp>
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,9 +17,16 @@ namespace hayloft::orchestrator::objects {
 
 using json = nlohmann::json;
 
+// Limits of parse_manifests, checked before and while parsing: the text's size (the API server's
+// request body limit, 3 MiB), nesting depth (counting what aliases add), and aliases expanded as
+// go-yaml v2 allows them (no alias to an unfinished anchor; no "billion laughs").
+inline constexpr std::size_t max_manifest_bytes = 3 * 1024 * 1024;
+inline constexpr std::size_t max_manifest_depth = 1000;
+
 // Every non-empty document of a multi-document YAML (or JSON) text, in order. A document of
 // kind `List` is expanded into its items. Errors (errc::bad_request) read like kubectl's:
-// "error converting YAML to JSON: yaml: line 3: ...".
+// "error converting YAML to JSON: yaml: line 3: ...". Text that is not UTF-8 is refused as
+// go-yaml refuses it ("yaml: invalid leading UTF-8 octet").
 result<std::vector<json>> parse_manifests(std::string_view text);
 
 // Block-style YAML with keys in sorted order, as `kubectl get -o yaml` prints it.

@@ -1,13 +1,9 @@
 #include "orchestrator/scaling/adapter.h"
 
+#include <re2/re2.h>
+
 #include <cctype>
 #include <set>
-
-// GCC 12 under -fsanitize=address,undefined reports a false -Wmaybe-uninitialized inside
-// <regex>'s executor (instantiated here); the warning is about the library's code, not ours.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#include <regex>
 
 #include "orchestrator/errc.h"
 
@@ -37,33 +33,82 @@ std::string replace_all(std::string s, const std::string& from, const std::strin
   return s;
 }
 
-// Go's regexp Expand for "$1", "${1}", "$0"; "$$" is a literal dollar.
-std::string expand(const std::string& tmpl, const std::smatch& m) {
+// Go's regexp.Expand: "$1", "${1}", "$name", "${name}" (the longest run of letters, digits and
+// '_'; all digits = a group number, without leading zeros), "$$" = "$"; a malformed reference
+// leaves the '$' as text; an unknown or unmatched group expands to nothing. Letters are ASCII
+// here (Go also takes Unicode letters).
+std::string expand(std::string_view tmpl, const re2::RE2& re, const std::vector<re2::StringPiece>& groups) {
   std::string out;
-  for (std::size_t i = 0; i < tmpl.size(); ++i) {
-    if (tmpl[i] != '$' || i + 1 == tmpl.size()) {
-      out += tmpl[i];
-      continue;
-    }
-    if (tmpl[i + 1] == '$') {
+  const auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  while (!tmpl.empty()) {
+    auto dollar = tmpl.find('$');
+    if (dollar == std::string_view::npos) break;
+    out.append(tmpl.substr(0, dollar));
+    tmpl.remove_prefix(dollar + 1);
+    if (!tmpl.empty() && tmpl[0] == '$') {
       out += '$';
-      ++i;
+      tmpl.remove_prefix(1);
       continue;
     }
-    std::size_t j = i + 1;
-    bool braces = tmpl[j] == '{';
-    if (braces) ++j;
-    std::size_t start = j;
-    while (j < tmpl.size() && std::isdigit(static_cast<unsigned char>(tmpl[j]))) ++j;
-    if (j == start || (braces && (j >= tmpl.size() || tmpl[j] != '}'))) {
-      out += tmpl[i];
+    std::string_view str = tmpl;
+    bool brace = !str.empty() && str[0] == '{';
+    if (brace) str.remove_prefix(1);
+    std::size_t i = 0;
+    while (i < str.size() && word(str[i])) ++i;
+    if (i == 0 || (brace && (i >= str.size() || str[i] != '}'))) {
+      out += '$';
       continue;
     }
-    std::size_t n = std::stoul(tmpl.substr(start, j - start));
-    if (n < m.size()) out += m[n].str();
-    i = braces ? j : j - 1;
+    std::string_view name = str.substr(0, i);
+    tmpl = str.substr(i + (brace ? 1 : 0));
+    long num = 0;
+    for (char c : name) {
+      if (c < '0' || c > '9' || num >= 100000000) {
+        num = -1;
+        break;
+      }
+      num = num * 10 + (c - '0');
+    }
+    if (name[0] == '0' && name.size() > 1) num = -1;
+    if (num < 0) {
+      const auto& named = re.NamedCapturingGroups();
+      auto it = named.find(std::string(name));
+      if (it == named.end()) continue;
+      num = it->second;
+    }
+    if (static_cast<std::size_t>(num) < groups.size() && groups[static_cast<std::size_t>(num)].data() != nullptr)
+      out.append(groups[static_cast<std::size_t>(num)].data(), groups[static_cast<std::size_t>(num)].size());
   }
+  out.append(tmpl);
   return out;
+}
+
+result<std::shared_ptr<const re2::RE2>> compile(const std::string& pattern, const std::string& what) {
+  if (pattern.size() > 64 * 1024) return bad(what + ": the expression is longer than 65536 bytes");
+  re2::RE2::Options opts;
+  opts.set_log_errors(false);
+  opts.set_max_mem(8 << 20);
+  auto re = std::make_shared<const re2::RE2>(pattern, opts);
+  if (!re->ok()) return bad(what + " \"" + pattern + "\": error parsing regexp: " + re->error());
+  return std::shared_ptr<const re2::RE2>(std::move(re));
+}
+
+result<std::shared_ptr<const adapter_regexes>> compile_rule(const adapter_rule& rule, const std::string& path) {
+  auto out = std::make_shared<adapter_regexes>();
+  auto name = compile(rule.name_matches, path + ".name.matches: unable to compile series name match expression");
+  if (!name) return name.err();
+  out->name = std::move(*name);
+  for (const auto& f : rule.filters_is) {
+    auto re = compile(f, path + ".seriesFilters: unable to compile series filter");
+    if (!re) return re.err();
+    out->is.push_back(std::move(*re));
+  }
+  for (const auto& f : rule.filters_is_not) {
+    auto re = compile(f, path + ".seriesFilters: unable to compile series filter");
+    if (!re) return re.err();
+    out->is_not.push_back(std::move(*re));
+  }
+  return std::shared_ptr<const adapter_regexes>(std::move(out));
 }
 
 result<adapter_rule> parse_rule(const json& r, const std::string& path) {
@@ -86,28 +131,14 @@ result<adapter_rule> parse_rule(const json& r, const std::string& path) {
   const json& name = r.value("name", json::object());
   if (auto m = str(name, "matches"); !m.empty()) out.name_matches = m;
   out.name_as = str(name, "as");
-  std::regex re;
-  try {
-    re = std::regex(out.name_matches);
-  } catch (const std::regex_error& e) {
-    return bad(path + ".name.matches: unable to compile series name match expression \"" + out.name_matches + "\": " + e.what());
-  }
-  for (const auto& f : out.filters_is)
-    try {
-      (void)std::regex(f);
-    } catch (const std::regex_error&) {
-      return bad(path + ".seriesFilters: unable to compile series filter \"" + f + "\"");
-    }
-  for (const auto& f : out.filters_is_not)
-    try {
-      (void)std::regex(f);
-    } catch (const std::regex_error&) {
-      return bad(path + ".seriesFilters: unable to compile series filter \"" + f + "\"");
-    }
+  auto compiled = compile_rule(out, path);
+  if (!compiled) return compiled.err();
+  out.compiled = std::move(*compiled);
   if (out.name_as.empty()) {
-    if (re.mark_count() == 0)
+    const int groups = out.compiled->name->NumberOfCapturingGroups();
+    if (groups == 0)
       out.name_as = "$0";
-    else if (re.mark_count() == 1)
+    else if (groups == 1)
       out.name_as = "$1";
     else
       return bad(path + ".name: must specify an 'as' value for name matcher \"" + out.name_matches +
@@ -187,13 +218,22 @@ result<adapter_config> parse_adapter_config(const json& doc) {
 }
 
 std::optional<std::string> adapter_metric_name(const adapter_rule& rule, const std::string& series_name) {
-  for (const auto& f : rule.filters_is)
-    if (!std::regex_search(series_name, std::regex(f))) return std::nullopt;
-  for (const auto& f : rule.filters_is_not)
-    if (std::regex_search(series_name, std::regex(f))) return std::nullopt;
-  std::smatch m;
-  if (!std::regex_search(series_name, m, std::regex(rule.name_matches))) return std::nullopt;
-  return expand(rule.name_as, m);
+  std::shared_ptr<const adapter_regexes> compiled = rule.compiled;
+  if (!compiled) {
+    auto c = compile_rule(rule, "rule");
+    if (!c) return std::nullopt;
+    compiled = std::move(*c);
+  }
+  const re2::StringPiece subject(series_name.data(), series_name.size());
+  for (const auto& re : compiled->is)
+    if (!re2::RE2::PartialMatch(subject, *re)) return std::nullopt;
+  for (const auto& re : compiled->is_not)
+    if (re2::RE2::PartialMatch(subject, *re)) return std::nullopt;
+  const re2::RE2& name = *compiled->name;
+  std::vector<re2::StringPiece> groups(static_cast<std::size_t>(name.NumberOfCapturingGroups()) + 1);
+  if (!name.Match(subject, 0, subject.size(), re2::RE2::UNANCHORED, groups.data(), static_cast<int>(groups.size())))
+    return std::nullopt;
+  return expand(rule.name_as, name, groups);
 }
 
 result<std::optional<built_query>> build_adapter_query(const adapter_config& cfg, const metric_request& req,
@@ -253,4 +293,3 @@ result<std::optional<built_query>> build_adapter_query(const adapter_config& cfg
 
 }  // namespace hayloft::orchestrator::scaling
 
-#pragma GCC diagnostic pop

@@ -15,6 +15,7 @@
 // Pure functions; any thread.
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,7 +25,18 @@
 #include "emulator/core/result.h"
 #include "orchestrator/interfaces.h"
 
+namespace re2 {
+class RE2;
+}
+
 namespace hayloft::orchestrator::scaling {
+
+// A rule's regexes compiled by RE2 (Go's regexp syntax and leftmost-first semantics, as the
+// adapter compiles them); shared by copies of a rule.
+struct adapter_regexes {
+  std::vector<std::shared_ptr<const re2::RE2>> is, is_not;
+  std::shared_ptr<const re2::RE2> name;
+};
 
 struct adapter_rule {
   std::string series_query;
@@ -36,6 +48,7 @@ struct adapter_rule {
   std::string name_matches = ".*";
   std::string name_as;  // "" = the default for the capture groups
   std::string metrics_query;
+  std::shared_ptr<const adapter_regexes> compiled;  // set by parse_adapter_config; compiled on use when null
 };
 
 struct adapter_config {

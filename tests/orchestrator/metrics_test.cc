@@ -240,6 +240,24 @@ TEST(OrchAdapterRules, NamingDefaultsAndExpansion) {
   EXPECT_FALSE(scaling::is_adapter_config(json::parse(R"J({"scrape_configs": []})J")));
 }
 
+TEST(OrchAdapterRules, RegexesAreGoRegexpsThroughRe2) {
+  // Go's regexp semantics: unanchored filters, leftmost-first submatches, named groups and the
+  // "$1x" = "${1x}" rule of Regexp.Expand (the std::regex engine this replaced had neither).
+  auto cfg = scaling::parse_adapter_config(json::parse(R"J({"rules": [
+      {"seriesQuery": "x", "seriesFilters": [{"is": "requests"}], "name": {"matches": "^(?P<base>\\pL+)_total$", "as": "${base}_rate"},
+       "metricsQuery": "m"},
+      {"seriesQuery": "x", "name": {"matches": "^(a+)(b+)$", "as": "$2-$1x-${1}x-$$"}, "metricsQuery": "m"}]})J"));
+  ASSERT_TRUE(cfg) << cfg.err().message;
+  EXPECT_EQ(scaling::adapter_metric_name(cfg->rules[0], "requests_total"), "requests_rate");
+  EXPECT_EQ(scaling::adapter_metric_name(cfg->rules[0], "other_total"), std::nullopt);  // filter `is`
+  EXPECT_EQ(scaling::adapter_metric_name(cfg->rules[1], "aabbb"), "bbb--aax-$");
+  auto bad = scaling::parse_adapter_config(json::parse(R"J({"rules": [{"seriesQuery": "x", "name": {"matches": "(a"}, "metricsQuery": "m"}]})J"));
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.err().message.find("unable to compile series name match expression"), std::string::npos) << bad.err().message;
+  // A subject that made GCC's std::regex recurse per character.
+  EXPECT_TRUE(scaling::adapter_metric_name(cfg->rules[0], "requests" + std::string(200000, 'a') + "_total"));
+}
+
 TEST(OrchAdapterRules, ExternalRulesAreNamespacedByDefault) {
   auto cfg = scaling::parse_adapter_config(json::parse(R"J({"externalRules": [
       {"seriesQuery": "queue_depth", "metricsQuery": "sum(<<.Series>>{<<.LabelMatchers>>})"}]})J"));

@@ -53,6 +53,45 @@ TEST(OrchYamlIo, EmitsKubectlStyleYamlThatRoundTrips) {
   EXPECT_EQ(back->at(0), obj);
 }
 
+TEST(OrchYamlIo, AliasesAreBoundedAsGoYamlV2BoundsThem) {
+  // A small alias tree is expanded; a "billion laughs" stops at go-yaml's ratio, not in memory.
+  auto small = parse_manifests("a: &a {x: 1}\nb: *a\nc: [*a, *a]\n");
+  ASSERT_TRUE(small) << small.err().message;
+  EXPECT_EQ(small->at(0)["c"][1]["x"], 1);
+  std::string laughs = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
+  for (char c = 'b'; c <= 'i'; ++c) {
+    std::string prev(1, static_cast<char>(c - 1));
+    laughs += std::string(1, c) + ": &" + std::string(1, c) + " [*" + prev + ", *" + prev + ", *" + prev + ", *" + prev +
+              ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + "]\n";
+  }
+  auto bomb = parse_manifests(laughs);
+  ASSERT_FALSE(bomb);
+  EXPECT_EQ(bomb.err().message, "error converting YAML to JSON: yaml: document contains excessive aliasing");
+  auto self = parse_manifests("a: &a\n  b: *a\n");
+  ASSERT_FALSE(self);
+  EXPECT_EQ(self.err().message, "error converting YAML to JSON: yaml: anchor 'a' value contains itself");
+}
+
+TEST(OrchYamlIo, DepthSizeAndUtf8AreCheckedFirst) {
+  std::string deep;
+  for (std::size_t i = 0; i <= max_manifest_depth; ++i) deep += "[";
+  auto flow = parse_manifests(deep);
+  ASSERT_FALSE(flow);
+  // Aliases add their depth: three 400-level texts, each aliasing the one before.
+  const std::size_t third = 400;
+  std::string chain = "a: &a " + std::string(third, '[') + "x" + std::string(third, ']') + "\nb: &b " +
+                      std::string(third, '[') + "*a" + std::string(third, ']') + "\nc: " + std::string(third, '[') + "*b" +
+                      std::string(third, ']') + "\n";
+  auto chained = parse_manifests(chain);
+  ASSERT_FALSE(chained);
+  EXPECT_NE(chained.err().message.find("exceeded max depth"), std::string::npos) << chained.err().message;
+  EXPECT_FALSE(parse_manifests(std::string(max_manifest_bytes + 1, ' ')));
+  EXPECT_EQ(parse_manifests("a: \xff\n").err().message, "error converting YAML to JSON: yaml: invalid leading UTF-8 octet");
+  EXPECT_EQ(parse_manifests("a: \xc3").err().message, "error converting YAML to JSON: yaml: incomplete UTF-8 octet sequence");
+  EXPECT_EQ(parse_manifests("a: \xc3(").err().message, "error converting YAML to JSON: yaml: invalid trailing UTF-8 octet");
+  EXPECT_FALSE(parse_manifests("? [a]\n: b\n"));  // a key must be a scalar
+}
+
 TEST(OrchQuantity, ParsesKubernetesForms) {
   EXPECT_EQ(parse_milli("750m"), 750);
   EXPECT_EQ(parse_milli("2"), 2000);

@@ -171,3 +171,25 @@ TEST(OrchValidate, HpaV1IsConvertedAndV2Validated) {
 
 }  // namespace
 }  // namespace hayloft::orchestrator::objects
+
+namespace hayloft::orchestrator::objects {
+namespace {
+
+TEST(OrchValidate, SecretAndConfigMapDataIsLimitedToOneMebibyte) {
+  json cm{{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", "c"}}},
+          {"data", {{"a", std::string(max_secret_size / 2, 'x')}}},
+          {"binaryData", {{"b", std::string(((max_secret_size / 2 + 1) / 3 + 1) * 4, 'A')}}}};
+  auto v = validate_object(kind::config_map, cm);
+  ASSERT_FALSE(v.ok());
+  EXPECT_EQ(v.errors()[0].text(), "[]: Too long: must have at most 1048576 bytes");
+  cm.erase("binaryData");
+  EXPECT_TRUE(validate_object(kind::config_map, cm).ok());
+  json secret{{"apiVersion", "v1"}, {"kind", "Secret"}, {"metadata", {{"name", "s"}}},
+              {"stringData", {{"a", std::string(max_secret_size + 1, 'x')}}}};
+  auto s = validate_object(kind::secret, secret);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.errors()[0].text(), "data: Too long: must have at most 1048576 bytes");
+}
+
+}  // namespace
+}  // namespace hayloft::orchestrator::objects

@@ -183,3 +183,53 @@ TEST(PromApiTargets, ListsScraperTargets) {
 
 }  // namespace
 }  // namespace hayloft::prom
+
+namespace hayloft::prom {
+namespace {
+
+TEST(PromApiBadInput, InvalidUtf8IsEscapedAndNestingIsBounded) {
+  series_store store;
+  auto clock = core::make_manual_clock();
+  api_handler api(store, *clock);
+  auto get = [&](const std::string& target) {
+    core::request r;
+    r.method = "GET";
+    EXPECT_TRUE(core::parse_target(target, r));
+    return api.serve(r);
+  };
+  // Raw bytes that are not UTF-8, in the query text, a regex and a parameter: the error names
+  // them escaped, and the body is valid JSON (nlohmann's parser refuses invalid UTF-8).
+  for (const char* target : {"/api/v1/query?query=up%FF", "/api/v1/query?query=up%7Ba%3D~%22%FF(%22%7D",
+                             "/api/v1/query?query=up&time=%FE%FF", "/api/v1/query?query=%C3"}) {
+    auto resp = get(target);
+    EXPECT_EQ(resp.status, 400u) << target;
+    auto j = json::parse(resp.body, nullptr, false);
+    ASSERT_FALSE(j.is_discarded()) << target << " -> " << resp.body;
+    EXPECT_EQ(j["errorType"], "bad_data");
+  }
+  auto j = json::parse(get("/api/v1/query?query=up%FF").body);
+  EXPECT_NE(j["error"].get<std::string>().find("\\xff"), std::string::npos) << j.dump();
+  // Nesting: parentheses, unary minus chains and long operator chains all stop at the limit.
+  const std::size_t n = max_promql_depth + 1;
+  for (const std::string& q : {std::string(n, '(') + "1" + std::string(n, ')'), std::string(n, '-') + "1",
+                               [n] {
+                                 std::string s = "1";
+                                 for (std::size_t i = 0; i < n; ++i) s += "+1";
+                                 return s;
+                               }(),
+                               [] {
+                                 std::string s = "1";
+                                 for (int i = 0; i < 100000; ++i) s += "^1";
+                                 return s;
+                               }()}) {
+    auto resp = get("/api/v1/query?query=" + core::url_encode(q));
+    EXPECT_EQ(resp.status, 400u) << q.substr(0, 20);
+    EXPECT_NE(resp.body.find("nests deeper than"), std::string::npos) << resp.body;
+  }
+  std::string ok = "1";
+  for (std::size_t i = 0; i + 2 < max_promql_depth; ++i) ok += "+1";
+  EXPECT_EQ(get("/api/v1/query?query=" + core::url_encode(ok)).status, 200u);
+}
+
+}  // namespace
+}  // namespace hayloft::prom
