@@ -3,6 +3,10 @@
 namespace hayloft::prom {
 
 struct repeating_task::control {
+  // A constructor, not parenthesised aggregate initialisation, which clang 14 (the fuzz build)
+  // does not implement.
+  control(core::clock& c, core::task_runner* r, core::duration i, std::function<void()> j)
+      : clock(c), runner(r), interval(i), job(std::move(j)) {}
   core::clock& clock;
   core::task_runner* runner;
   core::duration interval;
