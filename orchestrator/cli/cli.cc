@@ -192,6 +192,97 @@ int do_apply_or_delete(const command& cmd, const http_client& http, std::istream
   return rc;
 }
 
+// One kind's list (or named objects) from the server.
+struct fetched {
+  bool ok = false;
+  json items = json::array();
+  json head;  // the server's list or get answer (kind, resource, namespaced, now); null on failure
+};
+
+fetched fetch_kind(const command& cmd, const http_client& http, const std::string& type,
+                   const std::vector<std::string>& names, std::ostream& err) {
+  fetched f;
+  if (names.empty()) {
+    auto params = ns_params(cmd);
+    params.push_back(q("kind", type));
+    auto r = call(http.get(target("/_hayloft/get", params)), err);
+    if (!r.ok) return f;
+    f.head = r.body;
+    f.items = r.body["items"];
+    f.ok = true;
+    return f;
+  }
+  f.ok = true;
+  for (const auto& n : names) {
+    auto params = ns_params(cmd);
+    params.push_back(q("kind", type));
+    params.push_back(q("name", n));
+    auto r = call(http.get(target("/_hayloft/get", params)), err);
+    if (!r.ok) {
+      f.ok = false;
+      continue;
+    }
+    f.head = r.body;
+    f.items.push_back(r.body["object"]);
+  }
+  return f;
+}
+
+// `get TYPE1,TYPE2 [NAME...]` as kubectl prints it: every kind fetched first (an unknown type
+// fails the whole command), then each kind's table in turn, names as kind.group/name, a blank
+// line between tables, "No resources found" only when no kind has any.
+int get_kinds(const command& cmd, const http_client& http, const std::vector<std::string>& types,
+              const std::vector<std::string>& names, std::ostream& out, std::ostream& err) {
+  if (cmd.watch) {
+    err << "error: watch is only supported on individual resources and resource collections, but " << types.size()
+        << " resources were found\n";
+    return 1;
+  }
+  std::vector<fetched> all;
+  bool ok = true;
+  for (const auto& t : types) {
+    all.push_back(fetch_kind(cmd, http, t, names, err));
+    if (all.back().head.is_null()) return 1;
+    ok = ok && all.back().ok;
+  }
+  if (cmd.output == "json" || cmd.output == "yaml") {
+    json items = json::array();
+    for (const auto& f : all)
+      for (const auto& it : f.items) items.push_back(it);
+    json doc{{"apiVersion", "v1"}, {"kind", "List"}, {"items", items}, {"metadata", {{"resourceVersion", ""}}}};
+    out << (cmd.output == "json" ? doc.dump(4) + "\n" : objects::to_yaml(doc));
+    return ok ? 0 : 1;
+  }
+  bool printed = false, any_namespaced = false;
+  for (const auto& f : all) {
+    any_namespaced = any_namespaced || f.head.value("namespaced", true);
+    if (f.items.empty()) continue;
+    if (cmd.output == "name") {
+      for (const auto& it : f.items) out << singular_of(f.head, it) << "/" << it["metadata"].value("name", "") << "\n";
+      printed = true;
+      continue;
+    }
+    core::time_point now;
+    core::parse_iso8601(f.head.value("now", ""), now);
+    printer_options po{cmd.output == "wide", cmd.all_namespaces, now};
+    auto rows = table_rows(f.head.value("kind", ""), f.items, po);
+    std::size_t name_col = 0;
+    while (name_col < rows[0].size() && rows[0][name_col] != "NAME") ++name_col;
+    for (std::size_t r = 1; r < rows.size() && name_col < rows[0].size(); ++r)
+      rows[r][name_col] = singular_of(f.head, f.items[r - 1]) + "/" + rows[r][name_col];
+    if (printed) out << "\n";
+    out << render_table(rows) << std::flush;
+    printed = true;
+  }
+  if (!printed && names.empty()) {
+    if (any_namespaced && !cmd.all_namespaces)
+      err << "No resources found in " << ns_label(cmd) << " namespace.\n";
+    else
+      err << "No resources found\n";
+  }
+  return ok ? 0 : 1;
+}
+
 int do_get(const command& cmd, const http_client& http, std::ostream& out, std::ostream& err) {
   std::string type;
   std::vector<std::string> names;
@@ -205,6 +296,25 @@ int do_get(const command& cmd, const http_client& http, std::ostream& out, std::
     err << "error: unable to match a printer suitable for the output format \"" << cmd.output
         << "\", allowed formats are: json,name,wide,yaml\n";
     return 1;
+  }
+  if (type.find(',') != std::string::npos) {
+    // kubectl's SplitResourceArgument: comma-separated kinds in order, repeats once (an empty piece is skipped).
+    std::vector<std::string> types;
+    std::size_t pos = 0;
+    while (pos <= type.size()) {
+      std::size_t comma = type.find(',', pos);
+      std::string t = type.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+      if (!t.empty() && std::find(types.begin(), types.end(), t) == types.end()) types.push_back(t);
+      if (comma == std::string::npos) break;
+      pos = comma + 1;
+    }
+    if (types.size() > 1) return get_kinds(cmd, http, types, names, out, err);
+    if (types.empty()) {
+      err << "error: You must specify the type of resource to get. Use \"hayloft api-resources\" for a complete list "
+             "of supported resources.\n";
+      return 1;
+    }
+    type = types.front();
   }
   auto fetch = [&](json& items, json& head, bool print_errors) -> bool {
     items = json::array();

@@ -134,6 +134,35 @@ void events(doc& d, const json& evs, core::time_point now) {
   d.table(2, rows);
 }
 
+// hayloft's view of KEDA's scale loop (kubectl prints nothing like it: the operator keeps it in
+// memory): when it polls, the last active poll, and when an inactive target may be scaled in.
+void scale_loop(doc& d, const json& loop, core::time_point now) {
+  if (!loop.is_object()) return;
+  auto when = [&](const char* key) {
+    std::string t = str(loop, key);
+    if (t.empty()) return std::string("<none>");
+    core::time_point at;
+    if (!core::parse_iso8601(t, at)) return t;
+    auto secs = std::chrono::duration_cast<std::chrono::seconds>(at - now);
+    if (secs.count() > 0) return t + " (in " + human_duration(secs) + ")";
+    if (secs.count() < 0) return t + " (" + human_duration(-secs) + " ago)";
+    return t + " (now)";
+  };
+  d.line(0, "Scale Loop (hayloft):");
+  d.kv(2, "Polling Interval", str(loop, "pollingInterval") + "s");
+  d.kv(2, "Last Poll", when("lastPoll"));
+  d.kv(2, "Next Poll", when("nextPoll"));
+  const bool never_active = str(loop, "lastActiveTime").empty();
+  d.kv(2, "Last Active Poll", never_active ? "<none> (no trigger active since creation)" : when("lastActiveTime"));
+  d.kv(2, "Cooldown Ends", when("cooldownEnds") + (never_active ? ", creationTimestamp + initialCooldownPeriod " +
+                                                                      str(loop, "initialCooldownPeriod") + "s"
+                                                                : ", lastActiveTime + cooldownPeriod " +
+                                                                      str(loop, "cooldownPeriod") + "s"));
+  std::string state = str(loop, "activeReason");
+  if (state == "ScalerCooldown") state += ": an inactive target is scaled in at the first poll from Cooldown Ends";
+  d.kv(2, "Active", str(loop, "active") + (state.empty() ? "" : " (" + state + ")"));
+}
+
 // camelCase -> "Camel Case", as kubectl labels unstructured fields.
 std::string smart_label(const std::string& key) {
   std::string out;
@@ -443,6 +472,7 @@ std::string render_describe(const json& described) {
     rest["metadata"] = m;
     unstructured(d, 0, rest);
   }
+  if (kind == "ScaledObject") scale_loop(d, sub(described, "scaleLoop"), now);
   events(d, sub(described, "events"), now);
   return d.str();
 }

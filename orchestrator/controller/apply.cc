@@ -292,6 +292,9 @@ result<json> controller::apply(std::string_view manifests, const std::string& ns
   std::lock_guard lock(impl_->mutex);
   if (!impl_->running) return error{make_error_code(errc::unavailable), "the orchestrator is not running"};
   for (auto& d : *docs) items.push_back(impl_->apply_one(std::move(d), ns, ns_explicit, warnings));
+  // Scale loops (re)started by this apply check their scalers now, with every object of the
+  // call in place (a ScaledObject may come before its Deployment).
+  impl_->run_first_polls();
   return json{{"items", items}, {"warnings", warnings}};
 }
 

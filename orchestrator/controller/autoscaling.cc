@@ -39,7 +39,15 @@ std::string selector_text(const objects::label_map& sel) {
 
 double as_value(std::int64_t milli) { return static_cast<double>(milli) / 1000.0; }
 
+std::string seconds_text(std::int32_t s) { return std::to_string(s) + "s"; }
+
 }  // namespace
+
+std::string metav1_time(time_point t) {
+  std::string s = core::iso8601(scaling::whole_seconds(t));  // "...T00:03:00.000Z"
+  if (auto dot = s.rfind('.'); dot != std::string::npos) s.erase(dot, s.size() - 1 - dot);
+  return s;
+}
 
 std::string keda_metric_name(const objects::trigger_spec& t, std::size_t i) {
   if (t.type == "aws-sqs-queue") {
@@ -162,12 +170,28 @@ controller::impl::trigger_reading controller::impl::evaluate_trigger(const ns_na
   return r;
 }
 
-void controller::impl::start_scaled_object(const ns_name& so_key, bool immediate) {
+void controller::impl::start_scaled_object(const ns_name& so_key) {
   auto& so = scaled_objects.at(so_key);
   cancel(so.poll_timer);
-  const std::uint64_t epoch = ++so.epoch;
-  time_point at = immediate ? clock.now() : clock.now() + std::chrono::seconds(so.spec.polling_interval);
-  so.poll_timer = schedule_at(at, [so_key, epoch](impl& s) { s.poll_scaled_object(so_key, epoch); });
+  so.next_poll.reset();
+  so.checked_ok = false;
+  first_polls.emplace_back(so_key, ++so.epoch);
+}
+
+void controller::impl::recheck_failed_scaled_objects(const std::string& ns) {
+  for (auto& [key, so] : scaled_objects)
+    if (key.first == ns && so.last_poll && !so.checked_ok) start_scaled_object(key);
+}
+
+void controller::impl::run_first_polls() {
+  auto due = std::move(first_polls);
+  first_polls.clear();
+  for (std::size_t i = 0; i < due.size(); ++i) {
+    // A loop restarted twice in one call checks once.
+    bool later = false;
+    for (std::size_t j = i + 1; j < due.size(); ++j) later = later || due[j].first == due[i].first;
+    if (!later) poll_scaled_object(due[i].first, due[i].second);
+  }
 }
 
 void controller::impl::poll_scaled_object(const ns_name& so_key, std::uint64_t epoch) {
@@ -175,8 +199,11 @@ void controller::impl::poll_scaled_object(const ns_name& so_key, std::uint64_t e
   if (it == scaled_objects.end() || it->second.epoch != epoch) return;
   scaled_object_rt& so = it->second;
   const time_point now = clock.now();
-  so.poll_timer = schedule_at(now + std::chrono::seconds(so.spec.polling_interval),
-                              [so_key, epoch](impl& s) { s.poll_scaled_object(so_key, epoch); });
+  // As startScaleLoop: the next tick is set before the check, so checks stay pollingInterval
+  // apart whatever a check costs.
+  so.last_poll = now;
+  so.next_poll = now + std::chrono::seconds(so.spec.polling_interval);
+  so.poll_timer = schedule_at(*so.next_poll, [so_key, epoch](impl& s) { s.poll_scaled_object(so_key, epoch); });
   const std::string& ns = so_key.first;
   ns_name target{ns, so.spec.target.name};
   auto write_status = [&] {
@@ -193,7 +220,7 @@ void controller::impl::poll_scaled_object(const ns_name& so_key, std::uint64_t e
       if (so.spec.triggers[i].type != "cpu" && so.spec.triggers[i].type != "memory")
         names.push_back(keda_metric_name(so.spec.triggers[i], i));
     st["externalMetricNames"] = names;
-    if (so.status.last_active_time) st["lastActiveTime"] = core::iso8601(*so.status.last_active_time);
+    if (so.status.last_active_time) st["lastActiveTime"] = metav1_time(*so.status.last_active_time);
     if (so.status.original_replica_count) st["originalReplicaCount"] = *so.status.original_replica_count;
     if (so.status.paused_replica_count) st["pausedReplicaCount"] = *so.status.paused_replica_count;
     if (!so.status.health.empty()) {
@@ -259,17 +286,56 @@ void controller::impl::poll_scaled_object(const ns_name& so_key, std::uint64_t e
   in.is_active = is_active;
   in.is_error = is_error;
   in.active_triggers = active_triggers;
+  // What the cooldown rests on, before this poll changes it.
+  const std::optional<time_point> last_active_before = so.status.last_active_time;
+  const time_point cooldown_ends_before = scaling::cooldown_end(so.spec, so.status, so.created);
+  if (!is_error) so.checked_ok = true;
   auto out = scaling::request_scale(in, so.status);
+  auto cooldown_extra = [&](const std::optional<time_point>& last_active, time_point ends) {
+    json j{{"cooldownEnds", metav1_time(ends)}};
+    j["lastActiveTime"] = last_active ? json(metav1_time(*last_active)) : json(nullptr);
+    return j;
+  };
+  if (out.cooldown_started_until) {
+    // hayloft's event: KEDA only sets the Active condition to ScalerCooldown.
+    std::string since = so.status.last_active_time
+                            ? "last active poll at " + metav1_time(*so.status.last_active_time) + ", cooldownPeriod " +
+                                  seconds_text(so.spec.cooldown_period)
+                            : "no trigger active since creation at " + metav1_time(so.created) +
+                                  ", initialCooldownPeriod " + seconds_text(so.spec.initial_cooldown_period);
+    record(objects::kind::scaled_object, ns, so_key.second, "Normal", "ScalerCooldown", "keda-operator",
+           "Scaler cooling down because triggers are not active (" + since + "); scale-in at the first poll from " +
+               metav1_time(*out.cooldown_started_until),
+           std::nullopt, std::nullopt, std::nullopt, cooldown_extra(so.status.last_active_time, *out.cooldown_started_until));
+  }
   if (out.scale_to) {
+    json extra = json::object();
+    if (out.event_reason == "KEDAScaleTargetDeactivated") extra = cooldown_extra(last_active_before, cooldown_ends_before);
     record(objects::kind::scaled_object, ns, so_key.second, out.event_type.empty() ? "Normal" : out.event_type,
            out.event_reason.empty() ? "KEDAScaleTargetScaled" : out.event_reason, "keda-operator",
            out.event_message.empty() ? "Scaled " + in.target_description + " from " + std::to_string(current) + " to " +
                                            std::to_string(*out.scale_to)
                                      : out.event_message,
-           current, *out.scale_to, first_metric);
+           current, *out.scale_to, first_metric, extra);
     set_replicas(target, *out.scale_to);
   }
   write_status();
+}
+
+json controller::impl::scale_loop_json(const ns_name& so_key) {
+  auto it = scaled_objects.find(so_key);
+  if (it == scaled_objects.end()) return nullptr;
+  const auto& so = it->second;
+  json j{{"pollingInterval", so.spec.polling_interval},
+         {"cooldownPeriod", so.spec.cooldown_period},
+         {"initialCooldownPeriod", so.spec.initial_cooldown_period},
+         {"lastPoll", so.last_poll ? json(metav1_time(*so.last_poll)) : json(nullptr)},
+         {"nextPoll", so.next_poll ? json(metav1_time(*so.next_poll)) : json(nullptr)},
+         {"lastActiveTime", so.status.last_active_time ? json(metav1_time(*so.status.last_active_time)) : json(nullptr)},
+         {"cooldownEnds", metav1_time(scaling::cooldown_end(so.spec, so.status, so.created))},
+         {"active", so.status.active.status},
+         {"activeReason", so.status.active.reason}};
+  return j;
 }
 
 void controller::impl::start_hpa(const ns_name& h) {

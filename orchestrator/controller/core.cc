@@ -112,7 +112,7 @@ void controller::impl::unpersist(const object_key& k) {
 void controller::impl::record(objects::kind kind, const std::string& ns, const std::string& name, std::string type,
                               std::string reason, std::string source, std::string message,
                               std::optional<std::int32_t> from, std::optional<std::int32_t> to,
-                              std::optional<double> metric) {
+                              std::optional<double> metric, json extra) {
   controller_detail::event_record e;
   e.first_time = e.last_time = clock.now();
   e.type = std::move(type);
@@ -125,6 +125,7 @@ void controller::impl::record(objects::kind kind, const std::string& ns, const s
   e.from_replicas = from;
   e.to_replicas = to;
   e.metric_value = metric;
+  e.extra = std::move(extra);
   spdlog::debug("orchestrator: {} {}/{} {}: {}", e.object_kind, ns, name, e.reason, e.message);
   events.add(std::move(e));
 }
@@ -161,6 +162,7 @@ void controller::impl::activate(const object_key& k, bool restored) {
       deployment_rt d{objects::parse_deployment(obj, v), template_hash(obj["spec"]["template"])};
       deployments[key] = std::move(d);
       request_reconcile(key);
+      if (!restored) recheck_failed_scaled_objects(k.namespace_name);
       break;
     }
     case objects::kind::scaled_object: {
@@ -176,14 +178,15 @@ void controller::impl::activate(const object_key& k, bool restored) {
       if (restored && obj.contains("status")) {
         const json& st = obj["status"];
         time_point t;
-        if (st.contains("lastActiveTime") && core::parse_iso8601(st["lastActiveTime"].get<std::string>(), t))
-          so.status.last_active_time = t;
+        if (st.contains("lastActiveTime") && st["lastActiveTime"].is_string() &&
+            core::parse_iso8601(st["lastActiveTime"].get<std::string>(), t))
+          so.status.last_active_time = scaling::whole_seconds(t);
         if (st.contains("originalReplicaCount")) so.status.original_replica_count = st["originalReplicaCount"].get<std::int32_t>();
         if (st.contains("health") && st["health"].is_object())
           for (const auto& [m, h] : st["health"].items())
             so.status.health[m] = {h.value("numberOfFailures", 0), h.value("status", "Happy")};
       }
-      start_scaled_object(key, true);
+      start_scaled_object(key);
       sync_keda_hpa(key);
       break;
     }
@@ -201,7 +204,13 @@ void controller::impl::activate(const object_key& k, bool restored) {
       break;
     }
     case objects::kind::secret:
-    case objects::kind::config_map: retry_config_errors(); break;
+    case objects::kind::config_map:
+      retry_config_errors();
+      if (!restored) recheck_failed_scaled_objects(k.namespace_name);
+      break;
+    case objects::kind::trigger_authentication:
+      if (!restored) recheck_failed_scaled_objects(k.namespace_name);
+      break;
     case objects::kind::service:
       services[key] = objects::parse_service(obj, v);
       schedule_now([](impl&) {});  // a loop iteration: listeners (the Service proxy) see it
@@ -305,6 +314,7 @@ result<void> controller::start() {
   std::stable_sort(loaded.begin(), loaded.end(),
                    [&](const object_key& a, const object_key& b) { return order(a.kind) < order(b.kind); });
   for (const auto& k : loaded) impl_->activate(k, true);
+  impl_->run_first_polls();  // the operator's start: every scale loop checks its scalers at once
   impl_->usage_timer = impl_->schedule_now([](impl& s) { s.sample_usage(); });
   return {};
 }
@@ -337,6 +347,7 @@ result<void> controller::reset() {
   impl_->objects.clear();
   impl_->deployments.clear();
   impl_->scaled_objects.clear();
+  impl_->first_polls.clear();
   impl_->hpas.clear();
   impl_->services.clear();
   impl_->pod_monitorings.clear();

@@ -49,6 +49,8 @@ nlohmann::json to_json(const event_record& e) {
   if (e.from_replicas) j["hayloft"]["fromReplicas"] = *e.from_replicas;
   if (e.to_replicas) j["hayloft"]["toReplicas"] = *e.to_replicas;
   if (e.metric_value) j["hayloft"]["metricValue"] = *e.metric_value;
+  if (e.extra.is_object())
+    for (const auto& [k, v] : e.extra.items()) j["hayloft"][k] = v;
   return j;
 }
 

@@ -29,6 +29,9 @@ struct event_record {
   std::optional<std::int32_t> from_replicas;
   std::optional<std::int32_t> to_replicas;
   std::optional<double> metric_value;
+  // More hayloft fields for the event's "hayloft" block (KEDA's cooldown: lastActiveTime,
+  // cooldownEnds).
+  nlohmann::json extra = nlohmann::json::object();
 };
 
 class event_log {

@@ -143,6 +143,8 @@ struct scaled_object_rt {
   std::optional<timer_id> poll_timer;
   std::vector<scaler_rt> scalers;
   std::uint64_t epoch = 0;  // bumps on every apply: stale poll timers are ignored
+  std::optional<time_point> last_poll, next_poll;  // for describe
+  bool checked_ok = false;  // a check since the loop (re)started found the target and no scaler error
 };
 
 struct hpa_rt {
@@ -230,7 +232,8 @@ struct controller::impl {
   void unpersist(const object_key& k);
   void record(objects::kind kind, const std::string& ns, const std::string& name, std::string type, std::string reason,
               std::string source, std::string message, std::optional<std::int32_t> from = std::nullopt,
-              std::optional<std::int32_t> to = std::nullopt, std::optional<double> metric = std::nullopt);
+              std::optional<std::int32_t> to = std::nullopt, std::optional<double> metric = std::nullopt,
+              json extra = json::object());
   std::string new_uid();
   stored_object* find(objects::kind k, const std::string& ns, const std::string& name);
   // Loads a stored object's runtime state (typed spec, loops) after apply or restart.
@@ -304,11 +307,25 @@ struct controller::impl {
   std::map<std::string, std::string> trigger_auth_params(const std::string& ns, const objects::trigger_spec& t,
                                                          const std::map<std::string, std::string>& env,
                                                          std::string& error);
-  void start_scaled_object(const ns_name& so, bool immediate);
+  // Starts (or restarts) a ScaledObject's scale loop as startScaleLoop does: a check of the
+  // scalers at once, then one every pollingInterval of clock time. The check at once is queued in
+  // first_polls and made by run_first_polls() on the caller's thread before the API call (apply)
+  // or start() returns, once every object of that call is in place, so it needs no clock tick
+  // (the manual clock included).
+  void start_scaled_object(const ns_name& so);
+  void run_first_polls();
+  // A Deployment, Secret, ConfigMap or TriggerAuthentication applied in `ns`: the loops there
+  // whose checks have only failed so far (their target or credentials were missing, as when
+  // `apply -f dir` sends the ScaledObject first) check again at once. On a cluster the
+  // operator's first check comes after kubectl has sent every file, and a reconcile that found
+  // no target is retried within milliseconds.
+  void recheck_failed_scaled_objects(const std::string& ns);
+  std::vector<std::pair<ns_name, std::uint64_t>> first_polls;  // (ScaledObject, epoch)
   void poll_scaled_object(const ns_name& so, std::uint64_t epoch);
   void start_hpa(const ns_name& h);
   void sync_hpa(const ns_name& h, std::uint64_t epoch);
-  std::string scaled_object_health(const ns_name& so);  // for describe
+  // The scale loop's timing for describe: polls, lastActiveTime and when the cooldown ends.
+  json scale_loop_json(const ns_name& so);
 
   // ---- metrics.cc: the custom and external metrics APIs over opts.metrics ----
   // prometheus-adapter rules from the ConfigMaps that hold its config.yaml.
@@ -351,6 +368,8 @@ inline std::string lower_ascii(std::string s) {
   return s;
 }
 std::string now_iso(const core::clock& c);
+// A metav1.Time as the API server serializes it: RFC 3339 at whole seconds ("...T00:03:00Z").
+std::string metav1_time(time_point t);
 std::string template_hash(const json& pod_template);
 // The external metric name KEDA gives trigger i ("s0-aws-sqs-test-queue").
 std::string keda_metric_name(const objects::trigger_spec& t, std::size_t i);

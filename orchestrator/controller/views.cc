@@ -294,6 +294,8 @@ result<json> controller::describe(const std::string& kind, const std::string& ns
     for (auto* p : impl_->pods_of({obj["metadata"].value("namespace", ""), name})) pods.push_back(impl_->pod_json(*p));
     (*g)["pods"] = pods;
   }
+  if (obj.value("kind", "") == "ScaledObject")
+    (*g)["scaleLoop"] = impl_->scale_loop_json({obj["metadata"].value("namespace", ""), name});
   if (obj.value("kind", "") == "Service") (*g)["endpoints"] = impl_->endpoints_json({obj["metadata"].value("namespace", ""), name});
   return g;
 }

@@ -17,6 +17,13 @@ std::string join(const std::vector<std::string>& v, const char* sep) {
 
 }  // namespace
 
+time_point whole_seconds(time_point t) { return std::chrono::floor<std::chrono::seconds>(t); }
+
+time_point cooldown_end(const objects::scaled_object_spec& spec, const keda_status& st, time_point created) {
+  if (st.last_active_time) return whole_seconds(*st.last_active_time) + std::chrono::seconds(spec.cooldown_period);
+  return whole_seconds(created) + std::chrono::seconds(spec.initial_cooldown_period);
+}
+
 pause_state pause_from_annotations(const objects::label_map& annotations) {
   pause_state p;
   if (auto it = annotations.find(paused_replicas_annotation); it != annotations.end()) {
@@ -73,12 +80,12 @@ poll_output request_scale(const poll_input& in, keda_status& st) {
       out.event_reason = "KEDAScaleTargetActivated";
       out.event_message = "Scaled " + in.target_description + " from " + std::to_string(current) + " to " +
                           std::to_string(to) + ", triggered by " + join(in.active_triggers, ";");
-      st.last_active_time = in.now;
+      st.last_active_time = whole_seconds(in.now);
     } else if (in.is_error) {
       if (st.ready.status != "Unknown")
         set(st.ready, "Unknown", "PartialTriggerError", "Some triggers defined in ScaledObject are not working correctly");
     } else {
-      st.last_active_time = in.now;
+      st.last_active_time = whole_seconds(in.now);
     }
   } else {
     if (in.is_error && spec.fallback && spec.fallback->replicas != 0) {
@@ -88,10 +95,8 @@ poll_output request_scale(const poll_input& in, keda_status& st) {
         set(st.ready, "False", "TriggerError", "Triggers defined in ScaledObject are not working correctly");
     } else if ((spec.idle_replica_count && current > *spec.idle_replica_count) || (current > 0 && min == 0)) {
       // scaleToZeroOrIdle
-      const auto cooldown = std::chrono::seconds(spec.cooldown_period);
-      const auto initial = std::chrono::seconds(spec.initial_cooldown_period);
-      bool expired = st.last_active_time ? *st.last_active_time + cooldown < in.now : in.created + initial < in.now;
-      if (expired) {
+      const time_point ends = cooldown_end(spec, st, in.created);
+      if (ends <= in.now) {
         std::int32_t to = spec.idle_replica_count ? *spec.idle_replica_count : min;
         out.scale_to = to;
         out.event_type = "Normal";
@@ -101,6 +106,7 @@ poll_output request_scale(const poll_input& in, keda_status& st) {
         set(st.active, "False", "ScalerNotActive", "Scaling is not performed because triggers are not active");
       } else if (st.active.status != "False" || st.active.reason != "ScalerCooldown") {
         set(st.active, "False", "ScalerCooldown", "Scaler cooling down because triggers are not active");
+        out.cooldown_started_until = ends;
       }
     } else if (current < min && !spec.idle_replica_count) {
       out.scale_to = min;

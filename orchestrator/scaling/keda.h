@@ -34,6 +34,7 @@ struct keda_health {
 
 // The parts of ScaledObject.status the decisions read and write.
 struct keda_status {
+  // metav1.Time: whole seconds (what the API server stores and KEDA reads back).
   std::optional<time_point> last_active_time;
   std::optional<std::int32_t> paused_replica_count;
   std::optional<std::int32_t> original_replica_count;
@@ -66,9 +67,28 @@ struct poll_output {
   std::string event_type;                // "Normal" | "Warning" (empty: no event)
   std::string event_reason;              // KEDAScaleTargetActivated, KEDAScaleTargetDeactivated, ...
   std::string event_message;
+  // Set by the poll that puts the Active condition into ScalerCooldown: when the cooldown that
+  // now runs ends (see cooldown_end).
+  std::optional<time_point> cooldown_started_until;
 };
 
-// One operator poll. Updates the conditions, lastActiveTime and pausedReplicaCount in `status`.
+// A time as metav1.Time keeps it: truncated to the second.
+time_point whole_seconds(time_point t);
+
+// When an inactive target may be scaled in (scaleToZeroOrIdle): lastActiveTime + cooldownPeriod,
+// or, while lastActiveTime is nil (never active since creation), creationTimestamp +
+// initialCooldownPeriod; both at whole seconds.
+time_point cooldown_end(const objects::scaled_object_spec& spec, const keda_status& status, time_point created);
+
+// One operator poll (the scale loop's checkScalers -> RequestScale). Updates the conditions,
+// lastActiveTime and pausedReplicaCount in `status`.
+//
+// Scale-in when inactive: KEDA tests `cooldown_end.Before(time.Now())` with the clock read after
+// the poll's tick has fired, so on a cluster the poll that falls exactly at the cooldown's end
+// (lastActiveTime being whole seconds) already scales in: 30 s polls, 300 s cooldown, last
+// active poll at t=180 -> scale-in at t=480. hayloft's polls run at their tick's instant (to the
+// nanosecond on the manual clock), so the cooldown is over when now >= cooldown_end: the same
+// poll on every clock.
 poll_output request_scale(const poll_input& in, keda_status& status);
 
 struct fallback_read {

@@ -180,6 +180,73 @@ class ReferenceScalingTest(FlowTestCase):
         self.assertIn("KEDAScaleTargetActivated", described)
 
 
+class ScaleInOnApplyMixin:
+    """The walkthrough's order (bootstrap, namespace, the Deployment, the reference's manual
+    `scale --replicas=1`, then `apply -f ./kubernetes/keda`) with an empty queue: KEDA's first
+    check, made when the ScaledObject is created, scales 1 -> 0 before any clock tick (no
+    trigger ever active: lastActiveTime nil counts as cooldown over); an upload then brings
+    it back 0 -> 1 at the next poll. Run on --clock manual and on --time-scale."""
+    clock_args = ()
+
+    def advance(self, duration):
+        """One polling interval: the manual clock is advanced; a scaled clock just runs."""
+
+    def test_scale_in_right_after_apply_then_out_on_upload(self):
+        config = self.write("hayloft.yaml", "images:\n  arzelaascoli/keda-haystack-consumer:latest: hayloft/echo\n")
+        self.start("--in-memory", "--config", config, "--bootstrap", os.path.join(EXAMPLE, "scripts"), *self.clock_args)
+        wait_until(lambda: self.hayloft.admin("GET", "/_localstack/init")["completed"]["READY"], 120, "bootstrap")
+        self.cli("create", "namespace", "indexing")
+        self.cli("apply", "-f", os.path.join(MANIFESTS, "deployment-consumer.yaml"), "--namespace", "indexing")
+        out = self.cli("scale", "deployment", "indexing-consumer", "--namespace=indexing", "--replicas=1").stdout
+        self.assertEqual(out, "deployment.apps/indexing-consumer scaled\n")
+        self.advance("0s")  # the pod starts at the next loop iteration
+        wait_until(lambda: [p for p in self.hayloft.admin("GET", "/_hayloft/get?kind=pods&namespace=indexing")["items"]
+                            if p["status"].get("phase") == "Running"], 30, "the consumer pod running")
+        recorder = ReplicaRecorder(self.hayloft, "indexing", "indexing-consumer")
+        recorder.start()
+        self.addCleanup(recorder.stopped.set)
+        wait_until(lambda: recorder.sequence() == [1], 10, "the recorder's first sample")
+
+        before = self.hayloft.admin("GET", "/_hayloft/clock")
+        self.cli("apply", "-f", os.path.join(MANIFESTS, "keda"), "--namespace", "indexing")
+        # The apply has returned: the check made at creation has already scaled in.
+        self.assertEqual(recorder.replicas(), 0)
+        after = self.hayloft.admin("GET", "/_hayloft/clock")
+        if before["kind"] == "manual":
+            self.assertEqual(after["unix_ms"], before["unix_ms"])  # no clock advance
+        steps = self.scaling_steps("indexing")
+        self.assertIn(("KEDAScaleTargetDeactivated", 1, 0), steps)
+        described = self.cli("describe", "scaledobject", "indexing-consumer-scaled-object", "-n", "indexing").stdout
+        self.assertIn("Last Active Poll:  <none> (no trigger active since creation)", described)
+        self.assertIn("Deactivated apps/v1.Deployment indexing/indexing-consumer from 1 to 0", described)
+        tables = self.cli("get", "scaledobject,hpa", "-n", "indexing").stdout
+        self.assertIn("scaledobject.keda.sh/indexing-consumer-scaled-object", tables)
+        self.assertIn("\n\nNAME ", tables)
+        self.assertIn("horizontalpodautoscaler.autoscaling/keda-hpa-indexing-consumer-scaled-object", tables)
+
+        env = dict(os.environ, AWS_ENDPOINT=self.hayloft.endpoint, AWS_REGION="eu-central-1", SQS_QUEUE="test-queue",
+                   S3_BUCKET="test-bucket", **CREDS)
+        p = subprocess.run([sys.executable, os.path.join(EXAMPLE, "upload.py"), os.path.join(EXAMPLE, "data", "barns.txt")],
+                           env=env, capture_output=True, text=True, timeout=120)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.advance("30s")  # the next poll: active, 0 -> 1
+        wait_until(lambda: recorder.sequence()[-1] == 1, 30, "0 -> 1 after the upload")
+        self.assertEqual(recorder.sequence(), [1, 0, 1])
+        steps = [s for s in self.scaling_steps("indexing") if s[0].startswith("KEDA")]
+        self.assertEqual(steps, [("KEDAScaleTargetDeactivated", 1, 0), ("KEDAScaleTargetActivated", 0, 1)])
+
+
+class ScaleInOnApplyManualClockTest(ScaleInOnApplyMixin, FlowTestCase):
+    clock_args = ("--clock", "manual")
+
+    def advance(self, duration):
+        self.cli("clock", "advance", duration)
+
+
+class ScaleInOnApplyTimeScaleTest(ScaleInOnApplyMixin, FlowTestCase):
+    clock_args = ("--time-scale", str(TIME_SCALE))
+
+
 class IndexingFlowTest(FlowTestCase):
     """boto3 uploads a text file and a PDF; a consumer pod indexes them with the real embedder;
     semantic queries whose words differ from the text find each."""

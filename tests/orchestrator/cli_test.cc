@@ -240,6 +240,74 @@ TEST_F(OrchCliTest, ScaleLogsDescribeAndDelete) {
   EXPECT_EQ(err_.str(), "Error from server (AlreadyExists): namespaces \"team\" already exists\n");
 }
 
+TEST_F(OrchCliTest, GetSeveralKindsPrintsEachTableInTurn) {
+  queues_.set("test-queue", 25);
+  for (const char* f : {"deployment-consumer.yaml", "keda"}) {
+    auto apply = cmd("apply");
+    apply.files = {(manifests_dir() / f).string()};
+    apply.namespace_name = "indexing";
+    ASSERT_EQ(run(apply), 0) << err_.str();
+  }
+  advance(seconds(20));
+  auto get = cmd("get", {"scaledobject,hpa"});
+  get.namespace_name = "indexing";
+  ASSERT_EQ(run(get), 0) << err_.str();
+  EXPECT_EQ(out_.str(),
+            "NAME                                                   SCALETARGETKIND      SCALETARGETNAME     MIN   MAX   TRIGGERS        AUTHENTICATION                      READY   ACTIVE   FALLBACK   PAUSED   AGE\n"
+            "scaledobject.keda.sh/indexing-consumer-scaled-object   apps/v1.Deployment   indexing-consumer   0     2     aws-sqs-queue   keda-trigger-auth-aws-credentials   True    True     False      False    20s\n"
+            "\n"
+            "NAME                                                                           REFERENCE                      TARGETS       MINPODS   MAXPODS   REPLICAS   AGE\n"
+            "horizontalpodautoscaler.autoscaling/keda-hpa-indexing-consumer-scaled-object   Deployment/indexing-consumer   25/10 (avg)   1         2         1          20s\n");
+  EXPECT_EQ(err_.str(), "");
+  // -o name, a repeated kind printed once, and a kind with nothing in it left out.
+  auto names = cmd("get", {"deploy,so,deploy,svc"});
+  names.namespace_name = "indexing";
+  names.output = "name";
+  ASSERT_EQ(run(names), 0);
+  EXPECT_EQ(out_.str(), "deployment.apps/indexing-consumer\nscaledobject.keda.sh/indexing-consumer-scaled-object\n");
+  // An unknown kind fails the whole command, as kubectl resolves every type first.
+  auto bad = cmd("get", {"so,widgets"});
+  bad.namespace_name = "indexing";
+  EXPECT_EQ(run(bad), 1);
+  EXPECT_EQ(out_.str(), "");
+  EXPECT_EQ(err_.str(), "error: the server doesn't have a resource type \"widgets\"\n");
+  auto none = cmd("get", {"svc,cm"});
+  none.namespace_name = "indexing";
+  EXPECT_EQ(run(none), 0);
+  EXPECT_EQ(err_.str(), "No resources found in indexing namespace.\n");
+}
+
+TEST_F(OrchCliTest, DescribeScaledObjectShowsTheScaleLoop) {
+  queues_.set("test-queue", 5);
+  for (const char* f : {"deployment-consumer.yaml", "keda"}) {
+    auto apply = cmd("apply");
+    apply.files = {(manifests_dir() / f).string()};
+    apply.namespace_name = "indexing";
+    ASSERT_EQ(run(apply), 0) << err_.str();
+  }
+  advance(seconds(60));  // active polls at 0, 30, 60
+  queues_.set("test-queue", 0);
+  advance(seconds(40));  // t=100: inactive since the poll at 90
+  auto describe = cmd("describe", {"so", "indexing-consumer-scaled-object"});
+  describe.namespace_name = "indexing";
+  ASSERT_EQ(run(describe), 0) << err_.str();
+  const std::string text = out_.str();
+  for (const char* line : {"Scale Loop (hayloft):\n",
+                           "  Polling Interval:  30s\n",
+                           "  Last Poll:         2026-01-01T00:01:30Z (10s ago)\n",
+                           "  Next Poll:         2026-01-01T00:02:00Z (in 20s)\n",
+                           "  Last Active Poll:  2026-01-01T00:01:00Z (40s ago)\n",
+                           "  Cooldown Ends:     2026-01-01T00:06:00Z (in 4m20s), lastActiveTime + cooldownPeriod 300s\n",
+                           "  Active:            False (ScalerCooldown: an inactive target is scaled in at the first poll from Cooldown Ends)\n"})
+    EXPECT_NE(text.find(line), std::string::npos) << line << "\n" << text;
+  // The status field itself, as kubectl prints a CRD's.
+  auto at = text.find("Last Active Time:");
+  ASSERT_NE(at, std::string::npos) << text;
+  EXPECT_NE(text.substr(at, text.find('\n', at) - at).find("2026-01-01T00:01:00Z"), std::string::npos) << text;
+  EXPECT_NE(text.find("ScalerCooldown"), std::string::npos) << text;
+  EXPECT_NE(text.find("last active poll at 2026-01-01T00:01:00Z, cooldownPeriod 300s"), std::string::npos) << text;
+}
+
 TEST_F(OrchCliTest, TopPodsShowsSampledCpuAndMemory) {
   auto top = cmd("top", {"pods"});
   EXPECT_EQ(run(top), 1);

@@ -70,17 +70,81 @@ TEST(OrchKedaActivation, NoScaleToZeroBeforeCooldown) {
             {{0, true, false, 1},            // active -> 1, lastActive = 0
              {30, false, false, std::nullopt},
              {270, false, false, std::nullopt},
-             {300, false, false, std::nullopt},  // lastActive + 300 is not before now
-             {330, false, false, 0}},           // cooldown passed: to idleReplicaCount 0
+             {299, false, false, std::nullopt},  // lastActive + 300 is still ahead
+             {300, false, false, 0}},           // the poll at lastActive + cooldownPeriod: idleReplicaCount 0
             st);
   EXPECT_EQ(st.active.reason, "ScalerNotActive");
+}
+
+// The example: polls every 30 s, the last active one at t=180 -> scale-in at t=480, not 510.
+TEST(OrchKedaActivation, ScaleInAtThePollThatEndsTheCooldown) {
+  std::vector<poll_step> steps{{0, true, false, 1}};
+  for (int t = 30; t <= 180; t += 30) steps.push_back({t, true, false, std::nullopt});
+  for (int t = 210; t <= 450; t += 30) steps.push_back({t, false, false, std::nullopt});
+  steps.push_back({480, false, false, 0});
+  keda_status st;
+  run_polls(reference_spec(), 0, steps, st);
+  EXPECT_EQ(*st.last_active_time, t0 + seconds(180));
+}
+
+// lastActiveTime is a metav1.Time: whole seconds. A poll's tick may fall between seconds (the
+// system and --time-scale clocks); the cooldown counts from the truncated time, as on a cluster.
+TEST(OrchKedaActivation, LastActiveTimeIsKeptAtWholeSeconds) {
+  const auto ms = [](int v) { return std::chrono::milliseconds(v); };
+  auto spec = reference_spec();
+  keda_status st;
+  poll_input in;
+  in.spec = &spec;
+  in.target_description = "apps/v1.Deployment default/app";
+  in.created = t0;
+  in.current_replicas = 1;
+  in.is_active = true;
+  in.now = t0 + seconds(180) + ms(700);
+  request_scale(in, st);
+  ASSERT_TRUE(st.last_active_time);
+  EXPECT_EQ(*st.last_active_time, t0 + seconds(180));
+  EXPECT_EQ(cooldown_end(spec, st, t0), t0 + seconds(480));
+  in.is_active = false;
+  in.now = t0 + seconds(479) + ms(999);
+  EXPECT_FALSE(request_scale(in, st).scale_to);
+  in.now = t0 + seconds(480) + ms(700);  // the poll 300 s after the last active one
+  EXPECT_EQ(request_scale(in, st).scale_to, std::optional<std::int32_t>(0));
+}
+
+// Never active (lastActiveTime nil) and initialCooldownPeriod 0: the check made when the
+// ScaledObject is created scales an idle target in, at the creation instant itself.
+TEST(OrchKedaActivation, NeverActiveScalesInAtCreation) {
+  keda_status st;
+  run_polls(reference_spec(), 1, {{0, false, false, 0}}, st);
+  EXPECT_FALSE(st.last_active_time);
+  EXPECT_EQ(cooldown_end(reference_spec(), st, t0 + std::chrono::milliseconds(250)), t0);
+}
+
+TEST(OrchKedaActivation, EnteringCooldownReportsWhenItEnds) {
+  keda_status st;
+  auto spec = reference_spec();
+  poll_input in;
+  in.spec = &spec;
+  in.created = t0;
+  in.current_replicas = 0;
+  in.is_active = true;
+  in.now = t0;
+  request_scale(in, st);
+  in.current_replicas = 1;
+  in.is_active = false;
+  in.now = t0 + seconds(30);
+  auto out = request_scale(in, st);
+  ASSERT_TRUE(out.cooldown_started_until);
+  EXPECT_EQ(*out.cooldown_started_until, t0 + seconds(300));
+  in.now = t0 + seconds(60);
+  EXPECT_FALSE(request_scale(in, st).cooldown_started_until);  // once, on the transition
 }
 
 TEST(OrchKedaActivation, CooldownRestartsWhileActive) {
   keda_status st;
   run_polls(reference_spec(), 0,
             {{0, true, false, 1}, {200, true, false, std::nullopt}, {400, false, false, std::nullopt},
-             {501, false, false, 0}},
+             {499, false, false, std::nullopt}, {500, false, false, 0}},
             st);
 }
 
@@ -96,7 +160,7 @@ TEST(OrchKedaActivation, WithoutLastActiveTimeInitialCooldownApplies) {
   spec.initial_cooldown_period = 120;
   keda_status st;
   // Replicas set by hand, never active: initialCooldownPeriod from creation applies.
-  run_polls(spec, 3, {{60, false, false, std::nullopt}, {121, false, false, 0}}, st);
+  run_polls(spec, 3, {{60, false, false, std::nullopt}, {119, false, false, std::nullopt}, {120, false, false, 0}}, st);
 }
 
 TEST(OrchKedaActivation, MinReplicaCountAboveZeroLeavesScaleDownToHpa) {
