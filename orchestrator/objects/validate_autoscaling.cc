@@ -313,7 +313,7 @@ hpa_spec parse_hpa(const json& obj, validation& v) {
 scaled_object_spec parse_scaled_object(const json& obj, validation& v) {
   scaled_object_spec s;
   v.known_fields(obj, "", {"apiVersion", "kind", "metadata", "spec", "status"});
-  s.hpa_name = "keda-hpa-" + obj.value("metadata", json::object()).value("name", "");
+  s.hpa_name = "keda-hpa-" + get_str(obj.value("metadata", json()), "name");
   const json& spec = obj.value("spec", json());
   if (!spec.is_object()) {
     v.required("spec.scaleTargetRef");

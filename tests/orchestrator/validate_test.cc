@@ -96,6 +96,16 @@ TEST(OrchValidate, DeploymentErrorsNameTheField) {
   }
 }
 
+// Found by the orchestrator_manifests fuzz target: a string where metadata's mapping belongs
+// made the ScaledObject parser throw out of validate_object.
+TEST(OrchValidate, ScaledObjectWithScalarMetadataIsAnErrorNotAThrow) {
+  json d = one("apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata:\n  name1 x\nspec: {}\n");
+  EXPECT_NO_THROW({
+    auto v = validate_object(kind::scaled_object, d);
+    EXPECT_FALSE(v.ok());
+  });
+}
+
 TEST(OrchValidate, UnknownFieldsAreKeptWithAWarning) {
   json d = one(
       "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicaz: 3\n  selector:\n    matchLabels: {app: web}\n"
