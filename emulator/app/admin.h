@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "emulator/core/json_text.h"
 #include "emulator/core/clock.h"
 #include "emulator/core/executor.h"
 #include "emulator/core/http_message.h"
@@ -47,9 +48,8 @@ class admin_service final : public core::request_handler {
 // and a nesting depth for JSON (and YAML flow) bodies far beyond any manifest's.
 inline constexpr std::uint64_t admin_body_limit = 3 * 1024 * 1024;
 inline constexpr std::size_t admin_json_depth = 100;
-// True when no bracket of `text` (outside JSON strings) nests deeper than max_depth. Linear, no
-// recursion: run it before a parser that recurses or allocates per level.
-bool json_depth_within(std::string_view text, std::size_t max_depth);
+// The admin API's JSON depth bound is checked with core's scanner.
+using core::json_depth_within;
 
 // JSON response helpers shared by admin routes. Invalid UTF-8 is replaced, never thrown on.
 core::response json_response(unsigned status, const std::string& body);

@@ -1,3 +1,4 @@
+#include "emulator/core/json_text.h"
 #include "orchestrator/kube/limits.h"
 
 #include "emulator/core/utf8.h"
@@ -7,27 +8,6 @@ namespace hayloft::orchestrator::kube {
 
 using json = nlohmann::json;
 
-std::size_t json_text_depth(std::string_view text, std::size_t limit) {
-  std::size_t depth = 0, deepest = 0;
-  bool in_string = false, escaped = false;
-  for (char c : text) {
-    if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > deepest) deepest = depth;
-      if (deepest > limit) return deepest;
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  return deepest;
-}
 
 result<std::uint64_t> parse_resource_version(std::string_view text) {
   if (text.empty() || text == "0") return std::uint64_t{0};

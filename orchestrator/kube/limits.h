@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 
+#include "emulator/core/json_text.h"
 #include "emulator/core/result.h"
 
 namespace hayloft::orchestrator::kube {
@@ -25,9 +26,8 @@ inline constexpr std::size_t max_request_body = 3 * 1024 * 1024;
 inline constexpr std::size_t max_json_depth = 1000;
 inline constexpr std::size_t max_json_patch_operations = 10000;
 
-// The deepest nesting of `[`/`{` outside strings in JSON text, counting no further than
-// limit + 1 (so a caller learns "too deep" in one pass without recursion).
-std::size_t json_text_depth(std::string_view text, std::size_t limit);
+// The deepest nesting of JSON text, counting stops past the limit (core's scanner).
+using core::json_text_depth;
 
 // A client's JSON text parsed within the limits: depth checked first, bytes that are not UTF-8
 // read as U+FFFD (Go's decoder). When it is not JSON, `otherwise` (if given) decides, else

@@ -1,3 +1,4 @@
+#include "emulator/core/json_text.h"
 #include "sqs/api/input.h"
 
 #include <charconv>
@@ -235,29 +236,6 @@ class query_input final : public input {
 
 }  // namespace
 
-bool json_depth_within(std::string_view text, int max_depth) {
-  int depth = 0;
-  bool in_string = false, escaped = false;
-  for (char c : text) {
-    if (in_string) {
-      if (escaped)
-        escaped = false;
-      else if (c == '\\')
-        escaped = true;
-      else if (c == '"')
-        in_string = false;
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > max_depth) return false;
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  return true;
-}
 
 std::unique_ptr<input> make_json_input(const nlohmann::json& body) {
   return std::make_unique<json_input>(body, std::make_shared<std::optional<hayloft::error>>());

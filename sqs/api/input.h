@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "emulator/core/json_text.h"
 #include "emulator/core/result.h"
 #include "sqs/api/model.h"
 
@@ -45,10 +46,8 @@ class input {
 // `body` must outlive the input.
 std::unique_ptr<input> make_json_input(const nlohmann::json& body);
 
-// Whether the arrays and objects of the JSON text `text` nest at most `max_depth` deep. A linear
-// scan that parses nothing, so it can run on any client bytes before a parser (and the recursive
-// dump of an error message) sees them. Brackets inside strings do not count.
-bool json_depth_within(std::string_view text, int max_depth);
+// Whether the JSON text nests at most `max_depth` deep, checked before any parser (core).
+using core::json_depth_within;
 // Decoded query/form parameters (first occurrence of a name wins); must outlive the input.
 std::unique_ptr<input> make_query_input(const std::map<std::string, std::string>& params);
 
