@@ -314,6 +314,9 @@ TEST_F(OrchProbesTest, StartupGatesLivenessAndReadiness) {
   EXPECT_FALSE(status0()["started"].get<bool>());
   EXPECT_FALSE(status0()["ready"].get<bool>());
   EXPECT_FALSE(has_event("Unhealthy", "Liveness probe failed")) << events_text();
+  // Once started, liveness (`false`) kills the container after three ticks: the server must be
+  // listening before then for readiness to pass, so wait for it (real time) first.
+  ASSERT_TRUE(listening());
   touch("started");
   ASSERT_TRUE(tick_until([&] { return status0()["started"].get<bool>(); })) << events_text();
   ASSERT_TRUE(tick_until([&] { return status0()["ready"].get<bool>(); })) << events_text();
