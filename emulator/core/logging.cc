@@ -1,9 +1,15 @@
 #include "emulator/core/logging.h"
 
 #include <spdlog/formatter.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/sinks/base_sink.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
 #include <ctime>
+#include <mutex>
+#include <thread>
 
 namespace hayloft::core {
 namespace {
@@ -166,6 +172,87 @@ class json_formatter final : public spdlog::formatter {
   std::int64_t cached_sec_ = -1;
 };
 
+// The process's log output: lines are batched in memory and written to stderr (fd 2) with one
+// write(2) when 64 KiB are pending, at once for a line at warn or above, on flush(), and at
+// most 100 ms after any other line (a flusher thread). A request line then costs a format and
+// a copy under a mutex instead of a system call per line, which keeps the request log cheap on
+// the hot path. On a terminal the level is coloured as spdlog's colour sink does.
+class batched_stderr_sink final : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  explicit batched_stderr_sink(bool color) : color_(color), flusher_([this] { run_flusher(); }) {}
+  ~batched_stderr_sink() override {
+    {
+      std::lock_guard lock(stop_mutex_);
+      stopping_ = true;
+    }
+    stop_cv_.notify_one();
+    flusher_.join();
+    std::lock_guard lock(mutex_);
+    write_pending();
+  }
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    buffer line;
+    formatter_->format(msg, line);
+    if (color_ && msg.color_range_end > msg.color_range_start) {
+      append(pending_, std::string_view(line.data(), msg.color_range_start));
+      append(pending_, color_of(msg.level));
+      append(pending_, std::string_view(line.data() + msg.color_range_start, msg.color_range_end - msg.color_range_start));
+      append(pending_, "\033[m");
+      append(pending_, std::string_view(line.data() + msg.color_range_end, line.size() - msg.color_range_end));
+    } else {
+      append(pending_, std::string_view(line.data(), line.size()));
+    }
+    if (msg.level >= spdlog::level::warn || pending_.size() >= batch_bytes) write_pending();
+  }
+  void flush_() override { write_pending(); }
+
+ private:
+  static constexpr std::size_t batch_bytes = 64 * 1024;
+
+  static std::string_view color_of(spdlog::level::level_enum level) {
+    switch (level) {
+      case spdlog::level::trace: return "\033[37m";
+      case spdlog::level::debug: return "\033[36m";
+      case spdlog::level::info: return "\033[32m";
+      case spdlog::level::warn: return "\033[33m\033[1m";
+      case spdlog::level::err: return "\033[31m\033[1m";
+      case spdlog::level::critical: return "\033[1m\033[41m";
+      default: return "";
+    }
+  }
+
+  // Called with mutex_ held. A write that fails (stderr closed) drops the batch.
+  void write_pending() {
+    const char* p = pending_.data();
+    std::size_t left = pending_.size();
+    while (left > 0) {
+      auto n = ::write(STDERR_FILENO, p, left);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      p += n;
+      left -= static_cast<std::size_t>(n);
+    }
+    pending_.clear();
+  }
+
+  void run_flusher() {
+    std::unique_lock lock(stop_mutex_);
+    while (!stop_cv_.wait_for(lock, std::chrono::milliseconds(100), [this] { return stopping_; })) {
+      std::lock_guard sink_lock(mutex_);
+      if (pending_.size() > 0) write_pending();
+    }
+  }
+
+  buffer pending_;
+  bool color_;
+  std::mutex stop_mutex_;
+  std::condition_variable stop_cv_;
+  bool stopping_ = false;
+  std::thread flusher_;  // last: starts once the members above exist
+};
+
 }  // namespace
 
 bool parse_log_format(std::string_view name, log_format& out) {
@@ -176,11 +263,12 @@ bool parse_log_format(std::string_view name, log_format& out) {
 }
 
 void init_logging(std::string_view level, log_format format) {
-  auto logger = spdlog::stderr_color_mt("hayloft");
+  auto sink = std::make_shared<batched_stderr_sink>(format == log_format::text && ::isatty(STDERR_FILENO) == 1);
+  auto logger = std::make_shared<spdlog::logger>("hayloft", std::move(sink));
   if (format == log_format::json) logger->set_formatter(make_json_formatter());
   else logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%-5l%$ %v", spdlog::pattern_time_type::utc);
   logger->set_level(spdlog::level::from_str(std::string(level)));
-  logger->flush_on(spdlog::level::info);
+  logger->flush_on(spdlog::level::warn);
   spdlog::set_default_logger(std::move(logger));
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 // Logging through spdlog. One process-wide logger named "hayloft"; modules use spdlog directly.
+// Output goes to stderr in batches: one write(2) per 64 KiB, at once for warn and above, and
+// within 100 ms for anything else (a flusher thread), so a request line costs no system call.
 //
 // Two formats: text ("2026-01-01T00:00:00.000Z info  message") and JSON lines
 // ({"time":...,"level":"info","msg":...}, plus the request's fields for request lines).

@@ -4,6 +4,12 @@
 #include <gtest/gtest.h>
 #include <spdlog/sinks/ostream_sink.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -139,6 +145,68 @@ TEST_F(RequestLogLevels, JsonFormatWritesOneObjectPerLineForEveryLine) {
   auto b = nlohmann::json::parse(second);
   EXPECT_EQ(b["service"], "s3");
   EXPECT_EQ(b["error"], "NoSuchKey");
+}
+
+// init_logging's own output: stderr (fd 2), batched. Lines keep their order; a warning is written
+// at once, with everything before it; the rest is written by flush() (and by the flusher thread).
+class ProcessLogOutput : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    previous_ = spdlog::default_logger();
+    path_ = std::filesystem::temp_directory_path() / ("hayloft-log-" + std::to_string(::getpid()));
+    int fd = ::open(path_.c_str(), O_CREAT | O_TRUNC | O_WRONLY, 0600);
+    ASSERT_GE(fd, 0);
+    saved_stderr_ = ::dup(STDERR_FILENO);
+    ::dup2(fd, STDERR_FILENO);
+    ::close(fd);
+  }
+  void TearDown() override {
+    spdlog::set_default_logger(previous_);
+    ::dup2(saved_stderr_, STDERR_FILENO);
+    ::close(saved_stderr_);
+    std::filesystem::remove(path_);
+  }
+  std::string written() const {
+    std::ifstream in(path_);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+  std::shared_ptr<spdlog::logger> previous_;
+  std::filesystem::path path_;
+  int saved_stderr_ = -1;
+};
+
+TEST_F(ProcessLogOutput, LinesKeepTheirOrderAndAWarningIsWrittenAtOnce) {
+  init_logging("info");
+  for (int i = 0; i < 3; ++i) log_request(aws_record());
+  spdlog::warn("disk almost full");
+  auto text = written();  // no flush: the warning wrote the batch
+  auto first = text.find("AWS s3.GetObject => 404 (NoSuchKey)");
+  ASSERT_NE(first, std::string::npos) << text;
+  EXPECT_NE(text.find("AWS s3.GetObject", first + 1), std::string::npos);
+  EXPECT_GT(text.find("disk almost full"), text.rfind("AWS s3.GetObject")) << text;
+  EXPECT_NE(text.find(" warning disk almost full"), std::string::npos) << text;
+  EXPECT_EQ(text.find("\033["), std::string::npos) << "no colour codes when stderr is a file";
+
+  spdlog::info("after the warning");
+  spdlog::default_logger()->flush();
+  EXPECT_NE(written().find("after the warning"), std::string::npos);
+}
+
+TEST_F(ProcessLogOutput, ManyLinesArriveWholeAndOnce) {
+  init_logging("info", log_format::json);
+  for (int i = 0; i < 5000; ++i) spdlog::info("line {}", i);  // several 64 KiB batches
+  spdlog::default_logger()->flush();
+  std::istringstream lines(written());
+  std::string line;
+  int n = 0;
+  while (std::getline(lines, line)) {
+    auto j = nlohmann::json::parse(line);
+    EXPECT_EQ(j["msg"], "line " + std::to_string(n));
+    ++n;
+  }
+  EXPECT_EQ(n, 5000);
 }
 
 }  // namespace
