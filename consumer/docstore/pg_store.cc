@@ -1,6 +1,7 @@
 #include "consumer/docstore/pg_store.h"
 
 #include <poll.h>
+#include <spdlog/spdlog.h>
 
 #include <cstring>
 
@@ -51,6 +52,12 @@ std::string pg_document_store::describe() const { return pg::describe_conninfo(o
 
 template <class F>
 auto pg_document_store::with_conn(F&& fn) -> decltype(fn(std::declval<pg::pg_conn&>())) {
+  // Before the schema is known to be current (a start while the server was down), nothing may
+  // write to or read from tables that may not exist yet.
+  if (!migrated_.load()) {
+    std::lock_guard lock(health_mutex_);
+    return hayloft::error{make_error_code(docstore_errc::unavailable), reason_};
+  }
   for (int attempt = 0;; ++attempt) {
     auto c = pool_.acquire();
     if (!c.ok()) return c.err();
@@ -66,7 +73,9 @@ auto pg_document_store::with_conn(F&& fn) -> decltype(fn(std::declval<pg::pg_con
 result<void> pg_document_store::migrate() {
   auto c = pool_.acquire();
   if (!c.ok()) return c.err();
-  return pg::migrate(**c);
+  HAYLOFT_TRY(pg::migrate(**c));
+  migrated_ = true;
+  return {};
 }
 
 result<void> pg_document_store::ping() {
@@ -389,9 +398,20 @@ result<void> pg_document_store::start_reader() {
     reader_started_ = true;
   }
   HAYLOFT_TRY(catch_up(**c));
+  migrated_ = true;  // the tables it loaded exist: a reader-only process may query them
   reader_conn_ = std::move(c).value();
   reader_ = std::thread([this] { reader_loop(); });
   return {};
+}
+
+void pg_document_store::start_when_reachable(std::string reason) {
+  {
+    std::lock_guard lock(health_mutex_);
+    reader_started_ = true;
+    healthy_ = false;
+    reason_ = std::move(reason);
+  }
+  reader_ = std::thread([this] { reader_loop(); });
 }
 
 bool pg_document_store::wait_for_sequence(std::int64_t seq, std::chrono::milliseconds timeout) {
@@ -405,7 +425,19 @@ void pg_document_store::reader_loop() {
   while (!stopping_) {
     if (!reader_conn_) {
       auto c = pg::pg_conn::connect(opts_.conninfo);
-      result<void> ready = c.ok() ? (*c)->run(std::string("LISTEN ") + channel) : result<void>(c.err());
+      result<void> ready = c.ok() ? result<void>() : result<void>(c.err());
+      // Started while the server was down: the schema first (a lasting error, such as a schema
+      // from a newer hayloft, keeps the store unavailable with that reason and is retried).
+      if (ready.ok() && !migrated_.load()) {
+        ready = pg::migrate(**c);
+        if (ready.ok()) {
+          migrated_ = true;
+          spdlog::info("document store: {} reachable, schema current", (*c)->describe());
+        } else if (!pg::is_unavailable(ready.err())) {
+          spdlog::error("document store: {}", ready.err().message);
+        }
+      }
+      if (ready.ok()) ready = (*c)->run(std::string("LISTEN ") + channel);
       if (ready.ok()) ready = catch_up(**c);
       if (!ready.ok()) {
         set_unhealthy(ready.err().message);

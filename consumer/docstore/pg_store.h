@@ -53,6 +53,11 @@ class pg_document_store final : public document_store {
   // Loads every index's vectors (blocking) and starts following changes. Call once, in a process
   // that searches, after migrate().
   result<void> start_reader();
+  // For a process that must start while the database cannot be reached (`up` keeps serving S3,
+  // SQS and the orchestrator): the reader thread connects with capped back-off, migrates, loads
+  // and then follows changes as start_reader() does. Until then every operation fails with
+  // `unavailable` and `reason`, then with what the last attempt said.
+  void start_when_reachable(std::string reason);
 
   void replace(const source_ref& src, std::string model, std::vector<chunk_record> chunks,
                std::function<void(result<void>)> done) override;
@@ -92,6 +97,7 @@ class pg_document_store final : public document_store {
   std::mutex mirrors_mutex_;  // guards mirrors_ (the map; each vector_index has its own lock)
   std::map<std::string, std::unique_ptr<vector_index>> mirrors_;
   std::atomic<std::int64_t> applied_seq_{0};
+  std::atomic<bool> migrated_{false};  // the schema is current (migrate() or the reader did it)
 
   std::mutex health_mutex_;  // guards reader_started_, healthy_, reason_; applied_ signals progress
   std::condition_variable applied_;

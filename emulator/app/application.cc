@@ -348,7 +348,8 @@ void application::impl::build() {
   embedder = std::make_unique<lazy_embedder>(opts.embedder, opts.model_dir, &metrics);
   {
     const std::string spec = !opts.docstore.empty() ? opts.docstore : !config.docstore.empty() ? config.docstore : "sqlite";
-    auto d = open_docstore({.spec = spec, .state = store.get(), .searching = true, .pool_size = std::max(2u, opts.workers) + 2}, *clock);
+    auto d = open_docstore({.spec = spec, .state = store.get(), .searching = true, .pool_size = std::max(2u, opts.workers) + 2,
+                            .start_while_unreachable = true}, *clock);
     if (!d.ok()) throw std::runtime_error("document store: " + d.err().message);
     docs = std::move(d).value();
     spdlog::info("document store: {}", docs->describe());

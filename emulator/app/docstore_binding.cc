@@ -1,5 +1,7 @@
 #include "emulator/app/docstore_binding.h"
 
+#include <spdlog/spdlog.h>
+
 #include <cstdio>
 
 #include "consumer/docstore/pg_schema.h"
@@ -29,7 +31,14 @@ result<std::unique_ptr<consumer::document_store>> open_docstore(const docstore_o
   }
   auto s = std::make_unique<consumer::pg_document_store>(
       consumer::pg_store_options{.conninfo = o.spec, .pool_size = o.pool_size}, clock);
-  HAYLOFT_TRY(s->migrate());
+  if (auto migrated = s->migrate(); !migrated.ok()) {
+    // No server answering (down, restarting, not started yet): `up` serves everything else and
+    // connects when it can. Anything the server said (credentials, a newer schema) stays fatal.
+    if (!o.searching || !o.start_while_unreachable || !consumer::pg::is_unavailable(migrated.err())) return migrated.err();
+    spdlog::warn("document store: {}; serving S3, SQS and the orchestrator, search answers 503 until it answers", migrated.err().message);
+    s->start_when_reachable(migrated.err().message);
+    return std::unique_ptr<consumer::document_store>(std::move(s));
+  }
   if (o.searching) HAYLOFT_TRY(s->start_reader());
   return std::unique_ptr<consumer::document_store>(std::move(s));
 }

@@ -30,6 +30,9 @@ struct docstore_open_options {
   store::state_store* state = nullptr;  // required for sqlite
   bool searching = false;               // load vectors and follow changes (up, search)
   std::size_t pool_size = 4;
+  // PostgreSQL that cannot be reached at start: open anyway and connect, migrate and load in the
+  // background (every operation fails with `unavailable` until then), for `up`.
+  bool start_while_unreachable = false;
 };
 result<std::unique_ptr<consumer::document_store>> open_docstore(const docstore_open_options& o, core::clock& clock);
 

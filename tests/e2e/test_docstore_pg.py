@@ -165,6 +165,45 @@ class SharedDocstoreTest(unittest.TestCase):
 
 
 @unittest.skipUnless(pg_harness.available(), "PostgreSQL 15 is not installed (scripts/setup installs it)")
+class DatabaseDownAtStartTest(unittest.TestCase):
+    """`up` started while its PostgreSQL is not running yet serves S3, SQS and the orchestrator,
+    answers search with 503 and the reason, and connects, migrates and searches once it runs."""
+
+    def test_up_serves_aws_while_postgresql_is_down_and_recovers_by_itself(self):
+        pg = pg_harness.Postgres()  # nothing listens on its port until start()
+        self.addCleanup(pg.stop)
+        h = Hayloft("--in-memory", "--embedder", "hash", "--docstore", pg.url("postgres")).start()
+        self.addCleanup(h.cleanup)
+        self.addCleanup(h.stop)
+        s3 = h.client("s3")
+        s3.create_bucket(Bucket="down-bucket")
+        s3.put_object(Bucket="down-bucket", Key="a.txt", Body=b"served while the database is down")
+        self.assertEqual(s3.get_object(Bucket="down-bucket", Key="a.txt")["Body"].read(), b"served while the database is down")
+        sqs = h.client("sqs")
+        url = sqs.create_queue(QueueName="down-queue")["QueueUrl"]
+        sqs.send_message(QueueUrl=url, MessageBody="hello")
+        self.assertEqual(sqs.receive_message(QueueUrl=url)["Messages"][0]["Body"], "hello")
+        self.assertIn("s3", json.dumps(h.admin("GET", "/_hayloft/health")))
+
+        def search():
+            try:
+                with urllib.request.urlopen(h.endpoint + "/_hayloft/search?q=served", timeout=10) as r:
+                    return r.status, json.loads(r.read())
+            except urllib.error.HTTPError as e:
+                return e.code, json.loads(e.read())
+
+        status, body = search()
+        self.assertEqual(status, 503, body)
+        self.assertEqual(body["error"]["code"], "ServiceUnavailable")
+        self.assertIn(str(pg.port), body["error"]["message"])
+        self.assertNotIn(pg_harness.PASSWORD, body["error"]["message"])
+
+        pg.start()
+        wait_until(lambda: search()[0] == 200, 60, "search once PostgreSQL runs")
+        self.assertIn("hayloft_sources", pg.psql("SELECT tablename FROM pg_tables WHERE tablename LIKE 'hayloft_%'"))
+
+
+@unittest.skipUnless(pg_harness.available(), "PostgreSQL 15 is not installed (scripts/setup installs it)")
 class ClusterScaleExampleTest(unittest.TestCase):
     """examples/cluster-scale, unchanged, applied to hayloft with a local PostgreSQL."""
 
