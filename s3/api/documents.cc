@@ -45,6 +45,9 @@ result<delete_request> parse_delete(std::string_view body) {
       auto key = find_child(c, "Key");
       if (!key) return fail(errc::malformed_xml);
       out.keys.emplace_back(key.child_value());
+      auto version = find_child(c, "VersionId");
+      out.version_ids.emplace_back(version ? version.child_value() : "");
+      if (version && out.version_ids.back().empty()) return fail(errc::malformed_xml);
     }
   }
   if (out.keys.empty()) return fail(errc::malformed_xml);
@@ -77,6 +80,25 @@ result<std::vector<completed_part>> parse_complete_multipart(std::string_view bo
   }
   if (parts.empty()) return fail(errc::malformed_xml, "The XML you provided was not well-formed or did not validate against our published schema");
   return parts;
+}
+
+result<versioning_configuration> parse_versioning_configuration(std::string_view body) {
+  pugi::xml_document doc;
+  if (!parse_xml(body, doc) || local_name(doc.document_element()) != "VersioningConfiguration")
+    return fail(errc::malformed_xml);
+  auto root = doc.document_element();
+  versioning_configuration out;
+  if (auto st = find_child(root, "Status")) {
+    out.status = st.child_value();
+    if (out.status != "Enabled" && out.status != "Suspended")
+      return fail(errc::illegal_versioning_configuration, "The versioning configuration specified in the request is invalid.");
+  }
+  if (auto mfa = find_child(root, "MfaDelete")) {
+    out.mfa_delete = mfa.child_value();
+    if (out.mfa_delete != "Enabled" && out.mfa_delete != "Disabled")
+      return fail(errc::illegal_versioning_configuration, "The versioning configuration specified in the request is invalid.");
+  }
+  return out;
 }
 
 result<std::string> parse_access_control_policy(std::string_view body) {

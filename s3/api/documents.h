@@ -20,8 +20,9 @@ inline constexpr std::size_t max_delete_keys = 1000;
 struct delete_request {
   bool quiet = false;
   std::vector<std::string> keys;
+  std::vector<std::string> version_ids;  // one per key; empty when the Object names no VersionId
 };
-// <Delete><Quiet/><Object><Key/></Object>...</Delete>, at most 1000 objects.
+// <Delete><Quiet/><Object><Key/>[<VersionId/>]</Object>...</Delete>, at most 1000 objects.
 result<delete_request> parse_delete(std::string_view body);
 
 struct completed_part {
@@ -32,6 +33,15 @@ struct completed_part {
 };
 // <CompleteMultipartUpload><Part><PartNumber/><ETag/>[<ChecksumCRC32/>...]</Part>...</...>
 result<std::vector<completed_part>> parse_complete_multipart(std::string_view body);
+
+// A PutBucketVersioning body: Status (Enabled/Suspended) and MfaDelete (Enabled/Disabled), each
+// empty when absent. MalformedXML for a document that is not a VersioningConfiguration,
+// IllegalVersioningConfigurationException for other values.
+struct versioning_configuration {
+  std::string status;
+  std::string mfa_delete;
+};
+result<versioning_configuration> parse_versioning_configuration(std::string_view body);
 
 // An AccessControlPolicy body for Put{Object,Bucket}Acl: returns it re-serialised (canonical),
 // or MalformedACLError.

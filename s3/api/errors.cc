@@ -51,6 +51,15 @@ constexpr std::array<error_entry, static_cast<std::size_t>(errc::count_)> table{
     {501, "NotImplemented", "A header you provided implies functionality that is not implemented"},
     {412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold"},
     {400, "XAmzContentSHA256Mismatch", "The provided 'x-amz-content-sha256' header does not match what was computed."},
+    {404, "NoSuchVersion", "The specified version does not exist."},
+    {403, "InvalidObjectState", "The operation is not valid for the object's storage class"},
+    {404, "ObjectLockConfigurationNotFoundError", "Object Lock configuration does not exist for this bucket"},
+    {404, "NoSuchObjectLockConfiguration", "The specified object does not have a ObjectLock configuration"},
+    {404, "NoSuchLifecycleConfiguration", "The lifecycle configuration does not exist"},
+    {409, "RestoreAlreadyInProgress", "Object restore is already in progress"},
+    {409, "InvalidBucketState", "The request is not valid with the current state of the bucket."},
+    {400, "IllegalVersioningConfigurationException",
+     "The Versioning element must be specified"},
 }};
 
 class category : public std::error_category {

@@ -47,6 +47,14 @@ enum class errc {
   not_implemented,
   precondition_failed,
   content_sha256_mismatch,
+  no_such_version,
+  invalid_object_state,
+  object_lock_configuration_not_found,
+  no_such_object_lock_configuration,
+  no_such_lifecycle_configuration,
+  restore_already_in_progress,
+  invalid_bucket_state,
+  illegal_versioning_configuration,
   count_,  // number of entries; not an error
 };
 

@@ -138,6 +138,7 @@ std::string render_event(const event_record& e) {
     object["size"] = e.size;
     object["eTag"] = e.etag;
   }
+  if (!e.version_id.empty()) object["versionId"] = e.version_id;
   nlohmann::json record = {
       {"eventVersion", "2.1"},
       {"eventSource", "aws:s3"},

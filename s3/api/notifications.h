@@ -49,6 +49,7 @@ struct event_record {
   std::string key;         // raw; encoded on rendering
   std::uint64_t size = 0;
   std::string etag;        // unquoted; omitted for removals
+  std::string version_id;  // omitted when empty (buckets that were never versioned)
   std::string sequencer;
   std::string configuration_id;
   std::string request_id;

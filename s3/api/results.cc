@@ -75,7 +75,7 @@ std::string render_list_objects(const list_objects_result& r) {
     }
     xml_writer::child(n, "Size", o.size);
     if (!r.v2 || r.fetch_owner) owner(n);
-    xml_writer::child(n, "StorageClass", "STANDARD");
+    xml_writer::child(n, "StorageClass", o.storage_class);
   }
   for (const auto& p : r.common_prefixes) {
     auto n = xml_writer::node(w.root(), "CommonPrefixes");
@@ -93,27 +93,42 @@ std::string render_list_versions(const list_versions_result& r) {
   w.child("VersionIdMarker", r.version_id_marker);
   if (r.truncated) {
     w.child("NextKeyMarker", enc(r.next_key_marker, url));
-    w.child("NextVersionIdMarker", "null");
+    if (!r.next_version_id_marker.empty()) w.child("NextVersionIdMarker", r.next_version_id_marker);
   }
   xml_writer::child(w.root(), "MaxKeys", static_cast<std::uint64_t>(r.max_keys));
   if (!r.delimiter.empty()) w.child("Delimiter", enc(r.delimiter, url));
   w.child("IsTruncated", r.truncated ? "true" : "false");
   if (url) w.child("EncodingType", "url");
   for (const auto& o : r.versions) {
-    auto n = xml_writer::node(w.root(), "Version");
+    auto n = xml_writer::node(w.root(), o.delete_marker ? "DeleteMarker" : "Version");
     xml_writer::child(n, "Key", enc(o.key, url));
-    xml_writer::child(n, "VersionId", "null");
-    xml_writer::child(n, "IsLatest", "true");
+    xml_writer::child(n, "VersionId", o.version_id);
+    xml_writer::child(n, "IsLatest", o.latest ? "true" : "false");
     xml_writer::child(n, "LastModified", core::iso8601(o.last_modified));
+    if (o.delete_marker) {
+      owner(n);
+      continue;
+    }
     xml_writer::child(n, "ETag", o.etag);
+    if (o.checksum_alg != checksum_algorithm::none) {
+      xml_writer::child(n, "ChecksumAlgorithm", algorithm_name(o.checksum_alg));
+      if (!o.checksum_type.empty()) xml_writer::child(n, "ChecksumType", o.checksum_type);
+    }
     xml_writer::child(n, "Size", o.size);
     owner(n);
-    xml_writer::child(n, "StorageClass", "STANDARD");
+    xml_writer::child(n, "StorageClass", o.storage_class);
   }
   for (const auto& p : r.common_prefixes) {
     auto n = xml_writer::node(w.root(), "CommonPrefixes");
     xml_writer::child(n, "Prefix", enc(p, url));
   }
+  return w.str();
+}
+
+std::string render_versioning_configuration(std::string_view status, std::string_view mfa_delete) {
+  xml_writer w("VersioningConfiguration");
+  if (!status.empty()) w.child("Status", status);
+  if (!mfa_delete.empty()) w.child("MfaDelete", mfa_delete);
   return w.str();
 }
 
@@ -204,12 +219,21 @@ std::string render_list_uploads(const list_uploads_result& r) {
   return w.str();
 }
 
-std::string render_delete_result(const std::vector<std::string>& deleted, const std::vector<delete_error>& errors) {
+std::string render_delete_result(const std::vector<deleted_entry>& deleted, const std::vector<delete_error>& errors) {
   xml_writer w("DeleteResult");
-  for (const auto& k : deleted) xml_writer::child(xml_writer::node(w.root(), "Deleted"), "Key", k);
+  for (const auto& d : deleted) {
+    auto n = xml_writer::node(w.root(), "Deleted");
+    xml_writer::child(n, "Key", d.key);
+    if (!d.version_id.empty()) xml_writer::child(n, "VersionId", d.version_id);
+    if (d.delete_marker) {
+      xml_writer::child(n, "DeleteMarker", "true");
+      xml_writer::child(n, "DeleteMarkerVersionId", d.delete_marker_version_id);
+    }
+  }
   for (const auto& e : errors) {
     auto n = xml_writer::node(w.root(), "Error");
     xml_writer::child(n, "Key", e.key);
+    if (!e.version_id.empty()) xml_writer::child(n, "VersionId", e.version_id);
     xml_writer::child(n, "Code", e.code);
     xml_writer::child(n, "Message", e.message);
   }

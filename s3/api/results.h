@@ -31,6 +31,7 @@ struct object_entry {
   std::uint64_t size = 0;
   checksum_algorithm checksum_alg = checksum_algorithm::none;
   std::string checksum_type;  // FULL_OBJECT / COMPOSITE when checksum_alg is set
+  std::string storage_class = "STANDARD";
 };
 
 struct list_objects_result {
@@ -52,13 +53,19 @@ struct list_objects_result {
 };
 std::string render_list_objects(const list_objects_result& r);
 
-// ListObjectVersions of an unversioned bucket: every object is its only, latest version "null".
+// ListObjectVersions: versions and delete markers in S3's order (by key, newest first), which is
+// also the order they are written in (Version and DeleteMarker elements interleaved).
+struct version_entry : object_entry {
+  std::string version_id;
+  bool latest = false;
+  bool delete_marker = false;
+};
 struct list_versions_result {
-  std::string bucket, prefix, delimiter, key_marker, version_id_marker, next_key_marker;
+  std::string bucket, prefix, delimiter, key_marker, version_id_marker, next_key_marker, next_version_id_marker;
   int max_keys = 1000;
   bool truncated = false;
   bool url_encoding = false;
-  std::vector<object_entry> versions;
+  std::vector<version_entry> versions;
   std::vector<std::string> common_prefixes;
 };
 std::string render_list_versions(const list_versions_result& r);
@@ -104,10 +111,19 @@ struct list_uploads_result {
 };
 std::string render_list_uploads(const list_uploads_result& r);
 
-struct delete_error {
-  std::string key, code, message;
+struct deleted_entry {
+  std::string key;
+  std::string version_id;  // as requested (empty when none was)
+  bool delete_marker = false;
+  std::string delete_marker_version_id;
 };
-std::string render_delete_result(const std::vector<std::string>& deleted, const std::vector<delete_error>& errors);
+struct delete_error {
+  std::string key, version_id, code, message;
+};
+std::string render_delete_result(const std::vector<deleted_entry>& deleted, const std::vector<delete_error>& errors);
+
+// <VersioningConfiguration>: empty for a bucket that was never versioned.
+std::string render_versioning_configuration(std::string_view status, std::string_view mfa_delete);
 
 // AccessControlPolicy for a canned ACL ("private", "public-read", ...). A stored custom policy
 // document (starting with '<') is returned as is.

@@ -77,10 +77,13 @@ result<ingested> copy_file(engine& e, const std::filesystem::path& from, const c
 result<copy_source> parse_copy_source(std::string_view header) {
   auto q = header.find('?');
   auto path = header.substr(0, q);
+  std::optional<std::string> version;
   if (q != std::string_view::npos) {
     auto query = header.substr(q + 1);
-    if (query.starts_with("versionId=") && query.substr(10) != "null")
-      return fail(errc::invalid_argument, "Invalid version id specified");
+    if (query.starts_with("versionId=")) {
+      if (!valid_version_id(query.substr(10))) return fail(errc::invalid_argument, "Invalid version id specified");
+      version = std::string(query.substr(10));
+    }
   }
   std::string decoded;
   if (!core::url_decode(path, decoded) || !core::valid_utf8(decoded))
@@ -90,7 +93,7 @@ result<copy_source> parse_copy_source(std::string_view header) {
   auto slash = d.find('/');
   if (slash == std::string_view::npos || slash == 0 || slash + 1 == d.size())
     return fail(errc::invalid_argument, "Invalid copy source object key");
-  return copy_source{std::string(d.substr(0, slash)), std::string(d.substr(slash + 1))};
+  return copy_source{std::string(d.substr(0, slash)), std::string(d.substr(slash + 1)), std::move(version)};
 }
 
 result<object_row> load_copy_source(engine& e, const core::request& req, const copy_source& src) {
@@ -98,9 +101,17 @@ result<object_row> load_copy_source(engine& e, const core::request& req, const c
   auto bucket = find_bucket(*reader, src.bucket);
   if (!bucket.ok()) return bucket.err();
   if (!*bucket) return fail(errc::no_such_bucket);
-  auto row = find_object(*reader, src.bucket, src.key, true);
+  auto row = src.version_id ? find_object_version(*reader, src.bucket, src.key, *src.version_id, true)
+                            : find_object(*reader, src.bucket, src.key, true);
   if (!row.ok()) return row.err();
-  if (!*row) return fail(errc::no_such_key);
+  if (!*row) return fail(src.version_id ? errc::no_such_version : errc::no_such_key);
+  if ((*row)->delete_marker) {
+    if (!src.version_id) return fail(errc::no_such_key);
+    return fail(errc::invalid_request,
+                "The source of a copy request may not specifically refer to a delete marker by version id.");
+  }
+  if (!readable_now(**row, core::to_unix_ms(e.clock.now())))
+    return fail(errc::invalid_object_state, "Operation is not valid for the source object's storage class");
   if (evaluate_copy_source_conditions(req.headers, (*row)->etag, core::from_unix_ms((*row)->modified_ms)) !=
       condition_result::proceed)
     return fail(errc::precondition_failed);
@@ -111,12 +122,19 @@ void reply_copy_source_error(engine& e, call& c, const copy_source& src, const h
   switch (to_errc(err.code)) {
     case errc::no_such_bucket: c.addr.bucket = src.bucket; break;
     case errc::no_such_key:
+    case errc::no_such_version:
       c.addr.bucket = src.bucket;
       c.addr.key = src.key;
       break;
     default: break;
   }
   e.reply_error(c, err);
+}
+
+void add_copy_source_version(engine& e, core::response& r, const copy_source& src, const object_row& row) {
+  auto bucket = e.cached_bucket(src.bucket);
+  bool versioned = bucket.ok() && *bucket && !(*bucket)->versioning.empty();
+  if (versioned || row.version_id != "null") r.headers.add("x-amz-copy-source-version-id", row.version_id);
 }
 
 void copy_bytes(engine& e, std::shared_ptr<const object_row> src, copy_spec spec, inflight::guard guard,

@@ -60,9 +60,13 @@ engine::engine(hayloft::store::state_store& s, core::clock& c, core::task_runner
   std::unordered_set<std::string> referenced(ids->begin(), ids->end());
   auto removed = blobs.collect_garbage(referenced);
   if (removed > 0) spdlog::info("s3: removed {} unreferenced blob file(s)", removed);
+  start_timers();
 }
 
-engine::~engine() { work.wait_idle(); }
+engine::~engine() {
+  stop_timers();
+  work.wait_idle();
+}
 
 void engine::reply(call& c, core::response r) const {
   r.headers.add("x-amz-request-id", c.request_id);
@@ -87,12 +91,18 @@ core::response engine::error_response(const call& c, const hayloft::error& err) 
     case errc::bucket_not_empty:
     case errc::invalid_bucket_name: fields.emplace_back("BucketName", c.addr.bucket); break;
     case errc::no_such_key: fields.emplace_back("Key", c.addr.key); break;
+    case errc::no_such_version:
+      fields.emplace_back("Key", c.addr.key);
+      fields.emplace_back("VersionId", std::string(c.req.param("versionId").value_or("")));
+      break;
     case errc::no_such_upload:
       fields.emplace_back("UploadId", std::string(c.req.param("uploadId").value_or("")));
       break;
     case errc::method_not_allowed:
       fields.emplace_back("Method", c.req.method);
-      fields.emplace_back("ResourceType", c.addr.key.empty() ? "BUCKET" : "OBJECT");
+      // On an object, the one 405 hayloft sends is for a delete marker addressed by its version.
+      fields.emplace_back("ResourceType", c.addr.key.empty() ? "BUCKET"
+                                          : c.req.has_param("versionId") ? "DeleteMarker" : "OBJECT");
       break;
     default: break;
   }
@@ -138,9 +148,10 @@ void engine::commit_object(std::shared_ptr<object_commit> oc, std::function<void
         if (oc->if_match || oc->if_none_match) {
           auto current = find_object(db, oc->bucket, oc->row.key, false);
           if (!current.ok()) return current.err();
-          if (oc->if_none_match && *current) return fail(errc::precondition_failed);
+          bool exists = *current && !(*current)->delete_marker;
+          if (oc->if_none_match && exists) return fail(errc::precondition_failed);
           if (oc->if_match) {
-            if (!*current) return fail(errc::no_such_key);
+            if (!exists) return fail(errc::no_such_key);
             if (!etag_matches(*oc->if_match, (*current)->etag)) return fail(errc::precondition_failed);
           }
         }
@@ -152,6 +163,10 @@ void engine::commit_object(std::shared_ptr<object_commit> oc, std::function<void
           if (!parts.ok()) return parts.err();
           out->part_blobs = std::move(*parts);
         }
+        HAYLOFT_TRY(apply_write_lock(**bucket, oc->lock, oc->row));
+        const auto& versioning = (*bucket)->versioning;
+        oc->versioned = !versioning.empty();
+        oc->row.version_id = versioning == "Enabled" ? new_version_id() : "null";
         auto old = upsert_object(db, oc->bucket, oc->row);
         if (!old.ok()) return old.err();
         out->old_blob = std::move(*old);
@@ -172,49 +187,23 @@ void engine::commit_object(std::shared_ptr<object_commit> oc, std::function<void
         remove_blobs_later(std::move(doomed));
         if (!out->notification.empty())
           emit(out->notification, out->region, oc->event_name, oc->bucket, oc->row.key, oc->row.size, oc->row.etag,
-               oc->request_id, oc->host_id, oc->source_ip);
+               oc->request_id, oc->host_id, oc->source_ip, oc->versioned ? oc->row.version_id : "");
         done({});
       });
 }
 
-void engine::remove_object(std::string bucket, std::string key, std::string request_id, std::string host_id,
-                           std::function<void(result<bool>)> done) {
-  struct outcome {
-    removed_object removed;
-    std::string notification, region;
-  };
-  auto out = std::make_shared<outcome>();
-  auto b = std::make_shared<std::string>(std::move(bucket));
-  auto k = std::make_shared<std::string>(std::move(key));
-  store.submit(
-      [b, k, out](database& db) -> result<void> {
-        auto bucket = find_bucket(db, *b);
-        if (!bucket.ok()) return bucket.err();
-        if (!*bucket) return fail(errc::no_such_bucket);
-        auto removed = delete_object_row(db, *b, *k);
-        if (!removed.ok()) return removed.err();
-        out->removed = std::move(*removed);
-        out->notification = std::move((*bucket)->notification);
-        out->region = std::move((*bucket)->region);
-        return {};
-      },
-      [this, b, k, out, request_id = std::move(request_id), host_id = std::move(host_id),
-       done = std::move(done)](result<void> r) {
-        if (!r.ok()) {
-          done(r.err());
-          return;
-        }
-        cache.invalidate(*b, *k);
-        if (out->removed.blob) remove_blobs_later({*out->removed.blob});
-        if (out->removed.existed && !out->notification.empty())
-          emit(out->notification, out->region, "ObjectRemoved:Delete", *b, *k, 0, "", request_id, host_id, "");
-        done(out->removed.existed);
-      });
+void engine::after_deletion(const bucket_row& bucket, std::string_view key, const deletion& d, const call& c) {
+  cache.invalidate(bucket.name, key);
+  if (d.blob) remove_blobs_later({*d.blob});
+  if (bucket.notification.empty() || !(d.existed || d.marker_created)) return;
+  emit(bucket.notification, bucket.region, d.marker_created ? "ObjectRemoved:DeleteMarkerCreated" : "ObjectRemoved:Delete",
+       bucket.name, key, 0, "", c.request_id, c.host_id, c.req.remote, d.versioned ? d.version_id : "");
 }
 
 void engine::emit(std::string_view notification_xml, std::string_view region, std::string_view event_name,
                   std::string_view bucket, std::string_view key, std::uint64_t size, std::string_view etag,
-                  std::string_view request_id, std::string_view host_id, std::string_view source_ip) {
+                  std::string_view request_id, std::string_view host_id, std::string_view source_ip,
+                  std::string_view version_id) {
   auto* s = sink();
   if (!s) return;
   auto config = parse_notification_configuration(notification_xml);
@@ -239,6 +228,7 @@ void engine::emit(std::string_view notification_xml, std::string_view region, st
     std::string_view tag = etag;
     if (tag.size() >= 2 && tag.front() == '"') tag = tag.substr(1, tag.size() - 2);
     ev.etag = std::string(tag);
+    ev.version_id = std::string(version_id);
     ev.sequencer = sequencer;
     ev.configuration_id = q.id;
     ev.request_id = std::string(request_id);
@@ -255,6 +245,36 @@ std::string engine::request_region(const core::request& req) const {
   for (char ch : r)
     if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-')) plausible = false;
   return plausible ? r : opts.default_region;
+}
+
+result<std::shared_ptr<const bucket_row>> engine::cached_bucket(std::string_view name) {
+  std::uint64_t epoch = 0;
+  {
+    std::lock_guard lock(buckets_mutex_);
+    if (auto it = buckets_.find(std::string(name)); it != buckets_.end()) return it->second;
+    epoch = buckets_epoch_;
+  }
+  auto reader = store.reader();
+  auto b = find_bucket(*reader, name);
+  if (!b.ok()) return b.err();
+  if (!*b) return std::shared_ptr<const bucket_row>{};
+  auto row = std::make_shared<const bucket_row>(std::move(**b));
+  std::lock_guard lock(buckets_mutex_);
+  // A change committed since the read may have made this row stale: do not keep it.
+  if (epoch == buckets_epoch_) buckets_.emplace(std::string(name), row);
+  return row;
+}
+
+void engine::forget_bucket(std::string_view name) {
+  std::lock_guard lock(buckets_mutex_);
+  buckets_.erase(std::string(name));
+  ++buckets_epoch_;
+}
+
+void engine::forget_buckets() {
+  std::lock_guard lock(buckets_mutex_);
+  buckets_.clear();
+  ++buckets_epoch_;
 }
 
 result<bucket_row> read_bucket(engine& e, std::string_view bucket) {
@@ -298,6 +318,13 @@ bool read_continuation_token(std::string_view scope, std::string_view token, std
   if (token_tag(scope, pos) != std::string_view(raw).substr(pos.size())) return false;
   position = std::string(pos);
   return true;
+}
+
+core::response xml_response(std::string body) {
+  core::response r;
+  r.headers.add("Content-Type", "application/xml");
+  r.body = std::move(body);
+  return r;
 }
 
 std::string quote_etag(std::string_view hex) {

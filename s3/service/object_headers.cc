@@ -75,6 +75,28 @@ std::string stored_content_type(std::string_view block) {
   return out;
 }
 
+result<std::string> storage_class_from(const core::request& req) {
+  auto sc = req.headers.get("x-amz-storage-class");
+  if (!sc) return std::string("STANDARD");
+  if (!valid_storage_class(*sc)) return fail(errc::invalid_storage_class);
+  return std::string(*sc);
+}
+
+std::optional<std::string> take_stored_header(std::string& block, std::string_view name) {
+  std::string start = std::string(name) + ": ";
+  std::size_t at = block.starts_with(start) ? 0 : block.find("\n" + start);
+  if (at == std::string::npos) return std::nullopt;
+  if (!block.starts_with(start)) ++at;
+  auto end = block.find('\n', at);
+  auto value = block.substr(at + start.size(), end == std::string::npos ? std::string::npos : end - at - start.size());
+  block.erase(at, end == std::string::npos ? std::string::npos : end - at + 1);
+  return value;
+}
+
+std::string take_storage_class(std::string& block) {
+  return take_stored_header(block, "x-amz-storage-class").value_or("STANDARD");
+}
+
 std::vector<std::pair<std::string, std::string>> stored_metadata(std::string_view block) {
   std::vector<std::pair<std::string, std::string>> out;
   for_each_stored_header(block, [&](std::string_view n, std::string_view v) {

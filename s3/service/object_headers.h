@@ -2,6 +2,7 @@
 // Internal: the response headers an object keeps (Content-Type, Content-Encoding, -Disposition,
 // -Language, Cache-Control, Expires, x-amz-storage-class, x-amz-website-redirect-location,
 // x-amz-meta-*), stored as one "name: value\n" block so a GET appends them without parsing.
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -28,6 +29,13 @@ void for_each_stored_header(std::string_view block, Fn&& fn) {
   }
 }
 std::string stored_content_type(std::string_view block);
+// x-amz-storage-class of a request ("STANDARD" when absent); InvalidStorageClass.
+result<std::string> storage_class_from(const core::request& req);
+// Removes the x-amz-storage-class line from a block and returns its value ("STANDARD" if none):
+// an object's storage class lives in its own column because lifecycle transitions change it.
+std::string take_storage_class(std::string& block);
+// Removes the line `name` from a block and returns its value.
+std::optional<std::string> take_stored_header(std::string& block, std::string_view name);
 std::vector<std::pair<std::string, std::string>> stored_metadata(std::string_view block);
 // A block with only a Content-Type (typed API).
 std::string stored_headers_for_type(std::string_view content_type);

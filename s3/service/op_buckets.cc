@@ -4,6 +4,7 @@
 
 #include "s3/api/documents.h"
 #include "s3/api/notifications.h"
+#include "s3/api/object_lock.h"
 #include "s3/api/results.h"
 #include "s3/api/xml_writer.h"
 #include "s3/service/engine.h"
@@ -11,13 +12,6 @@
 
 namespace hayloft::s3::detail {
 namespace {
-
-core::response xml_response(std::string body) {
-  core::response r;
-  r.headers.add("Content-Type", "application/xml");
-  r.body = std::move(body);
-  return r;
-}
 
 // "eu-central-1", "EU" (the legacy name S3 still takes): the region becomes a response header
 // (x-amz-bucket-region), so nothing else may be stored.
@@ -73,6 +67,11 @@ void create_bucket(engine& e, call_ptr c) {
   row.region = *location ? **location : e.request_region(c->req);
   row.created_ms = core::to_unix_ms(e.clock.now());
   row.acl = std::move(*acl);
+  // Object Lock at creation turns versioning on for good (it can never be suspended).
+  if (auto lock = c->req.headers.get("x-amz-bucket-object-lock-enabled"); lock && core::iequals(*lock, "true")) {
+    row.versioning = "Enabled";
+    row.object_lock = render_object_lock_configuration({});
+  }
   auto r = std::make_shared<bucket_row>(std::move(row));
   e.store.submit(
       [r](database& db) -> result<void> {
@@ -87,6 +86,7 @@ void create_bucket(engine& e, call_ptr c) {
         return insert_bucket(db, *r);
       },
       [&e, c](result<void> res) {
+        e.forget_bucket(c->addr.bucket);
         if (!res.ok()) return e.reply_error(*c, res.err());
         core::response resp;
         resp.headers.add("Location", "/" + c->addr.bucket);
@@ -111,6 +111,7 @@ void delete_bucket(engine& e, call_ptr c) {
         return {};
       },
       [&e, c, blobs](result<void> r) {
+        e.forget_bucket(c->addr.bucket);
         if (!r.ok()) return e.reply_error(*c, r.err());
         e.remove_blobs_later(std::move(*blobs));
         core::response resp;
@@ -162,6 +163,7 @@ void put_bucket_acl(engine& e, call_ptr c) {
         return set_bucket_acl(db, name, acl);
       },
       [&e, c](result<void> r) {
+        e.forget_bucket(c->addr.bucket);
         if (!r.ok()) return e.reply_error(*c, r.err());
         e.reply(*c, core::response{});
       });
@@ -170,8 +172,40 @@ void put_bucket_acl(engine& e, call_ptr c) {
 void get_bucket_versioning(engine& e, call_ptr c) {
   auto b = read_bucket(e, c->addr.bucket);
   if (!b.ok()) return e.reply_error(*c, b.err());
-  // hayloft never versions: an empty configuration is what S3 returns for such a bucket.
-  e.reply(*c, xml_response(xml_writer("VersioningConfiguration").str()));
+  // A bucket that was never versioned answers an empty configuration, as S3 does.
+  e.reply(*c, xml_response(render_versioning_configuration(b->versioning, b->mfa_delete)));
+}
+
+void put_bucket_versioning(engine& e, call_ptr c) {
+  auto body = xml_body(c->req);
+  if (!body.ok()) return e.reply_error(*c, body.err());
+  auto config = parse_versioning_configuration(*body);
+  if (!config.ok()) return e.reply_error(*c, config.err());
+  // Changing MFA delete needs the root account's MFA device (x-amz-mfa: "serial code"), which
+  // hayloft has no way to check beyond its presence.
+  if (!config->mfa_delete.empty() && !c->req.headers.has("x-amz-mfa"))
+    return e.reply_error(*c, fail(errc::access_denied, "Mfa Authentication must be used for this request"));
+  auto name = c->addr.bucket;
+  e.store.submit(
+      [name, config = *config](database& db) -> result<void> {
+        auto existing = find_bucket(db, name);
+        if (!existing.ok()) return existing.err();
+        if (!*existing) return fail(errc::no_such_bucket);
+        const auto& b = **existing;
+        if (!b.object_lock.empty() && config.status == "Suspended")
+          return fail(errc::invalid_bucket_state,
+                      "An Object Lock configuration is present on this bucket, so the versioning state cannot be "
+                      "changed.");
+        // A configuration without Status keeps the bucket's state (S3 treats it the same way).
+        auto status = config.status.empty() ? b.versioning : config.status;
+        auto mfa = config.mfa_delete.empty() ? b.mfa_delete : config.mfa_delete;
+        return set_bucket_versioning(db, name, status, mfa);
+      },
+      [&e, c](result<void> r) {
+        e.forget_bucket(c->addr.bucket);
+        if (!r.ok()) return e.reply_error(*c, r.err());
+        e.reply(*c, core::response{});
+      });
 }
 
 void get_bucket_notification(engine& e, call_ptr c) {
@@ -207,6 +241,7 @@ void put_bucket_notification(engine& e, call_ptr c) {
         return set_bucket_notification(db, name, xml);
       },
       [&e, c, config](result<void> r) {
+        e.forget_bucket(c->addr.bucket);
         if (!r.ok()) return e.reply_error(*c, r.err());
         // S3 sends one s3:TestEvent to each destination of a new configuration.
         if (auto* sink = e.sink()) {

@@ -9,6 +9,7 @@
 #include "s3/api/documents.h"
 #include "s3/api/results.h"
 #include "s3/service/engine.h"
+#include "s3/service/object_headers.h"
 #include "s3/store/uploads.h"
 
 namespace hayloft::s3::detail {
@@ -158,10 +159,29 @@ void complete_multipart_upload(engine& e, call_ptr c) {
   auto& row = oc->row;
   row.key = c->addr.key;
   row.size = total;
+  // S3 dates a multipart object by its upload's initiation.
+  row.modified_ms = upload.initiated_ms;
   row.etag = quote_etag(core::to_hex(core::md5_raw(md5s)) + "-" + std::to_string(selected->size()));
   row.headers = upload.headers;
+  row.storage_class = take_storage_class(row.headers);
+  auto mode = take_stored_header(row.headers, "x-amz-object-lock-mode");
+  auto until = take_stored_header(row.headers, "x-amz-object-lock-retain-until-date");
+  auto hold = take_stored_header(row.headers, "x-amz-object-lock-legal-hold");
+  if (mode || hold) {
+    lock_headers lock;
+    retention r;
+    if (mode && until && core::parse_iso8601(*until, r.until)) {
+      r.mode = *mode;
+      lock.retain = std::move(r);
+    }
+    if (hold) lock.legal_hold = *hold == "ON";
+    oc->lock = std::move(lock);
+  }
   row.acl = upload.acl;
   row.parts = static_cast<int>(selected->size());
+  for (const auto& p : *selected) {
+    row.part_list += std::to_string(p.number) + ' ' + std::to_string(p.size) + ' ' + p.checksum + '\n';
+  }
   checksum_algorithm full_alg = checksum_algorithm::none;
   if (alg != checksum_algorithm::none) {
     row.checksum_alg = upload.checksum_alg;
@@ -185,6 +205,7 @@ void complete_multipart_upload(engine& e, call_ptr c) {
                              core::url_encode(c->addr.key, true);
       core::response resp;
       resp.headers.add("Content-Type", "application/xml");
+      add_version_headers(resp, oc->row, oc->versioned);
       resp.body = render_complete_multipart(location, c->addr.bucket, c->addr.key, oc->row.etag,
                                             static_cast<checksum_algorithm>(oc->row.checksum_alg), oc->row.checksum,
                                             oc->row.checksum_type);

@@ -19,14 +19,16 @@ void copy_object(engine& e, call_ptr c) {
     wanted = parse_algorithm(*a);
     if (!wanted) return e.reply_error(*c, fail(errc::invalid_request, "Checksum algorithm provided is unsupported."));
   }
-  if (src_ref->bucket == c->addr.bucket && src_ref->key == c->addr.key && !replace && !wanted &&
-      !req.headers.has("x-amz-storage-class"))
+  if (src_ref->bucket == c->addr.bucket && src_ref->key == c->addr.key && !src_ref->version_id && !replace &&
+      !wanted && !req.headers.has("x-amz-storage-class"))
     return e.reply_error(*c, fail(errc::invalid_request,
                                   "This copy request is illegal because it is trying to copy an object to itself "
                                   "without changing the object's metadata, storage class, website redirect location "
                                   "or encryption attributes."));
   auto acl = canned_acl_from(req);
   if (!acl.ok()) return e.reply_error(*c, acl.err());
+  auto lock = parse_lock_headers(req.headers, e.clock.now());
+  if (!lock.ok()) return e.reply_error(*c, lock.err());
   if (auto dest = read_bucket(e, c->addr.bucket); !dest.ok()) return e.reply_error(*c, dest.err());
   auto loaded = load_copy_source(e, req, *src_ref);
   if (!loaded.ok()) return reply_copy_source_error(e, *c, *src_ref, loaded.err());
@@ -39,10 +41,16 @@ void copy_object(engine& e, call_ptr c) {
   oc->source_ip = req.remote;
   oc->row.key = c->addr.key;
   oc->row.acl = std::move(*acl);
+  oc->lock = std::move(*lock);
+  // The destination's storage class is the one asked for, else STANDARD (never the source's).
+  auto storage = storage_class_from(req);
+  if (!storage.ok()) return e.reply_error(*c, storage.err());
+  oc->row.storage_class = std::move(*storage);
   if (replace) {
     auto headers = stored_headers_from(req);
     if (!headers.ok()) return e.reply_error(*c, headers.err());
     oc->row.headers = std::move(*headers);
+    take_storage_class(oc->row.headers);
   } else {
     oc->row.headers = src->headers;
   }
@@ -51,7 +59,8 @@ void copy_object(engine& e, call_ptr c) {
   spec.length = src->size;
   bool recompute = wanted && static_cast<int>(*wanted) != src->checksum_alg;
   if (recompute) spec.checksum = *wanted;
-  copy_bytes(e, src, spec, e.work.hold(), [&e, c, oc, src, recompute](result<ingested> in) {
+  auto source = std::make_shared<copy_source>(std::move(*src_ref));
+  copy_bytes(e, src, spec, e.work.hold(), [&e, c, oc, src, source, recompute](result<ingested> in) {
     if (!in.ok()) return e.reply_error(*c, in.err());
     auto& row = oc->row;
     row.size = src->size;
@@ -69,10 +78,12 @@ void copy_object(engine& e, call_ptr c) {
     }
     row.blob = in->blob;
     row.body = std::move(in->body);
-    e.commit_object(oc, [&e, c, oc](result<void> r) {
+    e.commit_object(oc, [&e, c, oc, src, source](result<void> r) {
       if (!r.ok()) return e.reply_error(*c, r.err());
       core::response resp;
       resp.headers.add("Content-Type", "application/xml");
+      add_version_headers(resp, oc->row, oc->versioned);
+      add_copy_source_version(e, resp, *source, *src);
       resp.body = render_copy_result("CopyObjectResult", oc->row.etag, core::from_unix_ms(oc->row.modified_ms),
                                      static_cast<checksum_algorithm>(oc->row.checksum_alg), oc->row.checksum);
       e.reply(*c, std::move(resp));

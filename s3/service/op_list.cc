@@ -71,6 +71,7 @@ result<listing_page> collect(database& db, std::string_view bucket, const std::s
       o.size = row.size;
       o.checksum_alg = static_cast<checksum_algorithm>(row.checksum_alg);
       o.checksum_type = std::move(row.checksum_type);
+      o.storage_class = std::move(row.storage_class);
       out.last = o.key;
       cursor = o.key;
       inclusive = false;
@@ -81,6 +82,125 @@ result<listing_page> collect(database& db, std::string_view bucket, const std::s
   }
   return out;
 }
+
+struct versions_page {
+  std::vector<version_entry> versions;
+  std::vector<std::string> common_prefixes;
+  bool truncated = false;
+  std::string next_key, next_version;
+};
+
+// S3's ListObjectVersions page: versions by key, newest first; a common prefix counts as one
+// entry. Starts after (key_marker, the version with row id marker_id) when given, else after
+// every version of key_marker.
+class version_collector {
+ public:
+  version_collector(database& db, std::string_view bucket, const std::string& prefix, const std::string& delim,
+                    const std::string& key_marker, int max_keys)
+      : db_(db), bucket_(bucket), prefix_(prefix), delim_(delim), key_marker_(key_marker), max_(max_keys) {}
+
+  result<versions_page> run(std::optional<std::int64_t> marker_id) {
+    if (max_ == 0) return std::move(page_);
+    bool done = false;
+    if (marker_id && key_marker_.starts_with(prefix_) && rolled_prefix(key_marker_).empty())
+      HAYLOFT_TRY(older_versions(key_marker_, *marker_id, done));
+    std::string cursor = key_marker_;
+    bool inclusive = false;
+    while (!done) {
+      auto rows = list_version_rows(db_, bucket_, prefix_, cursor, inclusive, batch());
+      if (!rows.ok()) return rows.err();
+      if (rows->empty()) break;
+      bool requery = false;
+      for (auto& v : *rows) {
+        if (auto cp = rolled_prefix(v.key); !cp.empty()) {
+          // A common prefix at or before the key marker was returned on an earlier page.
+          if (key_marker_.empty() || cp > key_marker_) {
+            if (!add_prefix(cp)) return std::move(page_);
+          }
+          cursor = prefix_successor(cp);
+          inclusive = true;
+          if (cursor.empty()) done = true;
+          requery = true;
+          break;
+        }
+        if (!add(std::move(v))) return std::move(page_);
+      }
+      if (done || requery) continue;
+      if (static_cast<int>(rows->size()) < batch()) break;
+      // The batch may have ended inside a key: finish its older versions, then go on after it.
+      const auto last_key = rows->back().key;
+      HAYLOFT_TRY(older_versions(last_key, rows->back().id, done));
+      cursor = last_key;
+      inclusive = false;
+    }
+    return std::move(page_);
+  }
+
+ private:
+  int batch() const { return max_ + 1; }
+  std::string rolled_prefix(std::string_view key) const {
+    if (delim_.empty()) return {};
+    auto pos = key.substr(prefix_.size()).find(delim_);
+    if (pos == std::string_view::npos) return {};
+    return std::string(key.substr(0, prefix_.size() + pos + delim_.size()));
+  }
+  bool full() {
+    if (count_ < max_) return false;
+    page_.truncated = true;
+    return true;
+  }
+  bool add(listed_version v) {
+    if (full()) return false;
+    version_entry o;
+    o.key = std::move(v.key);
+    o.last_modified = core::from_unix_ms(v.modified_ms);
+    o.etag = std::move(v.etag);
+    o.size = v.size;
+    o.checksum_alg = static_cast<checksum_algorithm>(v.checksum_alg);
+    o.checksum_type = std::move(v.checksum_type);
+    o.storage_class = std::move(v.storage_class);
+    o.version_id = std::move(v.version_id);
+    o.latest = v.latest;
+    o.delete_marker = v.delete_marker;
+    page_.next_key = o.key;
+    page_.next_version = o.version_id;
+    page_.versions.push_back(std::move(o));
+    ++count_;
+    return true;
+  }
+  bool add_prefix(const std::string& cp) {
+    if (full()) return false;
+    page_.common_prefixes.push_back(cp);
+    page_.next_key = cp;
+    page_.next_version.clear();
+    ++count_;
+    return true;
+  }
+  // Versions of `key` older than row id `before`; done when the page filled up.
+  result<void> older_versions(const std::string& key, std::int64_t before, bool& done) {
+    for (;;) {
+      auto rows = list_older_versions(db_, bucket_, key, before, batch());
+      if (!rows.ok()) return rows.err();
+      for (auto& v : *rows) {
+        before = v.id;
+        if (!add(std::move(v))) {
+          done = true;
+          return {};
+        }
+      }
+      if (static_cast<int>(rows->size()) < batch()) return {};
+    }
+  }
+
+  database& db_;
+  std::string_view bucket_;
+  const std::string& prefix_;
+  const std::string& delim_;
+  const std::string& key_marker_;
+  int max_;
+  int count_ = 0;
+  versions_page page_;
+};
 
 }  // namespace
 
@@ -151,16 +271,33 @@ void list_object_versions(engine& e, call_ptr c) {
   auto max = int_param(req, "max-keys", 1000, 0, 1000);
   if (!max.ok()) return e.reply_error(*c, max.err());
   out.max_keys = *max;
+  if (req.has_param("version-id-marker")) {
+    if (out.key_marker.empty())
+      return e.reply_error(*c, fail(errc::invalid_argument, "A version-id marker cannot be specified without a key marker."));
+    if (!valid_version_id(out.version_id_marker))
+      return e.reply_error(*c, fail(errc::invalid_argument, "Invalid version id specified"));
+  }
   auto reader = e.store.reader();
   auto bucket = find_bucket(*reader, c->addr.bucket);
   if (!bucket.ok()) return e.reply_error(*c, bucket.err());
   if (!*bucket) return e.reply_error(*c, fail(errc::no_such_bucket));
-  auto page = collect(*reader, c->addr.bucket, out.prefix, out.delimiter, out.key_marker, out.max_keys);
+  std::optional<std::int64_t> marker_id;
+  if (!out.version_id_marker.empty()) {
+    auto id = version_row_id(*reader, c->addr.bucket, out.key_marker, out.version_id_marker);
+    if (!id.ok()) return e.reply_error(*c, id.err());
+    // A marker version that no longer exists: continue after the whole key.
+    marker_id = *id;
+  }
+  version_collector collector(*reader, c->addr.bucket, out.prefix, out.delimiter, out.key_marker, out.max_keys);
+  auto page = collector.run(marker_id);
   if (!page.ok()) return e.reply_error(*c, page.err());
-  out.versions = std::move(page->contents);
+  out.versions = std::move(page->versions);
   out.common_prefixes = std::move(page->common_prefixes);
   out.truncated = page->truncated;
-  if (out.truncated) out.next_key_marker = page->last;
+  if (out.truncated) {
+    out.next_key_marker = page->next_key;
+    out.next_version_id_marker = page->next_version;
+  }
   core::response r;
   r.headers.add("Content-Type", "application/xml");
   r.body = render_list_versions(out);

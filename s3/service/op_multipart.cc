@@ -15,14 +15,6 @@
 namespace hayloft::s3::detail {
 namespace {
 
-core::response xml_response(std::string body) {
-  core::response r;
-  r.headers.add("Content-Type", "application/xml");
-  r.body = std::move(body);
-  return r;
-}
-
-
 // The upload named by ?uploadId, which must belong to the addressed bucket and key.
 result<upload_row> load_upload(engine& e, const call& c) {
   auto id = c.req.param("uploadId").value_or("");
@@ -95,6 +87,11 @@ void create_multipart_upload(engine& e, call_ptr c) {
   if (!headers.ok()) return e.reply_error(*c, headers.err());
   auto acl = canned_acl_from(req);
   if (!acl.ok()) return e.reply_error(*c, acl.err());
+  // The lock the object will get is kept with the upload's headers until completion.
+  auto lock = parse_lock_headers(req.headers, e.clock.now());
+  if (!lock.ok()) return e.reply_error(*c, lock.err());
+  for (auto name : {"x-amz-object-lock-mode", "x-amz-object-lock-retain-until-date", "x-amz-object-lock-legal-hold"})
+    if (auto v = req.headers.get(name)) *headers += std::string(name) + ": " + std::string(*v) + "\n";
   auto u = std::make_shared<upload_row>();
   if (auto a = req.headers.get("x-amz-checksum-algorithm")) {
     auto alg = parse_algorithm(*a);
@@ -199,7 +196,8 @@ void upload_part_copy(engine& e, call_ptr c) {
   spec.force_blob = true;
   auto upload_id = upload->upload_id;
   int n = *number;
-  copy_bytes(e, src, spec, e.work.hold(), [&e, c, upload_id, n](result<ingested> in) {
+  auto source = std::make_shared<copy_source>(std::move(*src_ref));
+  copy_bytes(e, src, spec, e.work.hold(), [&e, c, upload_id, n, src, source](result<ingested> in) {
     if (!in.ok()) return e.reply_error(*c, in.err());
     part_row p;
     p.number = n;
@@ -209,9 +207,10 @@ void upload_part_copy(engine& e, call_ptr c) {
     p.checksum = in->checksum;
     p.blob = *in->blob;
     auto alg = in->checksum_alg;
-    commit_part(e, c, upload_id, std::move(p), [alg](const part_row& part) {
+    commit_part(e, c, upload_id, std::move(p), [&e, alg, src, source](const part_row& part) {
       auto resp = xml_response(render_copy_result("CopyPartResult", part.etag, core::from_unix_ms(part.modified_ms),
                                                   alg, part.checksum));
+      add_copy_source_version(e, resp, *source, *src);
       return resp;
     });
   });

@@ -28,8 +28,17 @@ std::string content_range(std::uint64_t first, std::uint64_t last, std::uint64_t
   return s;
 }
 
-// The cached or freshly read row for (bucket, key), nullptr when absent.
-result<object_cache::entry> load(engine& e, std::string_view bucket, std::string_view key) {
+// The cached or freshly read latest version of (bucket, key) (or the version asked for, which
+// is not cached), nullptr when absent.
+result<object_cache::entry> load(engine& e, std::string_view bucket, std::string_view key,
+                                 const std::optional<std::string>& version) {
+  if (version) {
+    auto reader = e.store.reader();
+    auto row = find_object_version(*reader, bucket, key, *version, true);
+    if (!row.ok()) return row.err();
+    if (!*row) return object_cache::entry{};
+    return std::make_shared<const object_row>(std::move(**row));
+  }
   if (auto hit = e.cache.find(bucket, key)) return hit;
   auto epoch = e.cache.epoch();
   auto reader = e.store.reader();
@@ -45,14 +54,28 @@ result<object_cache::entry> load(engine& e, std::string_view bucket, std::string
 
 void get_object(engine& e, call_ptr c) {
   const auto& req = c->req;
-  auto loaded = load(e, c->addr.bucket, c->addr.key);
+  auto version = version_param(req);
+  if (!version.ok()) return e.reply_error(*c, version.err());
+  auto loaded = load(e, c->addr.bucket, c->addr.key, *version);
   if (!loaded.ok()) return e.reply_error(*c, loaded.err());
   auto& obj = *loaded;
-  if (!obj) {
-    auto bucket = read_bucket(e, c->addr.bucket);
-    return e.reply_error(*c, bucket.ok() ? fail(errc::no_such_key) : bucket.err());
-  }
+  auto bucket = e.cached_bucket(c->addr.bucket);
+  if (!bucket.ok()) return e.reply_error(*c, bucket.err());
+  if (!*bucket) return e.reply_error(*c, fail(errc::no_such_bucket));
+  if (!obj) return e.reply_error(*c, fail(*version ? errc::no_such_version : errc::no_such_key));
   auto last_modified = core::from_unix_ms(obj->modified_ms);
+  const bool versioned = !(*bucket)->versioning.empty();
+  if (obj->delete_marker) {
+    // The latest version is a delete marker: 404 as if absent; addressed by its id: 405.
+    auto resp = e.error_response(*c, fail(*version ? errc::method_not_allowed : errc::no_such_key));
+    add_version_headers(resp, *obj, versioned);
+    if (*version) resp.headers.add("Last-Modified", core::http_date(last_modified));
+    return e.reply(*c, std::move(resp));
+  }
+  const auto now_ms = core::to_unix_ms(e.clock.now());
+  // An archived version's bytes can be read only while a restored copy exists (HEAD always works).
+  if (!c->head && !readable_now(*obj, now_ms))
+    return e.reply_error(*c, fail(errc::invalid_object_state, "The operation is not valid for the object's storage class"));
   core::response r;
   std::string_view failed_header;
   switch (evaluate_read_conditions(req.headers, obj->etag, last_modified, &failed_header)) {
@@ -112,6 +135,11 @@ void get_object(engine& e, call_ptr c) {
   r.headers.add("ETag", obj->etag);
   r.headers.add("Last-Modified", core::http_date(last_modified));
   r.headers.add("Accept-Ranges", "bytes");
+  add_version_headers(r, *obj, versioned);
+  add_lock_headers(r, *obj);
+  add_restore_header(r, *obj, now_ms);
+  if (auto expiration = expiration_of(**bucket, *obj); !expiration.empty()) r.headers.add("x-amz-expiration", expiration);
+  if (obj->storage_class != "STANDARD") r.headers.add("x-amz-storage-class", obj->storage_class);
   if (ranged) r.headers.add("Content-Range", content_range(first, first + length - 1, obj->size));
   if (obj->parts > 0 && req.has_param("partNumber")) r.headers.add("x-amz-mp-parts-count", std::to_string(obj->parts));
   // Full-object checksums only describe the whole body: never send them with a range.

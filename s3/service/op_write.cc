@@ -16,7 +16,10 @@ void put_object(engine& e, call_ptr c) {
   if (!acl.ok()) return e.reply_error(*c, acl.err());
   auto spec = ingest_spec_from(e, req);
   if (!spec.ok()) return e.reply_error(*c, spec.err());
+  auto lock = parse_lock_headers(req.headers, e.clock.now());
+  if (!lock.ok()) return e.reply_error(*c, lock.err());
   auto oc = std::make_shared<object_commit>();
+  oc->lock = std::move(*lock);
   oc->bucket = c->addr.bucket;
   oc->event_name = "ObjectCreated:Put";
   oc->request_id = c->request_id;
@@ -30,6 +33,7 @@ void put_object(engine& e, call_ptr c) {
   }
   oc->row.key = c->addr.key;
   oc->row.headers = std::move(*headers);
+  oc->row.storage_class = take_storage_class(oc->row.headers);
   oc->row.acl = std::move(*acl);
   // Fail fast for a missing bucket before reading a large body (the commit checks again).
   if (auto bucket = read_bucket(e, c->addr.bucket); !bucket.ok()) return e.reply_error(*c, bucket.err());
@@ -48,6 +52,7 @@ void put_object(engine& e, call_ptr c) {
       if (!r.ok()) return e.reply_error(*c, r.err());
       core::response resp;
       resp.headers.add("ETag", oc->row.etag);
+      add_version_headers(resp, oc->row, oc->versioned);
       if (oc->row.checksum_alg != 0) {
         resp.headers.add(std::string(algorithm_header(static_cast<checksum_algorithm>(oc->row.checksum_alg))),
                          oc->row.checksum);
@@ -59,12 +64,37 @@ void put_object(engine& e, call_ptr c) {
 }
 
 void delete_object(engine& e, call_ptr c) {
-  e.remove_object(c->addr.bucket, c->addr.key, c->request_id, c->host_id, [&e, c](result<bool> r) {
-    if (!r.ok()) return e.reply_error(*c, r.err());
-    core::response resp;
-    resp.status = 204;
-    e.reply(*c, std::move(resp));
-  });
+  auto version = version_param(c->req);
+  if (!version.ok()) return e.reply_error(*c, version.err());
+  struct outcome {
+    bucket_row bucket;
+    deletion d;
+  };
+  auto out = std::make_shared<outcome>();
+  auto key = c->addr.key;
+  auto now_ms = core::to_unix_ms(e.clock.now());
+  e.store.submit(
+      [out, bucket = c->addr.bucket, key, version = *version, now_ms, bypass = bypass_governance(c->req)](
+          database& db) -> result<void> {
+        auto b = find_bucket(db, bucket);
+        if (!b.ok()) return b.err();
+        if (!*b) return fail(errc::no_such_bucket);
+        out->bucket = std::move(**b);
+        auto d = delete_in_transaction(db, out->bucket, key, version, now_ms, bypass);
+        if (!d.ok()) return d.err();
+        out->d = std::move(*d);
+        return {};
+      },
+      [&e, c, out, key](result<void> r) {
+        if (!r.ok()) return e.reply_error(*c, r.err());
+        e.after_deletion(out->bucket, key, out->d, *c);
+        core::response resp;
+        resp.status = 204;
+        const auto& d = out->d;
+        if (d.versioned || (d.existed && d.version_id != "null")) resp.headers.add("x-amz-version-id", d.version_id);
+        if (d.marker_created || d.removed_marker) resp.headers.add("x-amz-delete-marker", "true");
+        e.reply(*c, std::move(resp));
+      });
 }
 
 void delete_objects(engine& e, call_ptr c) {
@@ -79,59 +109,78 @@ void delete_objects(engine& e, call_ptr c) {
   auto parsed = parse_delete(body);
   if (!parsed.ok()) return e.reply_error(*c, parsed.err());
   struct outcome {
-    std::vector<removed_object> removed;
-    std::string notification, region;
+    bucket_row bucket;
+    std::vector<deletion> done;
+    std::vector<delete_error> errors;  // per key, empty code when deleted
   };
   auto req = std::make_shared<delete_request>(std::move(*parsed));
   auto out = std::make_shared<outcome>();
-  auto bucket = c->addr.bucket;
+  auto now_ms = core::to_unix_ms(e.clock.now());
   e.store.submit(
-      [req, out, bucket](database& db) -> result<void> {
+      [req, out, bucket = c->addr.bucket, now_ms, bypass = bypass_governance(c->req)](database& db) -> result<void> {
         auto b = find_bucket(db, bucket);
         if (!b.ok()) return b.err();
         if (!*b) return fail(errc::no_such_bucket);
-        out->notification = (*b)->notification;
-        out->region = (*b)->region;
-        for (const auto& key : req->keys) {
-          auto r = delete_object_row(db, bucket, key);
-          if (!r.ok()) return r.err();
-          out->removed.push_back(std::move(*r));
+        out->bucket = std::move(**b);
+        for (std::size_t i = 0; i < req->keys.size(); ++i) {
+          const auto& key = req->keys[i];
+          const auto& vid = req->version_ids[i];
+          std::optional<std::string> version;
+          if (!vid.empty()) version = vid;
+          out->errors.push_back({key, vid, "", ""});
+          out->done.emplace_back();
+          if (version && !valid_version_id(*version)) {
+            out->errors.back().code = "NoSuchVersion";
+            out->errors.back().message = "The specified version does not exist.";
+            continue;
+          }
+          auto d = delete_in_transaction(db, out->bucket, key, version, now_ms, bypass);
+          if (!d.ok()) {
+            // A refusal for this key (object lock) is reported in the result; anything else
+            // (SQLite) fails the request.
+            auto code = to_errc(d.err().code);
+            if (code == errc::internal_error) return d.err();
+            out->errors.back().code = std::string(describe(code).code);
+            out->errors.back().message = d.err().message.empty() ? std::string(describe(code).message) : d.err().message;
+            continue;
+          }
+          out->done.back() = std::move(*d);
         }
         return {};
       },
-      [&e, c, req, out, bucket](result<void> r) {
+      [&e, c, req, out](result<void> r) {
         if (!r.ok()) return e.reply_error(*c, r.err());
-        std::vector<std::string> deleted, blobs;
+        std::vector<deleted_entry> deleted;
+        std::vector<delete_error> errors;
         for (std::size_t i = 0; i < req->keys.size(); ++i) {
-          const auto& key = req->keys[i];
-          auto& rm = out->removed[i];
-          e.cache.invalidate(bucket, key);
-          if (rm.blob) blobs.push_back(*rm.blob);
-          if (rm.existed && !out->notification.empty())
-            e.emit(out->notification, out->region, "ObjectRemoved:Delete", bucket, key, 0, "", c->request_id,
-                   c->host_id, c->req.remote);
-          if (!req->quiet) deleted.push_back(key);
+          if (!out->errors[i].code.empty()) {
+            errors.push_back(std::move(out->errors[i]));
+            continue;
+          }
+          const auto& d = out->done[i];
+          e.after_deletion(out->bucket, req->keys[i], d, *c);
+          if (req->quiet) continue;
+          deleted_entry entry{req->keys[i], req->version_ids[i], false, {}};
+          if (d.marker_created || d.removed_marker) {
+            entry.delete_marker = true;
+            entry.delete_marker_version_id = d.version_id;
+          }
+          deleted.push_back(std::move(entry));
         }
-        e.remove_blobs_later(std::move(blobs));
         core::response resp;
         resp.headers.add("Content-Type", "application/xml");
-        resp.body = render_delete_result(deleted, {});
+        resp.body = render_delete_result(deleted, errors);
         e.reply(*c, std::move(resp));
       });
 }
 
 void get_object_acl(engine& e, call_ptr c) {
-  auto reader = e.store.reader();
-  auto row = find_object(*reader, c->addr.bucket, c->addr.key, false);
+  auto row = read_version(e, *c, false);
   if (!row.ok()) return e.reply_error(*c, row.err());
-  if (!*row) {
-    auto bucket = find_bucket(*reader, c->addr.bucket);
-    if (!bucket.ok()) return e.reply_error(*c, bucket.err());
-    return e.reply_error(*c, fail(*bucket ? errc::no_such_key : errc::no_such_bucket));
-  }
   core::response resp;
+  add_version_headers(resp, *row, row->version_id != "null");
   resp.headers.add("Content-Type", "application/xml");
-  resp.body = render_acl((*row)->acl);
+  resp.body = render_acl(row->acl);
   e.reply(*c, std::move(resp));
 }
 
@@ -148,15 +197,21 @@ void put_object_acl(engine& e, call_ptr c) {
     if (!policy.ok()) return e.reply_error(*c, policy.err());
     acl = std::move(*policy);
   }
+  auto version = version_param(c->req);
+  if (!version.ok()) return e.reply_error(*c, version.err());
   auto bucket = c->addr.bucket, key = c->addr.key;
   e.store.submit(
-      [bucket, key, acl](database& db) -> result<void> {
+      [bucket, key, acl, version = *version](database& db) -> result<void> {
         auto b = find_bucket(db, bucket);
         if (!b.ok()) return b.err();
         if (!*b) return fail(errc::no_such_bucket);
-        auto changed = set_object_acl(db, bucket, key, acl);
+        auto row = version ? find_object_version(db, bucket, key, *version, false) : find_object(db, bucket, key, false);
+        if (!row.ok()) return row.err();
+        if (!*row) return fail(version ? errc::no_such_version : errc::no_such_key);
+        if ((*row)->delete_marker) return fail(version ? errc::method_not_allowed : errc::no_such_key);
+        (*row)->acl = acl;
+        auto changed = update_object_state(db, bucket, **row);
         if (!changed.ok()) return changed.err();
-        if (!*changed) return fail(errc::no_such_key);
         return {};
       },
       [&e, c](result<void> r) {

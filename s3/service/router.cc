@@ -9,12 +9,10 @@ namespace hayloft::s3::detail {
 namespace {
 
 // Bucket sub-resources S3 has and hayloft does not implement.
-constexpr std::array<std::string_view, 19> unsupported_bucket = {
-    "accelerate", "analytics", "cors", "encryption", "intelligent-tiering", "inventory", "lifecycle",
-    "logging", "metrics", "object-lock", "ownershipControls", "policy", "policyStatus", "publicAccessBlock",
+constexpr std::array<std::string_view, 17> unsupported_bucket = {
+    "accelerate", "analytics", "cors", "encryption", "intelligent-tiering", "inventory", "logging", "metrics", "ownershipControls", "policy", "policyStatus", "publicAccessBlock",
     "replication", "requestPayment", "tagging", "website", "session"};
-constexpr std::array<std::string_view, 7> unsupported_object = {"tagging", "attributes", "retention", "legal-hold",
-                                                                "torrent", "restore", "select"};
+constexpr std::array<std::string_view, 3> unsupported_object = {"tagging", "torrent", "select"};
 
 template <std::size_t N>
 bool any_param(const core::request& req, const std::array<std::string_view, N>& names) {
@@ -29,14 +27,22 @@ bool any_param(const core::request& req, const std::array<std::string_view, N>& 
   X(ListObjects, list_objects_any) X(ListBuckets, list_buckets) X(HeadBucket, head_bucket)                \
   X(GetBucketLocation, get_bucket_location) X(GetBucketAcl, get_bucket_acl)                               \
   X(GetBucketNotificationConfiguration, get_bucket_notification)                                          \
-  X(GetBucketVersioning, get_bucket_versioning) X(ListMultipartUploads, list_multipart_uploads)           \
+  X(GetBucketVersioning, get_bucket_versioning) X(PutBucketVersioning, put_bucket_versioning)             \
+  X(ListMultipartUploads, list_multipart_uploads)                                                         \
   X(ListObjectVersions, list_object_versions) X(PutBucketAcl, put_bucket_acl)                             \
   X(PutBucketNotificationConfiguration, put_bucket_notification) X(CreateBucket, create_bucket)           \
   X(DeleteBucket, delete_bucket) X(DeleteObjects, delete_objects) X(ListParts, list_parts)                \
-  X(GetObjectAcl, get_object_acl) X(GetObject, get_object) X(UploadPartCopy, upload_part_copy)             \
+  X(GetObjectAcl, get_object_acl) X(GetObjectAttributes, get_object_attributes) X(GetObject, get_object)      \
+  X(UploadPartCopy, upload_part_copy)                                                                     \
   X(UploadPart, upload_part) X(PutObjectAcl, put_object_acl) X(CopyObject, copy_object)                    \
   X(PutObject, put_object) X(AbortMultipartUpload, abort_multipart_upload) X(DeleteObject, delete_object)  \
-  X(CreateMultipartUpload, create_multipart_upload) X(CompleteMultipartUpload, complete_multipart_upload)
+  X(CreateMultipartUpload, create_multipart_upload) X(CompleteMultipartUpload, complete_multipart_upload)  \
+  X(GetObjectLockConfiguration, get_object_lock_configuration)                                            \
+  X(PutObjectLockConfiguration, put_object_lock_configuration) X(GetObjectRetention, get_object_retention) \
+  X(PutObjectRetention, put_object_retention) X(GetObjectLegalHold, get_object_legal_hold)                 \
+  X(PutObjectLegalHold, put_object_legal_hold) X(GetBucketLifecycleConfiguration, get_bucket_lifecycle)    \
+  X(PutBucketLifecycleConfiguration, put_bucket_lifecycle) X(DeleteBucketLifecycle, delete_bucket_lifecycle) \
+  X(RestoreObject, restore_object)
 
 enum class operation {
 #define HAYLOFT_S3_ENUM(name, fn) fn,
@@ -54,6 +60,8 @@ operation classify_bucket(const core::request& req) {
     if (req.has_param("acl")) return operation::get_bucket_acl;
     if (req.has_param("notification")) return operation::get_bucket_notification;
     if (req.has_param("versioning")) return operation::get_bucket_versioning;
+    if (req.has_param("object-lock")) return operation::get_object_lock_configuration;
+    if (req.has_param("lifecycle")) return operation::get_bucket_lifecycle;
     if (req.has_param("uploads")) return operation::list_multipart_uploads;
     if (req.has_param("versions")) return operation::list_object_versions;
     if (any_param(req, unsupported_bucket)) return operation::not_implemented;
@@ -62,10 +70,14 @@ operation classify_bucket(const core::request& req) {
   if (m == "PUT") {
     if (req.has_param("acl")) return operation::put_bucket_acl;
     if (req.has_param("notification")) return operation::put_bucket_notification;
-    if (req.has_param("versioning") || any_param(req, unsupported_bucket)) return operation::not_implemented;
+    if (req.has_param("versioning")) return operation::put_bucket_versioning;
+    if (req.has_param("object-lock")) return operation::put_object_lock_configuration;
+    if (req.has_param("lifecycle")) return operation::put_bucket_lifecycle;
+    if (any_param(req, unsupported_bucket)) return operation::not_implemented;
     return operation::create_bucket;
   }
   if (m == "DELETE") {
+    if (req.has_param("lifecycle")) return operation::delete_bucket_lifecycle;
     if (req.has_param("versions") || any_param(req, unsupported_bucket)) return operation::not_implemented;
     return operation::delete_bucket;
   }
@@ -79,6 +91,9 @@ operation classify_object(const core::request& req) {
   if (m == "GET" || m == "HEAD") {
     if (m == "GET" && req.has_param("uploadId")) return operation::list_parts;
     if (m == "GET" && req.has_param("acl")) return operation::get_object_acl;
+    if (m == "GET" && req.has_param("attributes")) return operation::get_object_attributes;
+    if (m == "GET" && req.has_param("retention")) return operation::get_object_retention;
+    if (m == "GET" && req.has_param("legal-hold")) return operation::get_object_legal_hold;
     if (any_param(req, unsupported_object)) return operation::not_implemented;
     return operation::get_object;
   }
@@ -86,6 +101,8 @@ operation classify_object(const core::request& req) {
     if (req.has_param("uploadId") || req.has_param("partNumber"))
       return copy ? operation::upload_part_copy : operation::upload_part;
     if (req.has_param("acl")) return operation::put_object_acl;
+    if (req.has_param("retention")) return operation::put_object_retention;
+    if (req.has_param("legal-hold")) return operation::put_object_legal_hold;
     if (any_param(req, unsupported_object)) return operation::not_implemented;
     return copy ? operation::copy_object : operation::put_object;
   }
@@ -97,6 +114,7 @@ operation classify_object(const core::request& req) {
   if (m == "POST") {
     if (req.has_param("uploads")) return operation::create_multipart_upload;
     if (req.has_param("uploadId")) return operation::complete_multipart_upload;
+    if (req.has_param("restore")) return operation::restore_object;
     if (any_param(req, unsupported_object)) return operation::not_implemented;
   }
   return operation::method_not_allowed;
@@ -169,10 +187,8 @@ constexpr unsupported_name unsupported_names[] = {
     {false, "intelligent-tiering", "GetBucketIntelligentTieringConfiguration", "PutBucketIntelligentTieringConfiguration",
      "DeleteBucketIntelligentTieringConfiguration", {}},
     {false, "inventory", "GetBucketInventoryConfiguration", "PutBucketInventoryConfiguration", "DeleteBucketInventoryConfiguration", {}},
-    {false, "lifecycle", "GetBucketLifecycleConfiguration", "PutBucketLifecycleConfiguration", "DeleteBucketLifecycle", {}},
     {false, "logging", "GetBucketLogging", "PutBucketLogging", {}, {}},
     {false, "metrics", "GetBucketMetricsConfiguration", "PutBucketMetricsConfiguration", "DeleteBucketMetricsConfiguration", {}},
-    {false, "object-lock", "GetObjectLockConfiguration", "PutObjectLockConfiguration", {}, {}},
     {false, "ownershipControls", "GetBucketOwnershipControls", "PutBucketOwnershipControls", "DeleteBucketOwnershipControls", {}},
     {false, "policy", "GetBucketPolicy", "PutBucketPolicy", "DeleteBucketPolicy", {}},
     {false, "policyStatus", "GetBucketPolicyStatus", {}, {}, {}},
@@ -182,13 +198,8 @@ constexpr unsupported_name unsupported_names[] = {
     {false, "tagging", "GetBucketTagging", "PutBucketTagging", "DeleteBucketTagging", {}},
     {false, "website", "GetBucketWebsite", "PutBucketWebsite", "DeleteBucketWebsite", {}},
     {false, "session", "CreateSession", {}, {}, {}},
-    {false, "versioning", {}, "PutBucketVersioning", {}, {}},
     {true, "tagging", "GetObjectTagging", "PutObjectTagging", "DeleteObjectTagging", {}},
-    {true, "attributes", "GetObjectAttributes", {}, {}, {}},
-    {true, "retention", "GetObjectRetention", "PutObjectRetention", {}, {}},
-    {true, "legal-hold", "GetObjectLegalHold", "PutObjectLegalHold", {}, {}},
     {true, "torrent", "GetObjectTorrent", {}, {}, {}},
-    {true, "restore", {}, {}, {}, "RestoreObject"},
     {true, "select", {}, {}, {}, "SelectObjectContent"},
 };
 

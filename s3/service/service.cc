@@ -169,6 +169,7 @@ result<void> service::reset() {
   });
   if (!r.ok()) return r;
   e.cache.clear();
+  e.forget_buckets();
   // Blobs still being written by requests in flight are not referenced yet: they stay (and are
   // collected at the next start if their commit now fails).
   for (const auto& id : *doomed) e.blobs.remove(id);

@@ -51,6 +51,36 @@ CREATE TABLE s3_parts(
   blob TEXT NOT NULL,
   PRIMARY KEY(upload_id, part_number)
 ) WITHOUT ROWID;
+)sql",
+       // Versioning, storage classes, object lock, lifecycle and restore (issue 15). Every object
+       // version is a row; the latest version of a key (possibly a delete marker) has latest = 1.
+       // Rows that existed before are the only, latest, "null" version of their key. The storage
+       // class moves from the stored header block into its own column (it changes on transition).
+       R"sql(
+ALTER TABLE s3_buckets ADD COLUMN versioning TEXT NOT NULL DEFAULT '';
+ALTER TABLE s3_buckets ADD COLUMN mfa_delete TEXT NOT NULL DEFAULT '';
+ALTER TABLE s3_buckets ADD COLUMN object_lock TEXT NOT NULL DEFAULT '';
+ALTER TABLE s3_buckets ADD COLUMN lifecycle TEXT NOT NULL DEFAULT '';
+ALTER TABLE s3_objects ADD COLUMN version_id TEXT NOT NULL DEFAULT 'null';
+ALTER TABLE s3_objects ADD COLUMN latest INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE s3_objects ADD COLUMN delete_marker INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE s3_objects ADD COLUMN noncurrent_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE s3_objects ADD COLUMN storage_class TEXT NOT NULL DEFAULT 'STANDARD';
+ALTER TABLE s3_objects ADD COLUMN lock_mode TEXT NOT NULL DEFAULT '';
+ALTER TABLE s3_objects ADD COLUMN lock_until_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE s3_objects ADD COLUMN legal_hold INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE s3_objects ADD COLUMN restore_ready_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE s3_objects ADD COLUMN restore_until_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE s3_objects ADD COLUMN part_list TEXT NOT NULL DEFAULT '';
+UPDATE s3_objects SET storage_class = substr(headers, instr(headers, 'x-amz-storage-class: ') + 21,
+    instr(substr(headers, instr(headers, 'x-amz-storage-class: ') + 21), char(10)) - 1)
+  WHERE instr(headers, 'x-amz-storage-class: ') > 0;
+UPDATE s3_objects SET headers = replace(headers, 'x-amz-storage-class: ' || storage_class || char(10), '')
+  WHERE storage_class <> 'STANDARD';
+DROP INDEX s3_objects_key;
+CREATE UNIQUE INDEX s3_objects_version ON s3_objects(bucket, key, version_id);
+CREATE UNIQUE INDEX s3_objects_latest ON s3_objects(bucket, key) WHERE latest = 1;
+CREATE INDEX s3_objects_restores ON s3_objects(restore_until_ms) WHERE restore_until_ms > 0;
 )sql"}};
   return set;
 }

@@ -6,6 +6,12 @@ namespace {
 // A blob parameter that is never NULL (an empty string_view may carry a null pointer).
 std::string_view blob_arg(std::string_view s) { return s.empty() ? std::string_view("", 0) : s; }
 
+// The columns read_object expects, in order; the body is last so it can be left out.
+#define HAYLOFT_S3_OBJECT_COLUMNS                                                                              \
+  "key, size, etag, modified_ms, headers, checksum_alg, checksum, checksum_type, parts, acl, blob, version_id, " \
+  "latest, delete_marker, noncurrent_ms, storage_class, lock_mode, lock_until_ms, legal_hold, restore_ready_ms, " \
+  "restore_until_ms, part_list"
+
 object_row read_object(const hayloft::store::statement& s, bool with_body) {
   object_row o;
   o.key = std::string(s.blob_view(0));
@@ -19,8 +25,34 @@ object_row read_object(const hayloft::store::statement& s, bool with_body) {
   o.parts = static_cast<int>(s.int64(8));
   o.acl = s.text(9);
   if (!s.is_null(10)) o.blob = s.text(10);
-  if (with_body && !s.is_null(11)) o.body = std::string(s.blob_view(11));
+  o.version_id = s.text(11);
+  o.latest = s.int64(12) != 0;
+  o.delete_marker = s.int64(13) != 0;
+  o.noncurrent_ms = s.int64(14);
+  o.storage_class = s.text(15);
+  o.lock_mode = s.text(16);
+  o.lock_until_ms = s.int64(17);
+  o.legal_hold = static_cast<int>(s.int64(18));
+  o.restore_ready_ms = s.int64(19);
+  o.restore_until_ms = s.int64(20);
+  o.part_list = s.text(21);
+  if (with_body && !s.is_null(22)) o.body = std::string(s.blob_view(22));
   return o;
+}
+
+result<std::optional<object_row>> read_one(hayloft::store::statement& s, bool with_body) {
+  auto row = s.step();
+  if (!row.ok()) return row.err();
+  if (!*row) return std::optional<object_row>{};
+  auto o = read_object(s, with_body);
+  s.reset();
+  return std::optional<object_row>(std::move(o));
+}
+
+result<void> set_bucket_column(database& db, const std::string& sql, std::string_view name, std::string_view value) {
+  auto st = db.cached(sql);
+  if (!st.ok()) return st.err();
+  return (*st)->bind(1, name).bind(2, value).run();
 }
 
 }  // namespace
@@ -39,7 +71,8 @@ std::string prefix_successor(std::string_view prefix) {
 }
 
 result<std::optional<bucket_row>> find_bucket(database& db, std::string_view name) {
-  static const std::string sql = "SELECT name, region, created_ms, acl, notification FROM s3_buckets WHERE name = ?1";
+  static const std::string sql = "SELECT name, region, created_ms, acl, notification, versioning, mfa_delete, object_lock, lifecycle "
+      "FROM s3_buckets WHERE name = ?1";
   auto st = db.cached(sql);
   if (!st.ok()) return st.err();
   auto& s = **st;
@@ -47,21 +80,33 @@ result<std::optional<bucket_row>> find_bucket(database& db, std::string_view nam
   auto row = s.step();
   if (!row.ok()) return row.err();
   if (!*row) return std::optional<bucket_row>{};
-  bucket_row b{s.text(0), s.text(1), s.int64(2), s.text(3), s.text(4)};
+  bucket_row b{s.text(0), s.text(1), s.int64(2), s.text(3), s.text(4), s.text(5), s.text(6), s.text(7), s.text(8)};
   s.reset();
   return std::optional<bucket_row>(std::move(b));
 }
 
 result<void> insert_bucket(database& db, const bucket_row& b) {
   static const std::string sql =
-      "INSERT INTO s3_buckets(name, region, created_ms, acl, notification) VALUES (?1, ?2, ?3, ?4, ?5)";
+      "INSERT INTO s3_buckets(name, region, created_ms, acl, notification, versioning, mfa_delete, object_lock, "
+      "lifecycle) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
   auto st = db.cached(sql);
   if (!st.ok()) return st.err();
-  return (*st)->bind(1, b.name).bind(2, b.region).bind(3, b.created_ms).bind(4, b.acl).bind(5, b.notification).run();
+  return (*st)
+      ->bind(1, b.name)
+      .bind(2, b.region)
+      .bind(3, b.created_ms)
+      .bind(4, b.acl)
+      .bind(5, b.notification)
+      .bind(6, b.versioning)
+      .bind(7, b.mfa_delete)
+      .bind(8, b.object_lock)
+      .bind(9, b.lifecycle)
+      .run();
 }
 
 result<std::vector<bucket_row>> list_bucket_rows(database& db) {
-  static const std::string sql = "SELECT name, region, created_ms, acl, notification FROM s3_buckets ORDER BY name";
+  static const std::string sql = "SELECT name, region, created_ms, acl, notification, versioning, mfa_delete, object_lock, lifecycle "
+      "FROM s3_buckets ORDER BY name";
   auto st = db.cached(sql);
   if (!st.ok()) return st.err();
   auto& s = **st;
@@ -70,13 +115,14 @@ result<std::vector<bucket_row>> list_bucket_rows(database& db) {
     auto row = s.step();
     if (!row.ok()) return row.err();
     if (!*row) break;
-    out.push_back({s.text(0), s.text(1), s.int64(2), s.text(3), s.text(4)});
+    out.push_back({s.text(0), s.text(1), s.int64(2), s.text(3), s.text(4), s.text(5), s.text(6), s.text(7), s.text(8)});
   }
   return out;
 }
 
 result<std::vector<bucket_usage_row>> bucket_usage_rows(database& db) {
-  static const std::string sql = "SELECT bucket, COUNT(*), COALESCE(SUM(size), 0) FROM s3_objects GROUP BY bucket";
+  static const std::string sql = "SELECT bucket, COUNT(*), COALESCE(SUM(size), 0) FROM s3_objects WHERE latest = 1 AND delete_marker = 0 "
+      "GROUP BY bucket";
   auto st = db.cached(sql);
   if (!st.ok()) return st.err();
   auto& s = **st;
@@ -102,6 +148,24 @@ result<void> set_bucket_notification(database& db, std::string_view name, std::s
   auto st = db.cached(sql);
   if (!st.ok()) return st.err();
   return (*st)->bind(1, name).bind(2, xml).run();
+}
+
+result<void> set_bucket_versioning(database& db, std::string_view name, std::string_view status,
+                                   std::string_view mfa_delete) {
+  static const std::string sql = "UPDATE s3_buckets SET versioning = ?2, mfa_delete = ?3 WHERE name = ?1";
+  auto st = db.cached(sql);
+  if (!st.ok()) return st.err();
+  return (*st)->bind(1, name).bind(2, status).bind(3, mfa_delete).run();
+}
+
+result<void> set_bucket_object_lock(database& db, std::string_view name, std::string_view xml) {
+  static const std::string sql = "UPDATE s3_buckets SET object_lock = ?2 WHERE name = ?1";
+  return set_bucket_column(db, sql, name, xml);
+}
+
+result<void> set_bucket_lifecycle(database& db, std::string_view name, std::string_view xml) {
+  static const std::string sql = "UPDATE s3_buckets SET lifecycle = ?2 WHERE name = ?1";
+  return set_bucket_column(db, sql, name, xml);
 }
 
 result<bool> bucket_has_objects(database& db, std::string_view name) {
@@ -143,42 +207,55 @@ result<std::vector<std::string>> delete_bucket_row(database& db, std::string_vie
 result<std::optional<object_row>> find_object(database& db, std::string_view bucket, std::string_view key,
                                               bool with_body) {
   static const std::string sql_body =
-      "SELECT key, size, etag, modified_ms, headers, checksum_alg, checksum, checksum_type, parts, acl, blob, body "
-      "FROM s3_objects WHERE bucket = ?1 AND key = ?2";
+      "SELECT " HAYLOFT_S3_OBJECT_COLUMNS ", body FROM s3_objects WHERE bucket = ?1 AND key = ?2 AND latest = 1";
   static const std::string sql_meta =
-      "SELECT key, size, etag, modified_ms, headers, checksum_alg, checksum, checksum_type, parts, acl, blob "
-      "FROM s3_objects WHERE bucket = ?1 AND key = ?2";
+      "SELECT " HAYLOFT_S3_OBJECT_COLUMNS " FROM s3_objects WHERE bucket = ?1 AND key = ?2 AND latest = 1";
   auto st = db.cached(with_body ? sql_body : sql_meta);
   if (!st.ok()) return st.err();
-  auto& s = **st;
-  s.bind(1, bucket).bind_blob(2, blob_arg(key));
-  auto row = s.step();
-  if (!row.ok()) return row.err();
-  if (!*row) return std::optional<object_row>{};
-  auto o = read_object(s, with_body);
-  s.reset();
-  return std::optional<object_row>(std::move(o));
+  (*st)->bind(1, bucket).bind_blob(2, blob_arg(key));
+  return read_one(**st, with_body);
+}
+
+result<std::optional<object_row>> find_object_version(database& db, std::string_view bucket, std::string_view key,
+                                                      std::string_view version_id, bool with_body) {
+  static const std::string sql_body = "SELECT " HAYLOFT_S3_OBJECT_COLUMNS
+                                      ", body FROM s3_objects WHERE bucket = ?1 AND key = ?2 AND version_id = ?3";
+  static const std::string sql_meta =
+      "SELECT " HAYLOFT_S3_OBJECT_COLUMNS " FROM s3_objects WHERE bucket = ?1 AND key = ?2 AND version_id = ?3";
+  auto st = db.cached(with_body ? sql_body : sql_meta);
+  if (!st.ok()) return st.err();
+  (*st)->bind(1, bucket).bind_blob(2, blob_arg(key)).bind(3, version_id);
+  return read_one(**st, with_body);
 }
 
 result<std::optional<std::string>> upsert_object(database& db, std::string_view bucket, const object_row& o) {
   std::optional<std::string> old_blob;
   {
-    static const std::string sql = "SELECT blob FROM s3_objects WHERE bucket = ?1 AND key = ?2";
+    static const std::string sql =
+        "DELETE FROM s3_objects WHERE bucket = ?1 AND key = ?2 AND version_id = ?3 RETURNING blob";
     auto st = db.cached(sql);
     if (!st.ok()) return st.err();
-    (*st)->bind(1, bucket).bind_blob(2, blob_arg(o.key));
-    auto row = (*st)->step();
-    if (!row.ok()) return row.err();
-    if (*row && !(*st)->is_null(0)) old_blob = (*st)->text(0);
-    (*st)->reset();
+    auto& s = **st;
+    s.bind(1, bucket).bind_blob(2, blob_arg(o.key)).bind(3, o.version_id);
+    for (;;) {
+      auto row = s.step();
+      if (!row.ok()) return row.err();
+      if (!*row) break;
+      if (!s.is_null(0)) old_blob = s.text(0);
+    }
+  }
+  {
+    static const std::string sql =
+        "UPDATE s3_objects SET latest = 0, noncurrent_ms = ?3 WHERE bucket = ?1 AND key = ?2 AND latest = 1";
+    auto st = db.cached(sql);
+    if (!st.ok()) return st.err();
+    HAYLOFT_TRY((*st)->bind(1, bucket).bind_blob(2, blob_arg(o.key)).bind(3, o.modified_ms).run());
   }
   static const std::string sql =
       "INSERT INTO s3_objects(bucket, key, size, etag, modified_ms, headers, checksum_alg, checksum, checksum_type, "
-      "parts, acl, blob, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
-      "ON CONFLICT(bucket, key) DO UPDATE SET size = excluded.size, etag = excluded.etag, "
-      "modified_ms = excluded.modified_ms, headers = excluded.headers, checksum_alg = excluded.checksum_alg, "
-      "checksum = excluded.checksum, checksum_type = excluded.checksum_type, parts = excluded.parts, "
-      "acl = excluded.acl, blob = excluded.blob, body = excluded.body";
+      "parts, acl, blob, body, version_id, latest, delete_marker, noncurrent_ms, storage_class, lock_mode, "
+      "lock_until_ms, legal_hold, restore_ready_ms, restore_until_ms, part_list) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+      "?8, ?9, ?10, ?11, ?12, ?13, ?14, 1, ?15, 0, ?16, ?17, ?18, ?19, ?20, ?21, ?22)";
   auto st = db.cached(sql);
   if (!st.ok()) return st.err();
   auto& s = **st;
@@ -193,35 +270,77 @@ result<std::optional<std::string>> upsert_object(database& db, std::string_view 
       .bind(9, o.checksum_type)
       .bind(10, o.parts)
       .bind(11, o.acl)
-      .bind(12, o.blob);
+      .bind(12, o.blob)
+      .bind(14, o.version_id)
+      .bind(15, o.delete_marker ? 1 : 0)
+      .bind(16, o.storage_class)
+      .bind(17, o.lock_mode)
+      .bind(18, o.lock_until_ms)
+      .bind(19, o.legal_hold)
+      .bind(20, o.restore_ready_ms)
+      .bind(21, o.restore_until_ms)
+      .bind(22, o.part_list);
   if (o.blob) s.bind_null(13);
   else s.bind_blob(13, blob_arg(o.body));
   HAYLOFT_TRY(s.run());
   return old_blob;
 }
 
-result<removed_object> delete_object_row(database& db, std::string_view bucket, std::string_view key) {
-  static const std::string sql = "DELETE FROM s3_objects WHERE bucket = ?1 AND key = ?2 RETURNING blob";
+result<removed_object> delete_object_version(database& db, std::string_view bucket, std::string_view key,
+                                             std::string_view version_id) {
+  static const std::string sql =
+      "DELETE FROM s3_objects WHERE bucket = ?1 AND key = ?2 AND version_id = ?3 RETURNING blob, latest, "
+      "delete_marker";
   auto st = db.cached(sql);
   if (!st.ok()) return st.err();
   auto& s = **st;
-  s.bind(1, bucket).bind_blob(2, blob_arg(key));
+  s.bind(1, bucket).bind_blob(2, blob_arg(key)).bind(3, version_id);
   removed_object out;
-  auto row = s.step();
-  if (!row.ok()) return row.err();
-  if (*row) {
+  for (;;) {
+    auto row = s.step();
+    if (!row.ok()) return row.err();
+    if (!*row) break;
     out.existed = true;
     if (!s.is_null(0)) out.blob = s.text(0);
-    // Drain so the statement completes.
-    auto more = s.step();
-    if (!more.ok()) return more.err();
+    out.was_latest = s.int64(1) != 0;
+    out.delete_marker = s.int64(2) != 0;
   }
   s.reset();
+  if (out.was_latest) {
+    // The newest remaining version (the highest row id) becomes the latest again.
+    static const std::string promote =
+        "UPDATE s3_objects SET latest = 1, noncurrent_ms = 0 WHERE id = (SELECT id FROM s3_objects "
+        "WHERE bucket = ?1 AND key = ?2 ORDER BY id DESC LIMIT 1)";
+    auto p = db.cached(promote);
+    if (!p.ok()) return p.err();
+    HAYLOFT_TRY((*p)->bind(1, bucket).bind_blob(2, blob_arg(key)).run());
+  }
   return out;
 }
 
+result<bool> update_object_state(database& db, std::string_view bucket, const object_row& o) {
+  static const std::string sql =
+      "UPDATE s3_objects SET acl = ?4, storage_class = ?5, lock_mode = ?6, lock_until_ms = ?7, legal_hold = ?8, "
+      "restore_ready_ms = ?9, restore_until_ms = ?10 WHERE bucket = ?1 AND key = ?2 AND version_id = ?3";
+  auto st = db.cached(sql);
+  if (!st.ok()) return st.err();
+  HAYLOFT_TRY((*st)
+                  ->bind(1, bucket)
+                  .bind_blob(2, blob_arg(o.key))
+                  .bind(3, o.version_id)
+                  .bind(4, o.acl)
+                  .bind(5, o.storage_class)
+                  .bind(6, o.lock_mode)
+                  .bind(7, o.lock_until_ms)
+                  .bind(8, o.legal_hold)
+                  .bind(9, o.restore_ready_ms)
+                  .bind(10, o.restore_until_ms)
+                  .run());
+  return db.changes() > 0;
+}
+
 result<bool> set_object_acl(database& db, std::string_view bucket, std::string_view key, std::string_view acl) {
-  static const std::string sql = "UPDATE s3_objects SET acl = ?3 WHERE bucket = ?1 AND key = ?2";
+  static const std::string sql = "UPDATE s3_objects SET acl = ?3 WHERE bucket = ?1 AND key = ?2 AND latest = 1";
   auto st = db.cached(sql);
   if (!st.ok()) return st.err();
   HAYLOFT_TRY((*st)->bind(1, bucket).bind_blob(2, blob_arg(key)).bind(3, acl).run());
@@ -232,8 +351,8 @@ result<std::vector<listed_object>> list_object_rows(database& db, std::string_vi
                                                     std::string_view after, bool inclusive, int limit) {
   // Four statements: (bounded by the prefix successor or not) x (inclusive start or not).
   static const std::string base =
-      "SELECT key, size, etag, modified_ms, checksum_alg, checksum_type FROM s3_objects WHERE bucket = ?1 "
-      "AND key >= ?2 ";
+      "SELECT key, size, etag, modified_ms, checksum_alg, checksum_type, storage_class FROM s3_objects "
+      "WHERE bucket = ?1 AND latest = 1 AND delete_marker = 0 AND key >= ?2 ";
   static const std::string sqls[4] = {
       base + "AND key > ?3 ORDER BY key LIMIT ?5",
       base + "AND key >= ?3 ORDER BY key LIMIT ?5",
@@ -253,7 +372,100 @@ result<std::vector<listed_object>> list_object_rows(database& db, std::string_vi
     if (!row.ok()) return row.err();
     if (!*row) break;
     out.push_back({std::string(s.blob_view(0)), static_cast<std::uint64_t>(s.int64(1)), s.text(2), s.int64(3),
-                   static_cast<int>(s.int64(4)), s.text(5)});
+                   static_cast<int>(s.int64(4)), s.text(5), s.text(6)});
+  }
+  return out;
+}
+
+namespace {
+
+result<std::vector<listed_version>> read_versions(hayloft::store::statement& s) {
+  std::vector<listed_version> out;
+  for (;;) {
+    auto row = s.step();
+    if (!row.ok()) return row.err();
+    if (!*row) break;
+    listed_version v;
+    v.id = s.int64(0);
+    v.key = std::string(s.blob_view(1));
+    v.version_id = s.text(2);
+    v.latest = s.int64(3) != 0;
+    v.delete_marker = s.int64(4) != 0;
+    v.size = static_cast<std::uint64_t>(s.int64(5));
+    v.etag = s.text(6);
+    v.modified_ms = s.int64(7);
+    v.checksum_alg = static_cast<int>(s.int64(8));
+    v.checksum_type = s.text(9);
+    v.storage_class = s.text(10);
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+#define HAYLOFT_S3_VERSION_COLUMNS \
+  "id, key, version_id, latest, delete_marker, size, etag, modified_ms, checksum_alg, checksum_type, storage_class "
+
+}  // namespace
+
+result<std::vector<listed_version>> list_version_rows(database& db, std::string_view bucket, std::string_view prefix,
+                                                      std::string_view after, bool inclusive, int limit) {
+  static const std::string base =
+      "SELECT " HAYLOFT_S3_VERSION_COLUMNS "FROM s3_objects WHERE bucket = ?1 AND key >= ?2 ";
+  static const std::string sqls[4] = {
+      base + "AND key > ?3 ORDER BY key, id DESC LIMIT ?5",
+      base + "AND key >= ?3 ORDER BY key, id DESC LIMIT ?5",
+      base + "AND key > ?3 AND key < ?4 ORDER BY key, id DESC LIMIT ?5",
+      base + "AND key >= ?3 AND key < ?4 ORDER BY key, id DESC LIMIT ?5",
+  };
+  auto upper = prefix_successor(prefix);
+  bool bounded = !prefix.empty() && !upper.empty();
+  auto st = db.cached(sqls[(bounded ? 2 : 0) + (inclusive ? 1 : 0)]);
+  if (!st.ok()) return st.err();
+  auto& s = **st;
+  s.bind(1, bucket).bind_blob(2, blob_arg(prefix)).bind_blob(3, blob_arg(after)).bind(5, limit);
+  if (bounded) s.bind_blob(4, upper);
+  return read_versions(s);
+}
+
+result<std::vector<listed_version>> list_older_versions(database& db, std::string_view bucket, std::string_view key,
+                                                        std::int64_t before_id, int limit) {
+  static const std::string sql = "SELECT " HAYLOFT_S3_VERSION_COLUMNS
+                                 "FROM s3_objects WHERE bucket = ?1 AND key = ?2 AND id < ?3 ORDER BY id DESC LIMIT ?4";
+  auto st = db.cached(sql);
+  if (!st.ok()) return st.err();
+  (*st)->bind(1, bucket).bind_blob(2, blob_arg(key)).bind(3, before_id).bind(4, limit);
+  return read_versions(**st);
+}
+
+result<std::optional<std::int64_t>> version_row_id(database& db, std::string_view bucket, std::string_view key,
+                                                   std::string_view version_id) {
+  static const std::string sql = "SELECT id FROM s3_objects WHERE bucket = ?1 AND key = ?2 AND version_id = ?3";
+  auto st = db.cached(sql);
+  if (!st.ok()) return st.err();
+  auto& s = **st;
+  s.bind(1, bucket).bind_blob(2, blob_arg(key)).bind(3, version_id);
+  auto row = s.step();
+  if (!row.ok()) return row.err();
+  if (!*row) return std::optional<std::int64_t>{};
+  auto id = s.int64(0);
+  s.reset();
+  return std::optional<std::int64_t>(id);
+}
+
+result<std::vector<pending_restore>> pending_restores(database& db, std::int64_t now_ms) {
+  static const std::string sql =
+      "SELECT bucket, key, version_id, restore_ready_ms, restore_until_ms FROM s3_objects "
+      "WHERE restore_until_ms > 0 AND restore_until_ms > ?1";
+  auto st = db.cached(sql);
+  if (!st.ok()) return st.err();
+  auto& s = **st;
+  s.bind(1, now_ms);
+  std::vector<pending_restore> out;
+  for (;;) {
+    auto row = s.step();
+    if (!row.ok()) return row.err();
+    if (!*row) break;
+    out.push_back({s.text(0), std::string(s.blob_view(1)), s.text(2), s.int64(3), s.int64(4)});
   }
   return out;
 }

@@ -56,6 +56,14 @@ TEST(S3Errors, EveryEntryMapsToStatusAndCode) {
       {errc::not_implemented, 501, "NotImplemented"},
       {errc::precondition_failed, 412, "PreconditionFailed"},
       {errc::content_sha256_mismatch, 400, "XAmzContentSHA256Mismatch"},
+      {errc::no_such_version, 404, "NoSuchVersion"},
+      {errc::invalid_object_state, 403, "InvalidObjectState"},
+      {errc::object_lock_configuration_not_found, 404, "ObjectLockConfigurationNotFoundError"},
+      {errc::no_such_object_lock_configuration, 404, "NoSuchObjectLockConfiguration"},
+      {errc::no_such_lifecycle_configuration, 404, "NoSuchLifecycleConfiguration"},
+      {errc::restore_already_in_progress, 409, "RestoreAlreadyInProgress"},
+      {errc::invalid_bucket_state, 409, "InvalidBucketState"},
+      {errc::illegal_versioning_configuration, 400, "IllegalVersioningConfigurationException"},
   };
   EXPECT_EQ(std::size(cases), static_cast<std::size_t>(errc::count_) - 1);
   for (const auto& c : cases) {

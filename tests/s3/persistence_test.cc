@@ -4,6 +4,7 @@
 
 #include "emulator/core/hash.h"
 #include "s3/store/blob_files.h"
+#include "s3/store/schema.h"
 #include "tests/s3/fixture.h"
 
 namespace hayloft::s3::testing {
@@ -83,6 +84,70 @@ TEST_F(S3PersistenceTest, FailedCommitLeavesOldObject) {
   EXPECT_EQ(r.status, 412u);
   EXPECT_EQ(blob_files(), 1u);
   EXPECT_EQ(body_of(call("GET", "/bkt/k")), std::string(100000, 'a'));
+}
+
+TEST_F(S3PersistenceTest, VersionsAndDeleteMarkersSurviveRestart) {
+  create("bkt");
+  ASSERT_EQ(call("PUT", "/bkt?versioning", "<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>")
+                .status,
+            200u);
+  auto v1 = std::string(call("PUT", "/bkt/k", std::string(100000, '1')).headers.value_or("x-amz-version-id", ""));
+  auto v2 = std::string(call("PUT", "/bkt/k", "two").headers.value_or("x-amz-version-id", ""));
+  auto marker = std::string(call("DELETE", "/bkt/k").headers.value_or("x-amz-version-id", ""));
+  auto listing = call("GET", "/bkt?versions").body;
+  restart();
+  EXPECT_EQ(xml_text(call("GET", "/bkt?versioning").body, "Status"), "Enabled");
+  EXPECT_EQ(call("GET", "/bkt?versions").body, listing);
+  EXPECT_EQ(call("GET", "/bkt/k").headers.value_or("x-amz-delete-marker", ""), "true");
+  EXPECT_EQ(body_of(call("GET", "/bkt/k?versionId=" + v1)), std::string(100000, '1'));
+  EXPECT_EQ(call("GET", "/bkt/k?versionId=" + v2).body, "two");
+  // The noncurrent version's file is referenced: start-up garbage collection keeps it.
+  EXPECT_EQ(blob_files(), 1u);
+  ASSERT_EQ(call("DELETE", "/bkt/k?versionId=" + marker).status, 204u);
+  EXPECT_EQ(call("GET", "/bkt/k").body, "two");
+}
+
+TEST_F(S3PersistenceTest, DataDirFromBeforeVersioningMigrates) {
+  close();
+  std::filesystem::remove_all(dir_);
+  {
+    // A state.db as hayloft wrote it before versioning: schema step 1 only.
+    auto s = store::state_store::open({.dir = dir_, .durable = true});
+    ASSERT_TRUE(s.ok());
+    ASSERT_TRUE((*s)->migrate({"s3", {schema().steps.at(0)}}).ok());
+    auto w = (*s)->write([](store::database& db) {
+      return db.exec(
+          "INSERT INTO s3_buckets(name, region, created_ms) VALUES ('old', 'eu-central-1', 0);"
+          "INSERT INTO s3_objects(bucket, key, size, etag, modified_ms, headers, body) VALUES ('old', CAST('ia' AS BLOB), "
+          "3, '\"e\"', 0, 'Content-Type: text/plain' || char(10) || 'x-amz-storage-class: STANDARD_IA' || char(10) || "
+          "'x-amz-meta-a: b' || char(10), CAST('abc' AS BLOB));"
+          "INSERT INTO s3_objects(bucket, key, size, etag, modified_ms, headers, body) VALUES ('old', CAST('std' AS BLOB), "
+          "1, '\"f\"', 0, 'Content-Type: text/plain' || char(10), CAST('s' AS BLOB));");
+    });
+    ASSERT_TRUE(w.ok()) << w.err().message;
+  }
+  open();
+  auto r = call("GET", "/old/ia");
+  EXPECT_EQ(r.body, "abc");
+  EXPECT_EQ(r.headers.value_or("x-amz-storage-class", ""), "STANDARD_IA");
+  EXPECT_EQ(r.headers.value_or("x-amz-meta-a", ""), "b");
+  int classes = 0;
+  for (const auto& [name, value] : r.headers)
+    if (core::iequals(name, "x-amz-storage-class")) ++classes;
+  EXPECT_EQ(classes, 1);
+  EXPECT_FALSE(r.headers.has("x-amz-version-id"));
+  EXPECT_FALSE(call("GET", "/old/std").headers.has("x-amz-storage-class"));
+  auto list = call("GET", "/old?versions").body;
+  EXPECT_EQ(xml_count(list, "Version"), 2u);
+  EXPECT_EQ(xml_text(list, "VersionId"), "null");
+  EXPECT_EQ(xml_text(list, "StorageClass"), "STANDARD_IA");
+  ASSERT_EQ(call("PUT", "/old?versioning", "<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>")
+                .status,
+            200u);
+  ASSERT_EQ(call("PUT", "/old/ia", "new").status, 200u);
+  EXPECT_EQ(call("GET", "/old/ia?versionId=null").body, "abc");
+  EXPECT_EQ(call("GET", "/old/ia").body, "new");
+  EXPECT_EQ(call("GET", "/old/ia").headers.value_or("x-amz-version-id", "").size(), 32u);
 }
 
 }  // namespace
