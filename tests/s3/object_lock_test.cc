@@ -229,5 +229,27 @@ TEST_F(S3ObjectLockTest, MultipartAndCopyTakeLockHeaders) {
       "2026-02-01T00:00:00.000Z");
 }
 
+TEST_F(S3ObjectLockTest, LifecycleKeepsLockedVersions) {
+  ASSERT_EQ(call("PUT", "/locked?lifecycle",
+                 "<LifecycleConfiguration><Rule><ID>old</ID><Filter/><Status>Enabled</Status>"
+                 "<NoncurrentVersionExpiration><NoncurrentDays>1</NoncurrentDays></NoncurrentVersionExpiration>"
+                 "</Rule></LifecycleConfiguration>")
+                .status,
+            200u);
+  auto locked = put_version("locked/k", "locked", {{"x-amz-object-lock-mode", "COMPLIANCE"},
+                                                   {"x-amz-object-lock-retain-until-date", "2026-01-10T00:00:00Z"}});
+  auto free = put_version("locked/k", "free");
+  put_version("locked/k", "current");
+  auto settle = [&] { ASSERT_TRUE(store_->write([](store::database&) { return result<void>{}; }).ok()); };
+  advance_days(2);
+  settle();
+  EXPECT_EQ(call("GET", "/locked/k?versionId=" + locked).body, "locked");
+  EXPECT_EQ(xml_text(call("GET", "/locked/k?versionId=" + free).body, "Code"), "NoSuchVersion");
+  advance_days(9);
+  settle();
+  EXPECT_EQ(xml_text(call("GET", "/locked/k?versionId=" + locked).body, "Code"), "NoSuchVersion");
+  EXPECT_EQ(call("GET", "/locked/k").body, "current");
+}
+
 }  // namespace
 }  // namespace hayloft::s3::testing
