@@ -205,9 +205,11 @@ result<std::optional<std::string>> version_param(const core::request& req);
 // bucket or adds a delete marker (a fresh version, or the "null" one when Suspended).
 // A version under Object Lock (retention not yet expired at now_ms, or a legal hold) is not
 // removed: AccessDenied, unless bypass_governance and the retention is GOVERNANCE.
+// A bucket with MFA delete Enabled refuses to remove a version without an x-amz-mfa header
+// (AccessDenied "Mfa Authentication must be used for this request").
 result<deletion> delete_in_transaction(database& db, const bucket_row& bucket, std::string_view key,
                                        const std::optional<std::string>& version_id, std::int64_t now_ms,
-                                       bool bypass_governance);
+                                       bool bypass_governance, bool has_mfa);
 // AccessDenied when Object Lock protects `row` at now_ms (see delete_in_transaction).
 result<void> check_lock(const object_row& row, std::int64_t now_ms, bool bypass_governance);
 // x-amz-bypass-governance-retention: true.

@@ -1,4 +1,6 @@
 // PutObject, DeleteObject, DeleteObjects and the object ACL operations.
+#include <algorithm>
+
 #include "s3/api/documents.h"
 #include "s3/api/results.h"
 #include "s3/service/engine.h"
@@ -74,13 +76,13 @@ void delete_object(engine& e, call_ptr c) {
   auto key = c->addr.key;
   auto now_ms = core::to_unix_ms(e.clock.now());
   e.store.submit(
-      [out, bucket = c->addr.bucket, key, version = *version, now_ms, bypass = bypass_governance(c->req)](
-          database& db) -> result<void> {
+      [out, bucket = c->addr.bucket, key, version = *version, now_ms, bypass = bypass_governance(c->req),
+       mfa = c->req.headers.has("x-amz-mfa")](database& db) -> result<void> {
         auto b = find_bucket(db, bucket);
         if (!b.ok()) return b.err();
         if (!*b) return fail(errc::no_such_bucket);
         out->bucket = std::move(**b);
-        auto d = delete_in_transaction(db, out->bucket, key, version, now_ms, bypass);
+        auto d = delete_in_transaction(db, out->bucket, key, version, now_ms, bypass, mfa);
         if (!d.ok()) return d.err();
         out->d = std::move(*d);
         return {};
@@ -117,11 +119,17 @@ void delete_objects(engine& e, call_ptr c) {
   auto out = std::make_shared<outcome>();
   auto now_ms = core::to_unix_ms(e.clock.now());
   e.store.submit(
-      [req, out, bucket = c->addr.bucket, now_ms, bypass = bypass_governance(c->req)](database& db) -> result<void> {
+      [req, out, bucket = c->addr.bucket, now_ms, bypass = bypass_governance(c->req),
+       mfa = c->req.headers.has("x-amz-mfa")](database& db) -> result<void> {
         auto b = find_bucket(db, bucket);
         if (!b.ok()) return b.err();
         if (!*b) return fail(errc::no_such_bucket);
         out->bucket = std::move(**b);
+        // S3 fails the whole request when MFA delete is on, no MFA is given and a version is named.
+        bool names_version = std::any_of(req->version_ids.begin(), req->version_ids.end(),
+                                         [](const std::string& v) { return !v.empty(); });
+        if (out->bucket.mfa_delete == "Enabled" && !mfa && names_version)
+          return fail(errc::access_denied, "Mfa Authentication must be used for this request");
         for (std::size_t i = 0; i < req->keys.size(); ++i) {
           const auto& key = req->keys[i];
           const auto& vid = req->version_ids[i];
@@ -134,7 +142,7 @@ void delete_objects(engine& e, call_ptr c) {
             out->errors.back().message = "The specified version does not exist.";
             continue;
           }
-          auto d = delete_in_transaction(db, out->bucket, key, version, now_ms, bypass);
+          auto d = delete_in_transaction(db, out->bucket, key, version, now_ms, bypass, mfa);
           if (!d.ok()) {
             // A refusal for this key (object lock) is reported in the result; anything else
             // (SQLite) fails the request.

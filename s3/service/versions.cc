@@ -44,9 +44,11 @@ bool bypass_governance(const core::request& req) {
 
 result<deletion> delete_in_transaction(database& db, const bucket_row& bucket, std::string_view key,
                                        const std::optional<std::string>& version_id,
-                                       std::int64_t now_ms, bool bypass) {
+                                       std::int64_t now_ms, bool bypass, bool has_mfa) {
   deletion d;
   d.versioned = !bucket.versioning.empty();
+  if (version_id && bucket.mfa_delete == "Enabled" && !has_mfa)
+    return fail(errc::access_denied, "Mfa Authentication must be used for this request");
   if (version_id || bucket.versioning.empty()) {
     d.version_id = version_id.value_or("null");
     if (!bucket.object_lock.empty()) {

@@ -80,6 +80,15 @@ TEST_F(S3VersioningTest, ConfigurationStates) {
   r = call("GET", "/bkt?versioning");
   EXPECT_EQ(xml_text(r.body, "Status"), "Enabled");
   EXPECT_EQ(xml_text(r.body, "MfaDelete"), "Enabled");
+  // With MFA delete on, removing a version needs the MFA header; adding a marker does not.
+  auto v = std::string(call("PUT", "/bkt/k", "x").headers.value_or("x-amz-version-id", ""));
+  EXPECT_EQ(call("DELETE", "/bkt/k").status, 204u);
+  r = call("DELETE", "/bkt/k?versionId=" + v);
+  EXPECT_EQ(r.status, 403u);
+  EXPECT_EQ(xml_text(r.body, "Message"), "Mfa Authentication must be used for this request");
+  r = call("POST", "/bkt?delete", "<Delete><Object><Key>k</Key><VersionId>" + v + "</VersionId></Object></Delete>");
+  EXPECT_EQ(r.status, 403u);
+  EXPECT_EQ(call("DELETE", "/bkt/k?versionId=" + v, "", {{"x-amz-mfa", "serial 123456"}}).status, 204u);
   EXPECT_EQ(xml_text(call("PUT", "/nobkt?versioning", std::string(enabled)).body, "Code"),
             "NoSuchBucket");
 }
