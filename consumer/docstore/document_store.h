@@ -105,6 +105,10 @@ class document_store {
   virtual result<std::vector<index_info>> indexes() = 0;
   // Empties every index (POST /_hayloft/reset).
   virtual result<void> reset() = 0;
+  // After state.db was replaced by a restore (emulator/app/snapshots.h): forgets what this
+  // process keeps in memory of the stored chunks. A store outside state.db (PostgreSQL) is not
+  // part of a snapshot and keeps its state.
+  virtual void reload() {}
 
   // Ok when the store can take writes and answer searches now; else `unavailable` with the
   // reason (the database is down or restarting). Cheap: no round trip.

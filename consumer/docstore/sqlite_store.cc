@@ -207,4 +207,9 @@ result<void> sqlite_document_store::reset() {
   return r;
 }
 
+void sqlite_document_store::reload() {
+  std::lock_guard map_lock(mirrors_mutex_);
+  mirrors_.clear();
+}
+
 }  // namespace hayloft::consumer

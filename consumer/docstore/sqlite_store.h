@@ -33,6 +33,7 @@ class sqlite_document_store final : public document_store {
   result<std::vector<indexed_file>> files(const std::string& index) override;
   result<std::vector<index_info>> indexes() override;
   result<void> reset() override;
+  void reload() override;
   std::string describe() const override { return "sqlite"; }
 
  private:

@@ -41,6 +41,8 @@
 #include "orchestrator/controller/controller.h"
 #include "orchestrator/kube/kube_api.h"
 #include "emulator/app/services_binding.h"
+#include "emulator/app/request_gate.h"
+#include "emulator/app/snapshots.h"
 #include "emulator/app/kubeconfig_command.h"
 #include "s3/service/service.h"
 #include "sqs/service/service.h"
@@ -159,7 +161,7 @@ request_name name_request(const core::request& r) {
       auto name = rest.substr(0, rest.find('/'));
       static const std::set<std::string, std::less<>> known = {
           "health", "reset", "clock", "search", "docs", "apply", "delete", "get", "describe", "scale",
-          "logs", "events", "init", "ui", "overview", "port-forward", "top"};
+          "logs", "events", "init", "ui", "overview", "port-forward", "top", "snapshots"};
       auto it = known.find(name);
       return {route, "admin", it != known.end() ? std::string_view(*it) : std::string_view("Unknown")};
     }
@@ -272,6 +274,8 @@ struct application::impl {
   std::unique_ptr<consumer::document_store> docs;
   std::unique_ptr<consumer::search_api> search;
   std::unique_ptr<dashboard::dashboard> board;
+  std::unique_ptr<request_gate> gate;  // S3 and SQS requests pass it; a restore closes it
+  std::unique_ptr<snapshot_manager> snapshots;
   http::router router;
   asio::io_context ioc;
   std::unique_ptr<http::server> server;
@@ -345,6 +349,11 @@ void application::impl::build() {
     router.set(http::route::sqs, sqs_gate.get());
   }
 
+  // Outermost on the S3 and SQS routes (before auth): a restore holds requests here.
+  gate = std::make_unique<request_gate>([this](std::function<void()> fn) { asio::post(ioc, std::move(fn)); });
+  router.set(http::route::s3, gate->door(*router.get(http::route::s3)));
+  router.set(http::route::sqs, gate->door(*router.get(http::route::sqs)));
+
   embedder = std::make_unique<lazy_embedder>(opts.embedder, opts.model_dir, &metrics);
   {
     const std::string spec = !opts.docstore.empty() ? opts.docstore : !config.docstore.empty() ? config.docstore : "sqlite";
@@ -406,6 +415,12 @@ void application::impl::build() {
     admin->add_route(route, [this](core::request r, core::completion d) { board->handle(std::move(r), std::move(d)); });
   admin->add_reset("dashboard", [this] { board->reset(); });
   add_queue_metrics(metrics, *sqs);
+  snapshots = std::make_unique<snapshot_manager>(
+      snapshot_services{*store, *s3, *sqs, *orchestrator, *docs, *gate, *clock, [this] { board->reset(); }},
+      data_dir / "snapshots", opts.in_memory ? opts.data_dir / "snapshots" : std::filesystem::path());
+  admin->add_route("snapshots", [this](core::request r, core::completion d) {
+    snapshots->handle(std::move(r), std::move(d), *blocking);
+  });
 
   metrics_endpoint = std::make_unique<metrics_handler>(metrics);
   router.set(http::route::metrics, metrics_endpoint.get());
@@ -494,6 +509,10 @@ std::uint16_t application::impl::start_components() {
   if (auto r = s.orchestrator->start(); !r.ok()) throw std::runtime_error("orchestrator: " + r.err().message);
   s.board->start();
   s.services->start();
+  if (!s.opts.snapshot.empty()) {
+    auto r = s.snapshots->restore(s.opts.snapshot);
+    if (!r.ok()) throw std::runtime_error("--snapshot " + s.opts.snapshot + ": " + r.err().message);
+  }
   for (const auto& file : manifest_files(s.opts.apply_paths)) {
     std::ifstream in(file, std::ios::binary);
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

@@ -20,6 +20,7 @@
 #include "emulator/core/executor.h"
 #include "emulator/app/load_command.h"
 #include "emulator/app/status_command.h"
+#include "emulator/app/snapshot_command.h"
 #include "emulator/app/kubeconfig_command.h"
 #include "emulator/app/port_forward_command.h"
 #include "emulator/app/upload_command.h"
@@ -162,6 +163,8 @@ int main(int argc, char** argv) {
   up_cmd->add_option("--apply", up.apply_paths, "apply manifests from FILE|DIR (recursively) at start");
   up_cmd->add_option("--apply-namespace", up.apply_namespace, "namespace for --apply (as apply -n)");
   up_cmd->add_flag("--kubeconfig-merge", up.kubeconfig_merge, "merge a hayloft context into ~/.kube/config");
+  up_cmd->add_option("--snapshot", up.snapshot,
+                     "start from a snapshot: a NAME in <data-dir>/snapshots, or a snapshot folder's PATH");
   up_cmd->add_option("--docstore", up.docstore,
                      "document store: sqlite (state.db, default) or a shared postgresql://user@host:port/db");
 
@@ -210,6 +213,8 @@ int main(int argc, char** argv) {
 
   status_options status;
   auto* status_cmd = add_status_command(cli, status);
+  snapshot_options snapshot;
+  auto* snapshot_cmd = add_snapshot_command(cli, snapshot);
 
   orchestrator::cli::command kube;
   orchestrator::cli::add_subcommands(cli, kube);
@@ -245,6 +250,7 @@ int main(int argc, char** argv) {
   if (upload_cmd->parsed()) return run_upload(upload, endpoint_flag);
   if (load_cmd->parsed()) return run_load(load, endpoint_flag);
   if (status_cmd->parsed()) return run_status(status, endpoint_flag, std::cout, std::cerr);
+  if (snapshot_cmd->parsed()) return run_snapshot(snapshot, http::default_endpoint(endpoint_flag), std::cout, std::cerr);
   if (kubeconfig_cmd->parsed()) return run_kubeconfig(kubeconfig, http::default_endpoint(endpoint_flag));
   if (port_forward_cmd->parsed()) return run_port_forward(port_forward, http::default_endpoint(endpoint_flag));
   http::client client(http::default_endpoint(endpoint_flag));

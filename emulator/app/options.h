@@ -27,6 +27,7 @@ struct up_options {
   std::vector<std::string> apply_paths;     // manifests applied at start
   std::string apply_namespace;              // -n for --apply ("" = each object's own or default)
   bool kubeconfig_merge = false;
+  std::string snapshot;  // --snapshot NAME|PATH: start from this snapshot (emulator/app/snapshots.h)
   std::string docstore;  // sqlite | postgresql://... ("" = config's docstore:, else sqlite)
 };
 

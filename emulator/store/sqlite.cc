@@ -190,4 +190,32 @@ result<void> migrate(database& db, const migration_set& m) {
   return {};
 }
 
+result<std::map<std::string, std::int64_t>> schema_versions(database& db) {
+  std::map<std::string, std::int64_t> out;
+  auto exists = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'hayloft_schema'");
+  if (!exists.ok()) return exists.err();
+  auto found = exists->step();
+  if (!found.ok()) return found.err();
+  if (!*found) return out;
+  auto st = db.prepare("SELECT module, version FROM hayloft_schema");
+  if (!st.ok()) return st.err();
+  for (;;) {
+    auto row = st->step();
+    if (!row.ok()) return row.err();
+    if (!*row) break;
+    out[st->text(0)] = st->int64(1);
+  }
+  return out;
+}
+
+result<void> backup_database(database& from, database& to) {
+  sqlite3_backup* b = sqlite3_backup_init(to.raw(), "main", from.raw(), "main");
+  if (!b) return sqlite_error(to.raw(), sqlite3_errcode(to.raw()));
+  int rc = sqlite3_backup_step(b, -1);
+  int finished = sqlite3_backup_finish(b);
+  if (rc != SQLITE_DONE) return sqlite_error(nullptr, rc);
+  if (finished != SQLITE_OK) return sqlite_error(to.raw(), finished);
+  return {};
+}
+
 }  // namespace hayloft::store

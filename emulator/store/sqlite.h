@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -133,6 +134,14 @@ struct migration_set {
   std::vector<std::string> steps;  // SQL scripts
 };
 result<void> migrate(database& db, const migration_set& m);
+// Every module's schema version recorded by migrate() (empty for a database never migrated).
+result<std::map<std::string, std::int64_t>> schema_versions(database& db);
+
+// Copies every page of `from` into `to` with SQLite's online backup API, in one write
+// transaction on `to` (its readers see the old content or the new, never a mix). `from` may have
+// a read transaction open: the copy is then that transaction's view. Neither connection may be
+// used by another thread meanwhile; `to` must have no transaction open.
+result<void> backup_database(database& from, database& to);
 
 }  // namespace hayloft::store
 

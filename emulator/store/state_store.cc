@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <future>
+#include <optional>
 #include <stdexcept>
 
 #include "emulator/core/ids.h"
@@ -125,6 +126,52 @@ result<void> state_store::write(job j) {
   auto f = p.get_future();
   submit(std::move(j), [&p](result<void> r) { p.set_value(std::move(r)); });
   return f.get();
+}
+
+result<void> state_store::backup(const fs::path& dest, const std::function<result<void>(database&)>& pinned) {
+  std::optional<lease> source;
+  auto held = write([&](database&) -> result<void> {
+    try {
+      source.emplace(reader());
+    } catch (const std::exception& e) {
+      return hayloft::error{make_error_code(errc::io), e.what()};
+    }
+    // BEGIN is deferred: the first read starts the transaction and fixes its view.
+    HAYLOFT_TRY((*source)->exec("BEGIN; SELECT count(*) FROM sqlite_schema;"));
+    return pinned(**source);
+  });
+  if (!held.ok()) {
+    if (source) (void)(*source)->exec("ROLLBACK");
+    return held;
+  }
+  std::error_code ec;
+  fs::remove(dest, ec);
+  auto out = database::open(dest.string(), {.read_only = false, .durable = durable_});
+  if (!out.ok()) {
+    (void)(*source)->exec("ROLLBACK");
+    return out.err();
+  }
+  auto copied = backup_database(**source, **out);
+  (void)(*source)->exec("ROLLBACK");
+  // The copy carries the live database's WAL flag; a snapshot file is only ever read, so it goes
+  // back to a rollback journal and needs no -wal/-shm beside it.
+  if (copied.ok()) copied = (*out)->exec("PRAGMA journal_mode=DELETE");
+  return copied;
+}
+
+result<void> state_store::restore(const fs::path& source) {
+  auto from = database::open(source.string(), {.read_only = true, .durable = durable_});
+  if (!from.ok()) return from.err();
+  return write([&](database& db) -> result<void> {
+    // The backup API needs the destination outside any transaction: step out of the batch (the
+    // jobs before this one commit now), copy, and step back in for the jobs after it.
+    HAYLOFT_TRY(db.exec("RELEASE job"));
+    HAYLOFT_TRY(db.exec("COMMIT"));
+    auto copied = backup_database(**from, db);
+    HAYLOFT_TRY(db.exec("BEGIN IMMEDIATE"));
+    HAYLOFT_TRY(db.exec("SAVEPOINT job"));
+    return copied;
+  });
 }
 
 std::uint64_t state_store::commits() const {

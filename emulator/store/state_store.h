@@ -67,6 +67,17 @@ class state_store {
   // Submits and waits; for start-up, admin operations and tests (never on an I/O thread).
   result<void> write(job j);
 
+  // A consistent copy of the committed state, taken while requests run. `pinned` runs on the
+  // writer thread, so no transaction commits meanwhile, with a read connection whose transaction
+  // sees the last commit: pin there the files its rows name (hard links). The database is then
+  // copied from that same read transaction into the new file `dest` (SQLite's online backup
+  // API) while writes go on. Blocking: not on an I/O thread, nor on the writer thread.
+  result<void> backup(const std::filesystem::path& dest, const std::function<result<void>(database&)>& pinned);
+  // Replaces the whole database by the one in `source` (the backup API into the live database,
+  // one write transaction between two batches of the writer): every reader sees the old state or
+  // the new one. Schema compatibility is the caller's to check. Blocking, as backup().
+  result<void> restore(const std::filesystem::path& source);
+
   class lease {
    public:
     lease(state_store* s, std::unique_ptr<database> db) : store_(s), db_(std::move(db)) {}

@@ -30,6 +30,7 @@ stack::stack(stack_options opts) : impl_(std::make_unique<impl>()) {
   up.apply_paths = opts.apply;
   up.apply_namespace = opts.apply_namespace;
   up.config_file = opts.config_file;
+  up.snapshot = opts.snapshot;
   impl_->app = std::make_unique<app::application>(std::move(up));
   impl_->port = impl_->app->start();
   impl_->endpoint = "http://127.0.0.1:" + std::to_string(impl_->port);
@@ -63,6 +64,16 @@ nlohmann::json stack::admin(std::string_view method, std::string_view target, co
 }
 
 void stack::reset() { admin("POST", "/_hayloft/reset"); }
+
+nlohmann::json stack::snapshot(std::string_view name) {
+  return admin("POST", "/_hayloft/snapshots", nlohmann::json{{"name", std::string(name)}}.dump());
+}
+
+nlohmann::json stack::restore(std::string_view name) {
+  if (name.find('/') != std::string_view::npos)
+    throw std::runtime_error("stack::restore takes a snapshot name; start a stack from a folder with stack_options::snapshot");
+  return admin("POST", "/_hayloft/snapshots/" + core::url_encode(name) + "/restore");
+}
 
 void stack::advance(std::string_view duration) {
   admin("POST", "/_hayloft/clock", nlohmann::json{{"advance", std::string(duration)}}.dump());

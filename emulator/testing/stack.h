@@ -32,6 +32,7 @@ struct stack_options {
   std::string config_file;           // the `--config` YAML (image map, pipeline)
   std::string log_level = "warn";
   std::string region = "us-east-1";  // the clients' region
+  std::string snapshot;              // start from this snapshot folder (as `up --snapshot PATH`)
 };
 
 class stack {
@@ -50,6 +51,13 @@ class stack {
   nlohmann::json admin(std::string_view method, std::string_view target, const std::string& body = {});
   // Empties everything (POST /_hayloft/reset).
   void reset();
+  // Saves the whole state as snapshot `name` (replacing one of that name); returns its
+  // description (POST /_hayloft/snapshots).
+  nlohmann::json snapshot(std::string_view name);
+  // Brings back snapshot `name` atomically: requests see
+  // the state before or after it. Returns {"restored", "ms", ...}. Throws when there is no such
+  // snapshot or it was taken by an incompatible hayloft.
+  nlohmann::json restore(std::string_view name);
   // Moves the manual clock ("30s", "5m", "1h30m") and returns once every loop due has run.
   void advance(std::string_view duration);
   // Applies manifests (YAML text), as `hayloft apply -f` with `-n namespace` when given.

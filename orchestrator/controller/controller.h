@@ -120,6 +120,12 @@ class controller {
   void stop();
   // Deletes every object and pod (POST /_hayloft/reset).
   result<void> reset();
+  // A restore (emulator/app/snapshots.h): under the controller's mutex, stops every loop and
+  // pod and forgets every object, runs `swap` (which replaces state.db), then loads the objects
+  // from state.db and starts their loops and pods as start() does. API calls wait meanwhile, so
+  // they see the old objects or the new ones. The objects are loaded even when `swap` fails (the
+  // database then still holds the old state); its error is returned. Blocking.
+  result<void> reload(const std::function<result<void>()>& swap);
 
   // ---- admin API operations; shapes documented in orchestrator/README.md ----
   // `namespace_name` is the -n value ("" = default); `namespace_explicit` mirrors kubectl, where

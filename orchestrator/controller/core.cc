@@ -271,24 +271,32 @@ controller::~controller() { stop(); }
 
 void controller::set_loop_listener(std::function<void()> listener) { impl_->loop_listener = std::move(listener); }
 
-result<void> controller::start() {
-  HAYLOFT_TRY(impl_->store.migrate(schema));
-  std::vector<std::tuple<std::string, std::string, std::string, std::string, std::string>> rows;
+namespace {
+
+using object_row = std::tuple<std::string, std::string, std::string, std::string, std::string>;
+
+result<std::vector<object_row>> read_objects(store::state_store& st) {
+  std::vector<object_row> rows;
   try {
-    auto db = impl_->store.reader();
-    auto st = db->prepare("SELECT kind, namespace, name, body, last_applied FROM orchestrator_objects");
-    if (!st) return st.err();
+    auto db = st.reader();
+    auto sel = db->prepare("SELECT kind, namespace, name, body, last_applied FROM orchestrator_objects");
+    if (!sel) return sel.err();
     for (;;) {
-      auto row = st->step();
+      auto row = sel->step();
       if (!row) return row.err();
       if (!*row) break;
-      rows.emplace_back(st->text(0), st->text(1), st->text(2), st->text(3), st->text(4));
+      rows.emplace_back(sel->text(0), sel->text(1), sel->text(2), sel->text(3), sel->text(4));
     }
   } catch (const std::exception& e) {
     return error{make_error_code(errc::internal), e.what()};
   }
-  std::lock_guard lock(impl_->mutex);
-  impl_->running = true;
+  return rows;
+}
+
+}  // namespace
+
+// With the mutex held: the objects of `rows` become the controller's, their loops and pods start.
+static void load_objects(controller::impl& s, std::vector<object_row>& rows) {
   std::vector<object_key> loaded;
   for (auto& [kind, ns, name, body, applied] : rows) {
     std::optional<objects::kind> k;
@@ -298,10 +306,10 @@ result<void> controller::start() {
     json obj = json::parse(body, nullptr, false), last = json::parse(applied, nullptr, false);
     if (obj.is_discarded()) continue;
     object_key key{*k, ns, name};
-    impl_->objects[key] = stored_object{std::move(obj), last.is_discarded() ? json::object() : std::move(last)};
+    s.objects[key] = stored_object{std::move(obj), last.is_discarded() ? json::object() : std::move(last)};
     loaded.push_back(key);
   }
-  impl_->ensure_default_namespaces();
+  s.ensure_default_namespaces();
   // HPAs after the ScaledObjects that own them; deployments first so targets exist.
   auto order = [](objects::kind k) {
     switch (k) {
@@ -313,8 +321,17 @@ result<void> controller::start() {
   };
   std::stable_sort(loaded.begin(), loaded.end(),
                    [&](const object_key& a, const object_key& b) { return order(a.kind) < order(b.kind); });
-  for (const auto& k : loaded) impl_->activate(k, true);
-  impl_->run_first_polls();  // the operator's start: every scale loop checks its scalers at once
+  for (const auto& k : loaded) s.activate(k, true);
+  s.run_first_polls();  // the operator's start: every scale loop checks its scalers at once
+}
+
+result<void> controller::start() {
+  HAYLOFT_TRY(impl_->store.migrate(schema));
+  auto rows = read_objects(impl_->store);
+  if (!rows) return rows.err();
+  std::lock_guard lock(impl_->mutex);
+  impl_->running = true;
+  load_objects(*impl_, *rows);
   impl_->usage_timer = impl_->schedule_now([](impl& s) { s.sample_usage(); });
   return {};
 }
@@ -336,25 +353,40 @@ void controller::stop() {
   impl_->stop_all_pods(impl_->opts.shutdown_grace_cap);
 }
 
+// With the mutex held: every loop and pod stopped, every object forgotten (the database untouched).
+static void forget_all(controller::impl& s) {
+  std::vector<object_key> keys;
+  for (const auto& [k, _] : s.objects) keys.push_back(k);
+  for (const auto& k : keys)
+    if (s.objects.count(k)) s.deactivate(k);
+  s.stop_all_pods(std::chrono::milliseconds(2000));
+  s.pods.clear();
+  s.objects.clear();
+  s.deployments.clear();
+  s.scaled_objects.clear();
+  s.first_polls.clear();
+  s.hpas.clear();
+  s.services.clear();
+  s.pod_monitorings.clear();
+  s.events.clear();
+}
+
 result<void> controller::reset() {
   std::lock_guard lock(impl_->mutex);
-  std::vector<object_key> keys;
-  for (const auto& [k, _] : impl_->objects) keys.push_back(k);
-  for (const auto& k : keys)
-    if (impl_->objects.count(k)) impl_->deactivate(k);
-  impl_->stop_all_pods(std::chrono::milliseconds(2000));
-  impl_->pods.clear();
-  impl_->objects.clear();
-  impl_->deployments.clear();
-  impl_->scaled_objects.clear();
-  impl_->first_polls.clear();
-  impl_->hpas.clear();
-  impl_->services.clear();
-  impl_->pod_monitorings.clear();
-  impl_->events.clear();
+  forget_all(*impl_);
   auto r = impl_->store.write([](store::database& db) { return db.exec("DELETE FROM orchestrator_objects"); });
   impl_->ensure_default_namespaces();
   return r;
+}
+
+result<void> controller::reload(const std::function<result<void>()>& swap) {
+  std::lock_guard lock(impl_->mutex);
+  forget_all(*impl_);
+  auto swapped = swap();
+  auto rows = read_objects(impl_->store);
+  if (!rows) return rows.err();
+  load_objects(*impl_, *rows);
+  return swapped;
 }
 
 }  // namespace hayloft::orchestrator

@@ -128,7 +128,8 @@ void engine::remove_blobs_later(std::vector<std::string> ids) const {
   }
   // Captures a copy of the (path-only) blob_files so the timer may outlive the service; files a
   // shutdown leaves behind are collected at the next start.
-  clock.call_after(opts.blob_grace, [files = blobs, ids = std::move(ids)] {
+  clock.call_after(opts.blob_grace, [files = blobs, ids = std::move(ids), epoch = blob_epoch, at = blob_epoch->load()] {
+    if (epoch->load() != at) return;
     for (const auto& id : ids) files.remove(id);
   });
 }

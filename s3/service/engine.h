@@ -109,8 +109,12 @@ class engine {
   void reply_error(call& c, const hayloft::error& e) const;  // records c.error
   core::response error_response(const call& c, const hayloft::error& e) const;
 
-  // Removes blob files after options::blob_grace (files may still be streaming).
+  // Removes blob files after options::blob_grace (files may still be streaming), unless a
+  // restore replaced the state meanwhile (the restored rows may name them again).
   void remove_blobs_later(std::vector<std::string> ids) const;
+  // Bumped by a restore: removals scheduled before it are dropped. Shared with their timers,
+  // which may outlive the engine.
+  std::shared_ptr<std::atomic<std::uint64_t>> blob_epoch = std::make_shared<std::atomic<std::uint64_t>>(0);
 
   // Commits (bucket, key) -> row in one writer transaction; done(result) runs on the writer
   // thread after the commit, after cache invalidation, old-blob scheduling and events.

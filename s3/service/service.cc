@@ -176,6 +176,32 @@ result<void> service::reset() {
   return {};
 }
 
+result<std::vector<std::filesystem::path>> service::blob_files_of(database& db) const {
+  auto ids = referenced_blobs(db);
+  if (!ids.ok()) return ids.err();
+  std::vector<std::filesystem::path> out;
+  out.reserve(ids->size());
+  for (const auto& id : *ids) out.push_back(engine_->blobs.path(id));
+  return out;
+}
+
+result<void> service::reload() {
+  auto& e = *engine_;
+  e.cache.clear();
+  ++*e.blob_epoch;
+  std::vector<std::string> ids;
+  try {
+    auto reader = e.store.reader();
+    auto referenced = referenced_blobs(*reader);
+    if (!referenced.ok()) return referenced.err();
+    ids = std::move(*referenced);
+  } catch (const std::exception& ex) {
+    return fail(errc::internal_error, ex.what());
+  }
+  e.remove_blobs_later(e.blobs.unreferenced({ids.begin(), ids.end()}));
+  return {};
+}
+
 void service::set_event_sink(event_sink* sink) { engine_->set_sink(sink); }
 
 }  // namespace hayloft::s3

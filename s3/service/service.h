@@ -118,6 +118,14 @@ class service : public core::request_handler {
   // Empties every bucket, object and upload (POST /_hayloft/reset).
   result<void> reset();
 
+  // Snapshots (emulator/app/snapshots.h). The blob files the rows of `db` name, as absolute
+  // paths (for pinning with hard links while `db` is a pinned read transaction).
+  result<std::vector<std::filesystem::path>> blob_files_of(hayloft::store::database& db) const;
+  // After the database was replaced (a restore): drops the small-object cache and removes the
+  // blob files the new rows do not name, after options::blob_grace (responses of the old state
+  // may still stream them). Blocking.
+  result<void> reload();
+
   // Binds (or unbinds with nullptr) the notification sink; the sink must outlive the service.
   void set_event_sink(event_sink* sink);
 

@@ -91,6 +91,18 @@ void blob_files::remove(std::string_view id) const {
   fs::remove(path(id), ec);
 }
 
+std::vector<std::string> blob_files::unreferenced(const std::unordered_set<std::string>& referenced) const {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir_, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    if (!it->is_regular_file(ec)) continue;
+    auto id = it->path().filename().string();
+    if (!referenced.contains(id)) out.push_back(std::move(id));
+  }
+  return out;
+}
+
 std::size_t blob_files::collect_garbage(const std::unordered_set<std::string>& referenced) const {
   std::size_t removed = 0;
   std::error_code ec;

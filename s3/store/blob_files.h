@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <vector>
 
 #include "emulator/core/http_message.h"
 #include "emulator/core/result.h"
@@ -25,6 +26,8 @@ class blob_files {
   result<std::string> write(std::string_view bytes) const;
   std::filesystem::path path(std::string_view id) const;
   void remove(std::string_view id) const;
+  // The ids of the blob files on disk that are not in `referenced`.
+  std::vector<std::string> unreferenced(const std::unordered_set<std::string>& referenced) const;
   // Deletes every blob file whose id is not in `referenced`; returns how many.
   std::size_t collect_garbage(const std::unordered_set<std::string>& referenced) const;
   // Deletes every blob file (reset).

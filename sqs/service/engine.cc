@@ -206,6 +206,31 @@ result<void> engine::reset() {
   return f.get();
 }
 
+std::size_t engine::release_waiters() {
+  std::vector<std::shared_ptr<queue>> all;
+  {
+    std::shared_lock lock(registry_mutex_);
+    for (auto& [k, q] : queues_) all.push_back(q);
+  }
+  std::size_t n = 0;
+  for (auto& q : all) n += q->release_waiters();
+  return n;
+}
+
+result<void> engine::reload() {
+  std::vector<std::shared_ptr<queue>> all;
+  {
+    std::unique_lock lock(registry_mutex_);
+    if (closed_) return make_error(errc::service_unavailable, "The service is shutting down.");
+    for (auto& [k, q] : queues_) all.push_back(q);
+    queues_.clear();
+    deleted_.clear();
+  }
+  tasks_.clear();
+  for (auto& q : all) q->close();
+  return load();
+}
+
 std::shared_ptr<queue> engine::lookup(std::string_view account, std::string_view name) const {
   std::shared_lock lock(registry_mutex_);
   auto it = queues_.find(key_of(account, name));

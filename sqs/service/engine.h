@@ -40,6 +40,10 @@ class engine {
   std::shared_ptr<queue> by_arn(std::string_view arn) const;
   // Deletes every queue and message. Blocking.
   result<void> reset();
+  // Answers every pending long poll with no messages (returns how many); queues stay open.
+  std::size_t release_waiters();
+  // Drops every queue from memory (closing it) and loads them again from state.db. Blocking.
+  result<void> reload();
   // Answers pending long polls, stops timers and waits for writes in flight. Blocking.
   void close();
 

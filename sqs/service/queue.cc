@@ -361,6 +361,21 @@ void queue::close() {
   for (auto& w : dropped) w.done(api::receive_result{});
 }
 
+std::size_t queue::release_waiters() {
+  std::vector<waiter> released;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& w : waiters_) {
+      ctx_.clock.cancel(w.timer);
+      released.push_back(std::move(w));
+    }
+    waiters_.clear();
+    arm_wake_locked();
+  }
+  for (auto& w : released) w.done(api::receive_result{});
+  return released.size();
+}
+
 std::vector<message> queue::take_visible(std::size_t n) {
   std::lock_guard lock(mutex_);
   std::vector<message> out;

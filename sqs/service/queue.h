@@ -109,6 +109,8 @@ class queue : public std::enable_shared_from_this<queue> {
   void destroy(done_fn done);
   // Shutdown: stops timers and answers pending long polls; persists nothing.
   void close();
+  // Answers pending long polls with no messages (returns how many); the queue stays open.
+  std::size_t release_waiters();
 
   // Message moves (dead-letter redrive, move tasks): removes up to n visible messages, oldest
   // first, and returns them; `accept` adds moved messages whose move has committed.

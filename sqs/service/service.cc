@@ -110,5 +110,7 @@ bool service::accepts_events(std::string_view queue_arn) const {
 }
 
 result<void> service::reset() { return engine_->reset(); }
+std::size_t service::release_waiters() { return engine_->release_waiters(); }
+result<void> service::reload() { return engine_->reload(); }
 
 }  // namespace hayloft::sqs

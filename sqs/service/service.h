@@ -73,6 +73,13 @@ class service final : public core::request_handler {
   // POST /_hayloft/reset: deletes every queue and message. Blocking (not on an I/O thread).
   result<void> reset();
 
+  // Snapshots (emulator/app/snapshots.h). Answers every pending long poll with no messages, as
+  // after a purge, and returns how many; the queues stay open. Cheap; any thread.
+  std::size_t release_waiters();
+  // After the database was replaced (a restore): closes every queue (long polls still pending
+  // get no messages) and loads queues and messages from state.db again. Blocking.
+  result<void> reload();
+
   const options& opts() const;
 
  private:
