@@ -205,6 +205,32 @@ class Stack:
         """Empties everything: buckets, queues, objects of the orchestrator, indexed documents."""
         return self.request("POST", "/_hayloft/reset")
 
+    def snapshot(self, name):
+        """Saves the whole state (buckets and objects, queues and messages with their visibility,
+        orchestrator objects, indexed documents) as snapshot `name`, replacing one of that name.
+        On an in-memory stack snapshots live as long as the stack."""
+        return self.request("POST", "/_hayloft/snapshots", {"name": name}, timeout=120)
+
+    def restore(self, name):
+        """Brings back snapshot `name` atomically (requests see the state before or after it;
+        waiting long polls get no messages). Raises HayloftError naming what to do when there is
+        no such snapshot in this stack or it comes from an incompatible hayloft."""
+        try:
+            return self.request("POST", f"/_hayloft/snapshots/{urllib.parse.quote(name, safe='')}/restore",
+                                timeout=120)
+        except HayloftError as e:
+            if "HTTP 404" in str(e):
+                raise HayloftError(f"no snapshot named {name!r} in the stack at {self.endpoint}: save it first, "
+                                   f"e.g. in a session fixture: hayloft_session.snapshot({name!r})") from None
+            raise
+
+    def snapshots(self):
+        """The snapshots of this stack: [{"name", "created", "hayloft", "bytes", "compatible", ...}]."""
+        return self.request("GET", "/_hayloft/snapshots")["snapshots"]
+
+    def remove_snapshot(self, name):
+        return self.request("DELETE", f"/_hayloft/snapshots/{urllib.parse.quote(name, safe='')}")
+
     def apply(self, yaml_or_path, namespace=None):
         """Applies manifests: YAML text, a file, or a folder (recursively), as `hayloft apply -f`."""
         path = "/_hayloft/apply" + (f"?namespace={urllib.parse.quote(namespace)}" if namespace else "")

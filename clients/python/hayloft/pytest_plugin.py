@@ -5,13 +5,17 @@ Fixtures:
     hayloft          the stack for this test: started once per session (per xdist worker) from the
                      binary on PATH or $HAYLOFT_BIN, or reached at --hayloft-endpoint /
                      $HAYLOFT_ENDPOINT. Honours the test's `hayloft` mark. Not reset.
-    hayloft_clean    the same stack, reset before the test, with the mark's manifests applied.
+    hayloft_clean    the same stack, reset before the test (or set to the mark's snapshot), with the
+                     mark's manifests applied.
     hayloft_session  the session's default stack, for session-scoped fixtures of your own.
 
 Mark:
-    @pytest.mark.hayloft(clock="manual", apply=["k8s/"], namespace="indexing", flags=[...])
+    @pytest.mark.hayloft(clock="manual", apply=["k8s/"], namespace="indexing", flags=[...],
+                         snapshot="seeded")
     Tests whose mark asks for other start flags (clock, flags) share one stack per distinct set
-    of flags, started on first use and stopped at the end of the session.
+    of flags, started on first use and stopped at the end of the session. With `snapshot`,
+    hayloft_clean restores that snapshot instead of resetting (milliseconds, whatever its size);
+    save it once, e.g. in a session fixture: `hayloft_session.snapshot("seeded")`.
 
 Options: --hayloft-endpoint URL, --hayloft-bin PATH, and the ini value `hayloft_flags`
 (default flags of every stack, e.g. `--embedder hash`).
@@ -33,7 +37,7 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "hayloft(clock=None, apply=None, namespace=None, flags=None): "
+    config.addinivalue_line("markers", "hayloft(clock=None, apply=None, namespace=None, flags=None, snapshot=None): "
                                        "how this test's hayloft stack is started and seeded")
 
 
@@ -115,7 +119,11 @@ def hayloft(request, _hayloft_stacks):
 def hayloft_clean(request, hayloft):
     mark = request.node.get_closest_marker("hayloft")
     try:
-        hayloft.reset()
+        snapshot = mark.kwargs.get("snapshot") if mark is not None else None
+        if snapshot:
+            hayloft.restore(snapshot)
+        else:
+            hayloft.reset()
         if mark is not None:
             for manifests in mark.kwargs.get("apply") or []:
                 hayloft.apply(manifests, namespace=mark.kwargs.get("namespace"))

@@ -178,3 +178,41 @@ def test_installs_offline_and_registers_itself(tmp_path):
     probe = subprocess.run([python, "-c", "import hayloft; print(hayloft.__version__)"],
                            capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(target)))
     assert probe.stdout.strip() == "0.1.0", probe.stderr
+
+
+def test_clean_restores_the_marks_snapshot(run):
+    r = run("""
+        import pytest
+
+        @pytest.fixture(scope="session", autouse=True)
+        def seeded(hayloft_session):
+            hayloft_session.reset()
+            s3 = hayloft_session.s3()
+            s3.create_bucket(Bucket="seed")
+            s3.put_object(Bucket="seed", Key="big.bin", Body=b"x" * 100_000)
+            q = hayloft_session.sqs().create_queue(QueueName="seed-queue")["QueueUrl"]
+            hayloft_session.sqs().send_message(QueueUrl=q, MessageBody="hello")
+            saved = hayloft_session.snapshot("seeded")
+            assert saved["name"] == "seeded" and saved["compatible"]
+
+        @pytest.mark.hayloft(snapshot="seeded")
+        @pytest.mark.parametrize("round", [1, 2])
+        def test_starts_from_the_seed(hayloft_clean, round):
+            s3, sqs = hayloft_clean.s3(), hayloft_clean.sqs()
+            assert s3.get_object(Bucket="seed", Key="big.bin")["Body"].read() == b"x" * 100_000
+            q = sqs.get_queue_url(QueueName="seed-queue")["QueueUrl"]
+            got = sqs.receive_message(QueueUrl=q, MaxNumberOfMessages=10).get("Messages", [])
+            assert [m["Body"] for m in got] == ["hello"]   # consumed by round 1, back for round 2
+            s3.delete_object(Bucket="seed", Key="big.bin")
+            s3.create_bucket(Bucket=f"made-in-{round}")
+            assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == sorted(["seed", f"made-in-{round}"])
+
+        def test_listed(hayloft):
+            assert [s["name"] for s in hayloft.snapshots()] == ["seeded"]
+
+        @pytest.mark.hayloft(snapshot="never-saved")
+        def test_missing_snapshot(hayloft_clean):
+            pass
+    """)
+    r.assert_outcomes(passed=3, errors=1)
+    r.stdout.fnmatch_lines(["*no snapshot named 'never-saved'*save it first*hayloft_session.snapshot('never-saved')*"])
