@@ -239,7 +239,19 @@ result<std::size_t> snapshot_manager::drain() {
   }
 }
 
-result<void> snapshot_manager::swap_in(const fs::path& path) {
+namespace {
+// Milliseconds since `t`, and `t` moved to now.
+double lap(std::chrono::steady_clock::time_point& t) {
+  auto now = std::chrono::steady_clock::now();
+  double ms = std::chrono::duration<double, std::milli>(now - t).count();
+  t = now;
+  return ms;
+}
+}  // namespace
+
+result<void> snapshot_manager::swap_in(const fs::path& path, json& phases) {
+  auto t = std::chrono::steady_clock::now();
+  phases["stop_pods"] = lap(phases_clock_);
   std::error_code ec;
   auto blobs = path / "blobs";
   if (fs::is_directory(blobs, ec)) {
@@ -250,11 +262,16 @@ result<void> snapshot_manager::swap_in(const fs::path& path) {
     }
     if (ec) return fail(snapshot_errc::io, "cannot read " + blobs.string() + ": " + ec.message());
   }
+  phases["link_blobs"] = lap(t);
   auto restored = s_.store.restore(path / "state.db");
   if (!restored.ok()) return fail(snapshot_errc::io, "cannot restore " + path.string() + ": " + restored.err().message);
+  phases["database"] = lap(t);
   auto queues = s_.sqs.reload();
+  phases["sqs"] = lap(t);
   auto objects = s_.s3.reload();
   s_.docs.reload();
+  phases["s3_docstore"] = lap(t);
+  phases_clock_ = t;
   if (!queues.ok()) return queues.err();
   return objects;
 }
@@ -267,9 +284,14 @@ result<json> snapshot_manager::restore(const std::string& name_or_path) {
   auto manifest = read_manifest(*path);
   if (!manifest.ok()) return manifest.err();
   HAYLOFT_TRY(check_compatible(*path, *manifest));
+  json phases = json::object();
+  phases_clock_ = started;
+  phases["check"] = lap(phases_clock_);
   auto answered = drain();
   if (!answered.ok()) return answered.err();
-  auto swapped = s_.orchestrator.reload([&] { return swap_in(*path); });
+  phases["drain"] = lap(phases_clock_);
+  auto swapped = s_.orchestrator.reload([&] { return swap_in(*path, phases); });
+  phases["orchestrator"] = lap(phases_clock_);
   if (s_.after_restore) s_.after_restore();
   s_.gate.open();
   if (!swapped.ok()) return swapped.err();
@@ -277,6 +299,7 @@ result<json> snapshot_manager::restore(const std::string& name_or_path) {
               {"path", path->string()},
               {"taken", manifest->value("created", "")},
               {"long_polls_answered", *answered},
+              {"phases_ms", phases},
               {"ms", std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count()}};
   if (s_.docs.describe() != "sqlite")
     out["warnings"] = json::array({"the document store is " + s_.docs.describe() +

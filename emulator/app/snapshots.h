@@ -20,6 +20,7 @@
 //
 // Threading: every member blocks (SQLite, the filesystem, draining requests); call them on the
 // blocking pool, never on an I/O thread. One snapshot operation runs at a time.
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -114,11 +115,14 @@ class snapshot_manager {
   result<void> check_compatible(const std::filesystem::path& path, const nlohmann::json& manifest);
   // Closes the gate and waits for the requests in flight; returns the long polls it answered.
   result<std::size_t> drain();
-  result<void> swap_in(const std::filesystem::path& path);
+  // Links the blobs in, replaces state.db and reloads the services; adds the milliseconds of each
+  // step to `phases`.
+  result<void> swap_in(const std::filesystem::path& path, nlohmann::json& phases);
 
   snapshot_services s_;
   std::filesystem::path dir_, fallback_dir_;
   std::mutex ops_mutex_;  // one save/restore/remove at a time
+  std::chrono::steady_clock::time_point phases_clock_;  // a restore's timings (under ops_mutex_)
 };
 
 }  // namespace hayloft::app
