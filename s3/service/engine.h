@@ -139,6 +139,9 @@ class engine {
   void stop_timers();
   // Applies every bucket's lifecycle rules as of `at` (one writer transaction per bucket).
   void lifecycle_pass(core::time_point at);
+  // Schedules the events of every restore in progress or restored copy in the store (start-up,
+  // and after a snapshot restore replaced the state).
+  void arm_pending_restores();
   void schedule_restore_events(std::string bucket, std::string key, std::string version_id, std::int64_t ready_ms,
                                std::int64_t until_ms);
   void restore_event(const std::string& bucket, const std::string& key, const std::string& version_id,

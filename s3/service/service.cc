@@ -188,6 +188,7 @@ result<std::vector<std::filesystem::path>> service::blob_files_of(database& db) 
 result<void> service::reload() {
   auto& e = *engine_;
   e.cache.clear();
+  e.forget_buckets();
   ++*e.blob_epoch;
   std::vector<std::string> ids;
   try {
@@ -199,6 +200,9 @@ result<void> service::reload() {
     return fail(errc::internal_error, ex.what());
   }
   e.remove_blobs_later(e.blobs.unreferenced({ids.begin(), ids.end()}));
+  // Restores in progress in the restored state send their events too (timers of the replaced
+  // state find their versions changed and stay silent).
+  e.arm_pending_restores();
   return {};
 }
 

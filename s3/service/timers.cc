@@ -2,14 +2,19 @@
 // restores completing and expiring. Timer callbacks run on the clock's thread (or, with the
 // manual clock, inside advance()); they only read and submit, and hold `timers::mutex` so the
 // engine cannot be destroyed under them.
+#include <set>
+
 #include "emulator/core/logging.h"
 #include "s3/service/engine.h"
 
 namespace hayloft::s3::detail {
 
 struct engine::timers {
-  std::mutex mutex;  // guards owner
+  std::mutex mutex;  // guards owner and armed
   engine* owner = nullptr;
+  // Restore events scheduled and not yet run (bucket, key, version, instant, kind), so arming
+  // again after a snapshot restore does not send an event twice.
+  std::set<std::string> armed;
 };
 
 namespace {
@@ -32,6 +37,11 @@ void engine::start_timers() {
   auto now_ms = core::to_unix_ms(clock.now());
   auto first = core::from_unix_ms((now_ms / day_ms + 1) * day_ms);
   clock.call_at(first, [t = timers_, &c = clock, first] { lifecycle_tick(t, c, first); });
+  arm_pending_restores();
+}
+
+void engine::arm_pending_restores() {
+  auto now_ms = core::to_unix_ms(clock.now());
   // Restores in progress (or restored copies) from before a restart still send their events.
   auto reader = store.reader();
   auto pending = pending_restores(*reader, now_ms);
