@@ -137,6 +137,59 @@ TEST_F(SnapshotTest, RestoreBringsBackObjectsMessagesAndDeployments) {
   EXPECT_EQ(big->bytes, large);
 }
 
+TEST_F(SnapshotTest, ObjectVersionsComeBack) {
+  make_bucket("history");
+  hayloft::http::s3_request versioning;
+  versioning.method = "PUT";
+  versioning.bucket = "history";
+  versioning.query = "versioning";
+  versioning.body =
+      R"(<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Status>Enabled</Status></VersioningConfiguration>)";
+  auto enabled = hl.aws().s3_call(versioning);
+  ASSERT_TRUE(enabled.ok()) << enabled.err().message;
+  auto version_of = [&](std::string body) {
+    hayloft::http::s3_request put;
+    put.method = "PUT";
+    put.bucket = "history";
+    put.key = "doc.txt";
+    put.body = std::move(body);
+    auto r = hl.aws().s3_call(put);
+    EXPECT_TRUE(r.ok()) << r.err().message;
+    return r.ok() ? r->header("x-amz-version-id") : std::string();
+  };
+  auto v1 = version_of("first");
+  auto v2 = version_of(std::string(80 * 1024, '2'));  // a blob file
+  ASSERT_FALSE(v1.empty());
+  hl.snapshot("versions");
+  version_of("third");
+  hayloft::http::s3_request del;
+  del.method = "DELETE";
+  del.bucket = "history";
+  del.key = "doc.txt";
+  ASSERT_TRUE(hl.aws().s3_call(del).ok());  // a delete marker on top
+  hl.restore("versions");
+  auto current = hl.aws().get_object("history", "doc.txt");
+  ASSERT_TRUE(current.ok()) << current.err().message;
+  EXPECT_EQ(current->bytes, std::string(80 * 1024, '2'));
+  hayloft::http::s3_request old;
+  old.bucket = "history";
+  old.key = "doc.txt";
+  old.query = "versionId=" + v1;
+  auto first = hl.aws().s3_call(old);
+  ASSERT_TRUE(first.ok()) << first.err().message;
+  EXPECT_EQ(first->body, "first");
+  hayloft::http::s3_request list;
+  list.bucket = "history";
+  list.query = "versions";
+  auto listed = hl.aws().s3_call(list);
+  ASSERT_TRUE(listed.ok()) << listed.err().message;
+  std::size_t versions = 0;
+  for (auto pos = listed->body.find("<Version>"); pos != std::string::npos; pos = listed->body.find("<Version>", pos + 1))
+    ++versions;
+  EXPECT_EQ(versions, 2u) << listed->body;
+  EXPECT_EQ(listed->body.find("<DeleteMarker>"), std::string::npos) << listed->body;
+}
+
 TEST_F(SnapshotTest, AReceivedMessageStaysInFlightUntilItsVisibilityTimeout) {
   auto url = queue("inflight");
   ASSERT_TRUE(hl.aws().send_message(url, "m").ok());
