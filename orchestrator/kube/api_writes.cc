@@ -200,7 +200,9 @@ core::response write_object(kube_api::impl& self, const resource_request& rr, js
     for (const auto& w : warnings) add_warning(resp, w);
     return resp;
   }
-  auto applied = self.ctl.apply(manifest.dump(), rr.namespace_name, r.namespaced);
+  // Path segments may carry invalid UTF-8 (the body cannot: it parsed as JSON): written as U+FFFD,
+  // as Go encodes such strings, so the namespace is simply not found.
+  auto applied = self.ctl.apply(manifest.dump(-1, ' ', false, json::error_handler_t::replace), rr.namespace_name, r.namespaced);
   if (!applied) return error_response(from_error(rr, applied.err()));
   const json& item = (*applied)["items"][0];
   if (item.contains("error"))

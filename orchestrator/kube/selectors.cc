@@ -15,7 +15,8 @@ std::string trim(std::string_view s) {
   return std::string(s);
 }
 
-error bad(std::string message) { return error{make_error_code(errc::bad_request), std::move(message)}; }
+// Messages quote the client's text: invalid UTF-8 becomes U+FFFD, as Go's encoding/json writes it.
+error bad(std::string message) { return error{make_error_code(errc::bad_request), core::coerce_utf8(message)}; }
 
 // Splits on commas outside parentheses.
 std::vector<std::string> split_terms(std::string_view text) {

@@ -347,6 +347,33 @@ void emit(const json& v, int indent, std::string& out) {
   }
 }
 
+// yaml-cpp 0.7 loops forever, allocating until the process dies, when a ',' stands where a node
+// must start at the top level: ",{" as a document, " ,[" after "---", or "- x\n,{" (found by the
+// kube_patch fuzz target with the 4-byte body ",.{"). No Kubernetes object can hold such a line
+// (its root is a mapping, and a ',' cannot start a YAML node), so the line is refused before
+// yaml-cpp sees it, with go-yaml's message. Returns the 1-based line, or 0.
+std::size_t stray_top_level_comma(std::string_view text) {
+  bool document_start = true;  // nothing but directives, markers and comments yet
+  std::size_t line_no = 0;
+  while (!text.empty()) {
+    ++line_no;
+    auto eol = text.find('\n');
+    std::string_view line = text.substr(0, eol);
+    text = eol == std::string_view::npos ? std::string_view() : text.substr(eol + 1);
+    if (line.starts_with("---") || line.starts_with("...")) {
+      document_start = true;
+      line.remove_prefix(3);
+    } else if (document_start && line.starts_with('%')) {
+      continue;
+    }
+    const auto first = line.find_first_not_of(" \t\r");
+    if (first == std::string_view::npos || line[first] == '#') continue;
+    if (line[first] == ',' && (document_start || first == 0)) return line_no;
+    document_start = false;
+  }
+  return 0;
+}
+
 }  // namespace
 
 result<std::vector<json>> parse_manifests(std::string_view text) {
@@ -354,6 +381,8 @@ result<std::vector<json>> parse_manifests(std::string_view text) {
   if (text.size() > max_manifest_bytes)
     return bad("yaml: the document is larger than " + std::to_string(max_manifest_bytes) + " bytes");
   if (auto problem = utf8_problem(text)) return bad("yaml: " + *problem);
+  if (auto line = stray_top_level_comma(text))
+    return bad("yaml: line " + std::to_string(line) + ": did not find expected node content");
   json_builder builder;
   try {
     std::istringstream in{std::string(text)};
@@ -374,7 +403,8 @@ result<std::vector<json>> parse_manifests(std::string_view text) {
                    "error unmarshaling JSON: json: cannot unmarshal " + std::string(j.is_array() ? "array" : "string") +
                        " into Go value of type map[string]interface {}"};
     }
-    if (j.value("kind", "") == "List" && j.contains("items") && j["items"].is_array()) {
+    const auto kind = j.find("kind");
+    if (kind != j.end() && kind->is_string() && *kind == "List" && j.contains("items") && j["items"].is_array()) {
       for (auto& item : j["items"])
         if (item.is_object()) out.push_back(std::move(item));
       continue;

@@ -1,6 +1,7 @@
 // Pure pieces: selectors, the three patch types, kubeconfig merging, Status bodies.
 #include <gtest/gtest.h>
 
+#include "emulator/core/utf8.h"
 #include "orchestrator/kube/kubeconfig.h"
 #include "orchestrator/kube/limits.h"
 #include "orchestrator/kube/patch.h"
@@ -26,6 +27,10 @@ TEST(KubeSelectors, LabelSelectorOperators) {
   EXPECT_TRUE(match("!missing"));
   EXPECT_FALSE(match("missing"));
   EXPECT_FALSE(parse_label_selector("app=web,"));
+  // The message quotes the client's bytes as valid UTF-8 (U+FFFD), so the JSON answer stays valid.
+  auto bad = parse_label_selector("en\x86 in (a, ta.name=a,s");
+  ASSERT_FALSE(bad);
+  EXPECT_TRUE(core::valid_utf8(bad.err().message)) << bad.err().message;
 }
 
 TEST(KubeSelectors, FieldSelectorPaths) {

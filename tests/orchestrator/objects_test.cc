@@ -40,6 +40,24 @@ TEST(OrchYamlIo, ReportsSyntaxErrorsWithLine) {
   EXPECT_FALSE(parse_manifests("- a\n- b\n"));
 }
 
+// yaml-cpp loops forever on a ',' where a top-level node must start (found by fuzzing kube_patch):
+// refused before it parses, with go-yaml's message and line; a ',' inside a value still parses.
+TEST(OrchYamlIo, StrayTopLevelCommaIsRefusedNotParsedForever) {
+  for (const char* text : {",{", ",.{", " ,[", "\t,{", "---\n,{", "--- ,{", "a: b\n---\n# c\n,[1]", "- x\n,{", "[a]\n,{"}) {
+    auto docs = parse_manifests(text);
+    ASSERT_FALSE(docs) << text;
+    EXPECT_NE(docs.err().message.find("did not find expected node content"), std::string::npos) << docs.err().message;
+  }
+  EXPECT_NE(parse_manifests("a: b\n---\n,{").err().message.find("yaml: line 3:"), std::string::npos);
+  auto ok = parse_manifests("kind: A\nnote: one,\n  ,two\ncsv: |\n  ,a,b\n");
+  ASSERT_TRUE(ok) << ok.err().message;
+  EXPECT_EQ((*ok)[0]["csv"], ",a,b\n");
+  // A kind that is not a string is not a List (it threw out of the parser before).
+  auto odd = parse_manifests("kind:\n");
+  ASSERT_TRUE(odd);
+  EXPECT_TRUE(odd->empty() || (*odd)[0]["kind"].is_null());
+}
+
 TEST(OrchYamlIo, EmitsKubectlStyleYamlThatRoundTrips) {
   json obj = json::parse(R"({"apiVersion":"v1","kind":"Secret","data":{"k":"dGVzdA=="},
     "spec":{"containers":[{"name":"c","args":["1","true",""],"env":[]}],"n":3,"t":true,"e":{}}})");

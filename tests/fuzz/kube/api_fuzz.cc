@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -84,6 +85,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                 "application/apply-patch+yaml", "application/vnd.kubernetes.protobuf", ""};
   core::request req;
   req.method = methods[data[0] % 6];
+  const std::string req_method = req.method;
   const std::string rest(reinterpret_cast<const char*>(data) + 2, size - 2);
   const auto nl = rest.find('\n');
   const std::string target = rest.substr(0, nl);
@@ -103,7 +105,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   auto body = nlohmann::json::parse(resp.body, nullptr, false);
   const bool is_json = resp.headers.value_or("content-type", "").find("json") != std::string::npos;
-  if (is_json && !resp.stream && body.is_discarded()) std::abort();
-  if (resp.status >= 500 && !known_server_error(body)) std::abort();
+  auto fail = [&](const char* why) {
+    std::fprintf(stderr, "%s: %s %s -> %u\n%s\n", why, req_method.c_str(), target.c_str(), resp.status, resp.body.c_str());
+    std::abort();
+  };
+  if (is_json && !resp.stream && body.is_discarded()) fail("a JSON answer that does not parse");
+  if (resp.status >= 500 && !known_server_error(body)) fail("a server error the API server would not give");
   return 0;
 }
