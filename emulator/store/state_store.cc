@@ -130,15 +130,25 @@ result<void> state_store::write(job j) {
 
 result<void> state_store::backup(const fs::path& dest, const std::function<result<void>(database&)>& pinned) {
   std::optional<lease> source;
-  auto held = write([&](database&) -> result<void> {
-    try {
-      source.emplace(reader());
-    } catch (const std::exception& e) {
-      return hayloft::error{make_error_code(errc::io), e.what()};
-    }
-    // BEGIN is deferred: the first read starts the transaction and fixes its view.
-    HAYLOFT_TRY((*source)->exec("BEGIN; SELECT count(*) FROM sqlite_schema;"));
-    return pinned(**source);
+  auto held = write([&](database& db) -> result<void> {
+    // The jobs queued before this one share its batch: commit them first, so the copy holds
+    // every write submitted before the backup.
+    HAYLOFT_TRY(db.exec("RELEASE job"));
+    HAYLOFT_TRY(db.exec("COMMIT"));
+    auto pin = [&]() -> result<void> {
+      try {
+        source.emplace(reader());
+      } catch (const std::exception& e) {
+        return hayloft::error{make_error_code(errc::io), e.what()};
+      }
+      // BEGIN is deferred: the first read starts the transaction and fixes its view.
+      HAYLOFT_TRY((*source)->exec("BEGIN; SELECT count(*) FROM sqlite_schema;"));
+      return pinned(**source);
+    };
+    auto r = pin();
+    HAYLOFT_TRY(db.exec("BEGIN IMMEDIATE"));
+    HAYLOFT_TRY(db.exec("SAVEPOINT job"));
+    return r;
   });
   if (!held.ok()) {
     if (source) (void)(*source)->exec("ROLLBACK");

@@ -67,9 +67,10 @@ class state_store {
   // Submits and waits; for start-up, admin operations and tests (never on an I/O thread).
   result<void> write(job j);
 
-  // A consistent copy of the committed state, taken while requests run. `pinned` runs on the
-  // writer thread, so no transaction commits meanwhile, with a read connection whose transaction
-  // sees the last commit: pin there the files its rows name (hard links). The database is then
+  // A consistent copy of the state, taken while requests run: every write submitted before the
+  // call is in it. `pinned` runs on the writer thread, so no transaction commits meanwhile, with
+  // a read connection whose transaction sees the last commit: pin there the files its rows name
+  // (hard links). The database is then
   // copied from that same read transaction into the new file `dest` (SQLite's online backup
   // API) while writes go on. Blocking: not on an I/O thread, nor on the writer thread.
   result<void> backup(const std::filesystem::path& dest, const std::function<result<void>(database&)>& pinned);
