@@ -85,10 +85,7 @@ void indexing_consumer::on_received(result<std::vector<queue_message>> r) {
     processing_ = !r->empty();
   }
   if (!r->empty()) process(std::move(r).value());
-  if (store_down_) {
-    ++store_outages_;
-    return wait_for_store(settings_.store_backoff);
-  }
+  if (store_down_) return wait_for_store(settings_.store_backoff);
   receive_next();
 }
 
@@ -168,6 +165,7 @@ bool indexing_consumer::handle(const queue_message& m) {
     auto stats = pipeline_.index(src, obj->bytes, log_);
     if (!stats.ok() && stats.code() == make_error_code(docstore_errc::unavailable)) {
       store_down_ = true;
+      ++store_outages_;  // before the line that tells of it, so whoever reads the log sees it counted
       log_("cannot store s3://" + ref.bucket + "/" + ref.key + ": " + stats.err().message +
            " (the message stays in the queue; pausing until the document store answers)");
       if (metrics_) metrics_->counter("hayloft_consumer_errors_total", "Files the consumer could not index.", {{"reason", "store"}}).inc();
