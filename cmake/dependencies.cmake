@@ -19,6 +19,11 @@ pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
 if(NOT TARGET PkgConfig::RE2)
   pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
 endif()
+# libyaml (libyaml-dev): Kubernetes manifests and apply-patch bodies from clients; go-yaml, which
+# the API server uses, is a port of it, so events and error texts match.
+if(NOT TARGET PkgConfig::YAML)
+  pkg_check_modules(YAML REQUIRED IMPORTED_TARGET yaml-0.1)
+endif()
 if(HAYLOFT_TESTS)
   find_package(GTest REQUIRED)
   include(GoogleTest)

@@ -1,16 +1,13 @@
 #include "orchestrator/objects/yaml_io.h"
 
-#include <yaml-cpp/eventhandler.h>
-#include <yaml-cpp/exceptions.h>
-#include <yaml-cpp/mark.h>
-#include <yaml-cpp/parser.h>
+#include <yaml.h>
 
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
-#include <sstream>
 
 #include "emulator/core/utf8.h"
 
@@ -29,35 +26,52 @@ bool is_bool_false(std::string_view s) {
 }
 bool is_null(std::string_view s) { return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL"; }
 
+// Go's strconv.ParseUint with base 0 on text without '_' (go-yaml v2 removes them first):
+// 0x/0o/0b prefixes, a leading 0 for octal.
+bool parse_go_uint(std::string_view body, unsigned long long& out) {
+  int base = 10;
+  if (body.size() > 2 && body[0] == '0') {
+    const char p = body[1];
+    base = p == 'x' || p == 'X' ? 16 : p == 'o' || p == 'O' ? 8 : p == 'b' || p == 'B' ? 2 : 10;
+    if (base != 10) body.remove_prefix(2);
+  }
+  if (base == 10 && body.size() > 1 && body[0] == '0') {
+    base = 8;
+    body.remove_prefix(1);
+  }
+  if (body.empty() || body[0] == '+' || body[0] == '-') return false;
+  auto [p, ec] = std::from_chars(body.data(), body.data() + body.size(), out, base);
+  return ec == std::errc{} && p == body.data() + body.size();
+}
+
+std::string without_underscores(std::string_view s) {
+  std::string out;
+  for (char c : s)
+    if (c != '_') out.push_back(c);
+  return out;
+}
+
+// Go's strconv.ParseInt(s, 0, 64) after go-yaml v2 removed the '_'.
 bool parse_int(std::string_view s, long long& out) {
-  std::string_view body = s;
+  const std::string plain = without_underscores(s);
+  std::string_view body = plain;
   bool neg = false;
   if (!body.empty() && (body[0] == '+' || body[0] == '-')) {
     neg = body[0] == '-';
     body.remove_prefix(1);
   }
-  if (body.empty()) return false;
-  int base = 10;
-  if (body.size() > 2 && body[0] == '0' && (body[1] == 'x' || body[1] == 'X')) {
-    base = 16;
-    body.remove_prefix(2);
-  }
-  std::string digits;
-  for (char c : body) {
-    if (c == '_') continue;
-    digits.push_back(c);
-  }
-  if (digits.empty()) return false;
   unsigned long long v = 0;
-  auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v, base);
-  if (ec != std::errc{} || p != digits.data() + digits.size()) return false;
-  if (v > static_cast<unsigned long long>(std::numeric_limits<long long>::max())) return false;
-  out = neg ? -static_cast<long long>(v) : static_cast<long long>(v);
+  if (!parse_go_uint(body, v)) return false;
+  constexpr auto max = static_cast<unsigned long long>(std::numeric_limits<long long>::max());
+  if (v > max + (neg ? 1 : 0)) return false;
+  out = neg ? static_cast<long long>(0 - v) : static_cast<long long>(v);
   return true;
 }
 
+// go-yaml v2: the YAML 1.1 infinities, else text matching
+// ^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$ (after removing '_') read by ParseFloat.
 bool parse_float(std::string_view s, double& out) {
-  if (s == ".inf" || s == ".Inf" || s == ".INF" || s == "+.inf") {
+  if (s == ".inf" || s == ".Inf" || s == ".INF" || s == "+.inf" || s == "+.Inf" || s == "+.INF") {
     out = INFINITY;
     return true;
   }
@@ -65,66 +79,80 @@ bool parse_float(std::string_view s, double& out) {
     out = -INFINITY;
     return true;
   }
-  // A YAML 1.1 float needs a digit and a '.' or exponent; bare words never qualify.
-  bool digit = false, marker = false;
-  for (char c : s) {
-    if (c >= '0' && c <= '9') digit = true;
-    else if (c == '.' || c == 'e' || c == 'E') marker = true;
-    else if (c != '+' && c != '-' && c != '_') return false;
+  const std::string plain = without_underscores(s);
+  std::string_view t = plain;
+  if (!t.empty() && (t[0] == '+' || t[0] == '-')) t.remove_prefix(1);
+  auto digits = [&t] {
+    std::size_t n = 0;
+    while (n < t.size() && t[n] >= '0' && t[n] <= '9') ++n;
+    t.remove_prefix(n);
+    return n;
+  };
+  if (t.starts_with('.')) {
+    t.remove_prefix(1);
+    if (digits() == 0) return false;
+  } else {
+    if (digits() == 0) return false;
+    if (t.starts_with('.')) {
+      t.remove_prefix(1);
+      digits();
+    }
   }
-  if (!digit || !marker) return false;
-  std::string clean;
-  for (char c : s)
-    if (c != '_') clean.push_back(c);
-  auto [p, ec] = std::from_chars(clean.data(), clean.data() + clean.size(), out);
-  return ec == std::errc{} && p == clean.data() + clean.size();
+  if (t.starts_with('e') || t.starts_with('E')) {
+    t.remove_prefix(1);
+    if (t.starts_with('+') || t.starts_with('-')) t.remove_prefix(1);
+    if (digits() == 0) return false;
+  }
+  if (!t.empty()) return false;
+  std::string_view num = plain;
+  if (num.starts_with('+')) num.remove_prefix(1);  // from_chars takes no '+'
+  auto [p, ec] = std::from_chars(num.data(), num.data() + num.size(), out);
+  return ec == std::errc{} && p == num.data() + num.size();
 }
 
-json scalar_to_json(const std::string& text, const std::string& tag) {
-  if (tag == "!" || tag == "tag:yaml.org,2002:str") return text;
-  if (tag == "tag:yaml.org,2002:int") {
-    long long v;
-    if (parse_int(text, v)) return v;
-    return text;
-  }
-  if (tag == "tag:yaml.org,2002:bool") return is_bool_true(text);
-  if (tag == "tag:yaml.org,2002:null") return nullptr;
+// A plain scalar without a tag, resolved as YAML 1.1 (go-yaml v2 resolve()).
+json scalar_to_json(const std::string& text) {
   if (is_null(text)) return nullptr;
   if (is_bool_true(text)) return true;
   if (is_bool_false(text)) return false;
   long long i;
   if (parse_int(text, i)) return i;
+  std::string_view unsigned_text = text;
+  if (unsigned_text.starts_with('+')) unsigned_text.remove_prefix(1);
+  unsigned long long u;
+  if (parse_go_uint(without_underscores(unsigned_text), u)) return u;
   double d;
   if (parse_float(text, d) && std::isfinite(d)) return d;
   return text;
 }
 
-// A parse failure raised from inside the event handler (yaml-cpp's parser calls it and unwinds).
+// A parse failure raised while building (go-yaml's failf).
 struct conversion_error {
   std::string message;
 };
 
-// Builds JSON documents from yaml-cpp's parse events without a node graph, so that aliases are
-// expanded under go-yaml v2's rules (sigs.k8s.io/yaml): an alias to an anchor whose value is not
-// complete is "anchor 'x' value contains itself", and expansion stops with "document contains
-// excessive aliasing" once aliased nodes outnumber the document's own by go-yaml's ratio. Depth
-// (including what aliases add) is capped at max_manifest_depth.
-class json_builder final : public YAML::EventHandler {
+// Builds JSON documents from libyaml's parse events without a node graph, the way go-yaml v2
+// (sigs.k8s.io/yaml, which the API server uses) decodes into interface{}: aliases are expanded
+// under its rules (an alias to an unknown anchor is "unknown anchor 'x' referenced", to one whose
+// value is not complete "anchor 'x' value contains itself", and expansion stops with "document
+// contains excessive aliasing" once aliased nodes outnumber the document's own by its ratio);
+// `<<` merge keys take a mapping or a sequence of mappings. Depth (including what aliases add) is
+// capped at max_manifest_depth.
+class json_builder final {
  public:
   std::vector<json> docs;
 
-  void OnDocumentStart(const YAML::Mark&) override {
+  void document_start() {
     anchors_.clear();
     decode_count_ = alias_count_ = 0;
     root_ = json();
   }
-  void OnDocumentEnd() override { docs.push_back(std::move(root_)); }
-  void OnNull(const YAML::Mark&, YAML::anchor_t anchor) override { add(nullptr, anchor, 1, 0); }
-  void OnAlias(const YAML::Mark&, YAML::anchor_t anchor) override {
-    auto it = anchors_.find(anchor);
-    if (it == anchors_.end() || !it->second.complete)
-      throw conversion_error{"yaml: anchor '" + (it == anchors_.end() ? std::string() : it->second.name) +
-                             "' value contains itself"};
+  void document_end() { docs.push_back(std::move(root_)); }
+
+  void alias(const std::string& name) {
+    auto it = anchors_.find(name);
+    if (it == anchors_.end()) throw conversion_error{"yaml: unknown anchor '" + name + "' referenced"};
+    if (!it->second.complete) throw conversion_error{"yaml: anchor '" + name + "' value contains itself"};
     const stored& a = it->second;
     decode_count_ += a.nodes;
     alias_count_ += a.nodes;
@@ -132,42 +160,80 @@ class json_builder final : public YAML::EventHandler {
         static_cast<double>(alias_count_) / static_cast<double>(decode_count_) > allowed_alias_ratio(decode_count_))
       throw conversion_error{"yaml: document contains excessive aliasing"};
     if (stack_.size() + a.depth > max_manifest_depth) throw too_deep();
-    add(a.value, 0, 0, a.depth, a.nodes);
+    add(a.value, {}, 0, a.depth, a.nodes);
   }
-  void OnScalar(const YAML::Mark&, const std::string& tag, YAML::anchor_t anchor, const std::string& value) override {
+
+  // `plain` is a plain scalar without a tag (go-yaml resolves those), `tag` an explicit one.
+  void scalar(std::string anchor, std::string_view tag, std::string value, bool plain) {
     if (!stack_.empty() && stack_.back().is_map && !stack_.back().key) {
+      stack_.back().merge = plain && value == "<<";
       stack_.back().key = value;  // keys are taken as written (sigs.k8s.io/yaml stringifies scalar keys)
       ++decode_count_;
       remember(anchor, json(value), 1, 0);
       return;
     }
-    add(scalar_to_json(value, tag), anchor, 1, 0);
+    add(resolve(tag, std::move(value), plain), std::move(anchor), 1, 0);
   }
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
-    open(json::array(), false, anchor);
+  void open(json value, bool is_map, std::string anchor) {
+    if (!stack_.empty() && stack_.back().is_map && !stack_.back().key)
+      throw conversion_error{"yaml: unsupported map key: a key must be a scalar"};
+    if (stack_.size() >= max_manifest_depth) throw too_deep();
+    ++decode_count_;
+    if (!anchor.empty()) anchors_[anchor] = stored{json(), false, 0, 0};
+    stack_.push_back(frame{std::move(value), is_map, std::nullopt, false, std::move(anchor)});
   }
-  void OnSequenceEnd() override { close(); }
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
-    open(json::object(), true, anchor);
+  void close() {
+    frame f = std::move(stack_.back());
+    stack_.pop_back();
+    if (!f.anchor.empty()) anchors_[f.anchor] = stored{f.value, true, f.nodes, f.depth};
+    place(std::move(f.value), f.nodes, f.depth + 1);
   }
-  void OnMapEnd() override { close(); }
-  void OnAnchor(const YAML::Mark&, const std::string& name) override { pending_name_ = name; }
 
  private:
   struct frame {
     json value;
     bool is_map = false;
     std::optional<std::string> key;
-    YAML::anchor_t anchor = 0;
+    bool merge = false;  // the pending key is a plain `<<`
+    std::string anchor;
     std::size_t nodes = 1;  // this node and everything below it, aliases expanded
     std::size_t depth = 0;  // levels below it
   };
   struct stored {
-    std::string name;
     json value;
     bool complete = false;
     std::size_t nodes = 0, depth = 0;
   };
+
+  // go-yaml v2 resolve(): a quoted or `!`-tagged scalar is a string; `!!str`/`!!int`/... are
+  // honoured; a plain one is resolved by its text; any other tag leaves the text a string.
+  static json resolve(std::string_view tag, std::string text, bool plain) {
+    if (!plain && tag.empty()) return text;
+    if (tag == "tag:yaml.org,2002:str") return text;
+    if (tag == "tag:yaml.org,2002:null") {
+      if (is_null(text)) return nullptr;
+      throw conversion_error{"yaml: cannot decode !!str `" + text.substr(0, 7) + "` as a !!null"};
+    }
+    if (tag == "tag:yaml.org,2002:bool") {
+      if (is_bool_true(text)) return true;
+      if (is_bool_false(text)) return false;
+      throw conversion_error{"yaml: cannot decode !!str `" + text.substr(0, 7) + "` as a !!bool"};
+    }
+    if (tag == "tag:yaml.org,2002:int") {
+      long long v;
+      if (parse_int(text, v)) return v;
+      throw conversion_error{"yaml: cannot decode !!str `" + text.substr(0, 7) + "` as a !!int"};
+    }
+    if (tag == "tag:yaml.org,2002:float") {
+      long long i;
+      if (parse_int(text, i)) return static_cast<double>(i);
+      double d;
+      if (parse_float(text, d) && std::isfinite(d)) return d;
+      throw conversion_error{"yaml: cannot decode !!str `" + text.substr(0, 7) + "` as a !!float"};
+    }
+    if (!tag.empty()) return text;
+    return scalar_to_json(text);
+  }
 
   static conversion_error too_deep() {
     return conversion_error{"yaml: exceeded max depth of " + std::to_string(max_manifest_depth)};
@@ -181,47 +247,22 @@ class json_builder final : public YAML::EventHandler {
     return 0.99 - 0.89 * ((n - low) / (high - low));
   }
 
-  void remember(YAML::anchor_t anchor, const json& value, std::size_t nodes, std::size_t depth) {
-    if (anchor == 0) return;
-    anchors_[anchor] = stored{std::move(pending_name_), value, true, nodes, depth};
-    pending_name_.clear();
+  void remember(const std::string& anchor, const json& value, std::size_t nodes, std::size_t depth) {
+    if (!anchor.empty()) anchors_[anchor] = stored{value, true, nodes, depth};
   }
 
-  void open(json value, bool is_map, YAML::anchor_t anchor) {
-    if (!stack_.empty() && stack_.back().is_map && !stack_.back().key)
-      throw conversion_error{"yaml: unsupported map key: a key must be a scalar"};
-    if (stack_.size() >= max_manifest_depth) throw too_deep();
-    ++decode_count_;
-    if (anchor != 0) {
-      anchors_[anchor] = stored{std::move(pending_name_), json(), false, 0, 0};
-      pending_name_.clear();
-    }
-    stack_.push_back(frame{std::move(value), is_map, std::nullopt, anchor});
-  }
-
-  void close() {
-    frame f = std::move(stack_.back());
-    stack_.pop_back();
-    if (f.anchor != 0) {
-      stored& a = anchors_[f.anchor];
-      a.value = f.value;
-      a.complete = true;
-      a.nodes = f.nodes;
-      a.depth = f.depth;
-    }
-    place(std::move(f.value), f.nodes, f.depth + 1);
-  }
-
-  void add(json value, YAML::anchor_t anchor, std::size_t counted, std::size_t depth, std::size_t nodes = 1) {
+  void add(json value, std::string anchor, std::size_t counted, std::size_t depth, std::size_t nodes = 1) {
     decode_count_ += counted;
     remember(anchor, value, nodes, depth);
     if (!stack_.empty() && stack_.back().is_map && !stack_.back().key) {
       // An alias (or null) in key position: only a string value can serve as a key.
       if (value.is_string()) {
+        stack_.back().merge = false;
         stack_.back().key = value.get<std::string>();
         return;
       }
       if (value.is_null()) {
+        stack_.back().merge = false;
         stack_.back().key = "null";
         return;
       }
@@ -239,19 +280,112 @@ class json_builder final : public YAML::EventHandler {
     parent.nodes += nodes;
     parent.depth = std::max(parent.depth, depth);
     if (parent.is_map) {
-      parent.value[*parent.key] = std::move(value);
+      if (parent.merge) merge_into(parent.value, std::move(value));
+      else parent.value[*parent.key] = std::move(value);
       parent.key.reset();
+      parent.merge = false;
     } else {
       parent.value.push_back(std::move(value));
     }
   }
 
+  // go-yaml v2 decoder.merge: the keys of a mapping, or of each mapping of a sequence (the first
+  // one winning), are set in place of the `<<` entry; later keys of the mapping override them.
+  static void merge_into(json& target, json value) {
+    const char* wrong = "yaml: map merge requires map or sequence of maps as the value";
+    if (value.is_object()) {
+      for (auto& [k, v] : value.items()) target[k] = std::move(v);
+      return;
+    }
+    if (!value.is_array()) throw conversion_error{wrong};
+    for (const auto& m : value)
+      if (!m.is_object()) throw conversion_error{wrong};
+    for (auto m = value.rbegin(); m != value.rend(); ++m)
+      for (auto& [k, v] : m->items()) target[k] = std::move(v);
+  }
+
   std::vector<frame> stack_;
-  std::map<YAML::anchor_t, stored> anchors_;
-  std::string pending_name_;
+  std::map<std::string, stored, std::less<>> anchors_;
   json root_;
   std::size_t decode_count_ = 0, alias_count_ = 0;
 };
+
+// Owns a libyaml parser and its current event.
+struct libyaml_parser {
+  yaml_parser_t parser{};
+  explicit libyaml_parser(std::string_view text) {
+    yaml_parser_initialize(&parser);
+    // go-yaml parses an empty text as "\n".
+    if (text.empty()) text = "\n";
+    yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  }
+  ~libyaml_parser() { yaml_parser_delete(&parser); }
+  libyaml_parser(const libyaml_parser&) = delete;
+  libyaml_parser& operator=(const libyaml_parser&) = delete;
+
+  // go-yaml v2 parser.fail(): the problem's line (one more for a scanner error), else the context's.
+  std::string failure() const {
+    std::size_t line = 0;
+    if (parser.problem_mark.line != 0) {
+      line = parser.problem_mark.line;
+      if (parser.error == YAML_SCANNER_ERROR) ++line;
+    } else if (parser.context_mark.line != 0) {
+      line = parser.context_mark.line;
+    }
+    std::string where = line != 0 ? "line " + std::to_string(line) + ": " : std::string();
+    return "yaml: " + where + (parser.problem != nullptr ? parser.problem : "unknown problem parsing YAML content");
+  }
+};
+
+struct libyaml_event {
+  yaml_event_t event{};
+  libyaml_event() = default;
+  ~libyaml_event() { yaml_event_delete(&event); }
+  libyaml_event(const libyaml_event&) = delete;
+  libyaml_event& operator=(const libyaml_event&) = delete;
+};
+
+std::string text_of(const yaml_char_t* s) { return s != nullptr ? std::string(reinterpret_cast<const char*>(s)) : std::string(); }
+
+// Feeds every event of the text to the builder; the error text on failure.
+std::optional<std::string> build(std::string_view text, json_builder& builder) {
+  libyaml_parser p(text);
+  for (;;) {
+    libyaml_event e;
+    if (yaml_parser_parse(&p.parser, &e.event) == 0) return p.failure();
+    switch (e.event.type) {
+      case YAML_STREAM_END_EVENT:
+        return std::nullopt;
+      case YAML_DOCUMENT_START_EVENT:
+        builder.document_start();
+        break;
+      case YAML_DOCUMENT_END_EVENT:
+        builder.document_end();
+        break;
+      case YAML_ALIAS_EVENT:
+        builder.alias(text_of(e.event.data.alias.anchor));
+        break;
+      case YAML_SCALAR_EVENT: {
+        const auto& s = e.event.data.scalar;
+        builder.scalar(text_of(s.anchor), s.tag != nullptr ? reinterpret_cast<const char*>(s.tag) : "",
+                       std::string(reinterpret_cast<const char*>(s.value), s.length), s.plain_implicit != 0);
+        break;
+      }
+      case YAML_SEQUENCE_START_EVENT:
+        builder.open(json::array(), false, text_of(e.event.data.sequence_start.anchor));
+        break;
+      case YAML_MAPPING_START_EVENT:
+        builder.open(json::object(), true, text_of(e.event.data.mapping_start.anchor));
+        break;
+      case YAML_SEQUENCE_END_EVENT:
+      case YAML_MAPPING_END_EVENT:
+        builder.close();
+        break;
+      default:
+        break;
+    }
+  }
+}
 
 // go-yaml's reader rejects input that is not UTF-8 before parsing (reader.go).
 std::optional<std::string> utf8_problem(std::string_view text) {
@@ -347,33 +481,6 @@ void emit(const json& v, int indent, std::string& out) {
   }
 }
 
-// yaml-cpp 0.7 loops forever, allocating until the process dies, when a ',' stands where a node
-// must start at the top level: ",{" as a document, " ,[" after "---", or "- x\n,{" (found by the
-// kube_patch fuzz target with the 4-byte body ",.{"). No Kubernetes object can hold such a line
-// (its root is a mapping, and a ',' cannot start a YAML node), so the line is refused before
-// yaml-cpp sees it, with go-yaml's message. Returns the 1-based line, or 0.
-std::size_t stray_top_level_comma(std::string_view text) {
-  bool document_start = true;  // nothing but directives, markers and comments yet
-  std::size_t line_no = 0;
-  while (!text.empty()) {
-    ++line_no;
-    auto eol = text.find('\n');
-    std::string_view line = text.substr(0, eol);
-    text = eol == std::string_view::npos ? std::string_view() : text.substr(eol + 1);
-    if (line.starts_with("---") || line.starts_with("...")) {
-      document_start = true;
-      line.remove_prefix(3);
-    } else if (document_start && line.starts_with('%')) {
-      continue;
-    }
-    const auto first = line.find_first_not_of(" \t\r");
-    if (first == std::string_view::npos || line[first] == '#') continue;
-    if (line[first] == ',' && (document_start || first == 0)) return line_no;
-    document_start = false;
-  }
-  return 0;
-}
-
 }  // namespace
 
 result<std::vector<json>> parse_manifests(std::string_view text) {
@@ -381,18 +488,11 @@ result<std::vector<json>> parse_manifests(std::string_view text) {
   if (text.size() > max_manifest_bytes)
     return bad("yaml: the document is larger than " + std::to_string(max_manifest_bytes) + " bytes");
   if (auto problem = utf8_problem(text)) return bad("yaml: " + *problem);
-  if (auto line = stray_top_level_comma(text))
-    return bad("yaml: line " + std::to_string(line) + ": did not find expected node content");
   json_builder builder;
   try {
-    std::istringstream in{std::string(text)};
-    YAML::Parser parser(in);
-    while (parser.HandleNextDocument(builder)) {
-    }
+    if (auto failure = build(text, builder)) return bad(std::move(*failure));
   } catch (const conversion_error& e) {
     return bad(e.message);
-  } catch (const YAML::Exception& e) {
-    return bad("yaml: line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }
   std::vector<json>& docs = builder.docs;
   std::vector<json> out;
