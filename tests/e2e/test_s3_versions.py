@@ -3,6 +3,7 @@ driven by boto3 (1.43 and Debian's 1.26) and both aws CLIs, as scripts written f
 import json
 import os
 import sys
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -274,6 +275,83 @@ class S3VersionsKillTest(unittest.TestCase):
             err = error_of(s3.delete_object, Bucket="locked", Key="k", VersionId=locked)
             self.assertEqual(err["Error"]["Code"], "AccessDenied")
             self.assertIn('ongoing-request="true"', s3.head_object(Bucket="keep", Key="cold")["Restore"])
+        finally:
+            h.stop()
+            h.cleanup()
+
+
+class S3LifecycleKillTest(unittest.TestCase):
+    """A lifecycle pass killed midway (kill -9 at several points after the clock advance) leaves
+    every object either before or after its action: a listed object reads back whole, an expired
+    one is gone, and after start-up no blob file is left that no object names."""
+    BUCKETS, OBJECTS, SIZE = 8, 40, 64 * 1024 + 1  # over the inline threshold: each body is a file
+
+    @staticmethod
+    def quietly(fn, *args):
+        try:
+            fn(*args)
+        except OSError:
+            pass  # the server died under the request
+
+    def blob_files(self, h):
+        root = os.path.join(h.data_dir, "blobs", "s3")
+        return sum(len(files) for _, _, files in os.walk(root))
+
+    def test_pass_killed_midway_leaves_each_object_before_or_after(self):
+        from concurrent.futures import ThreadPoolExecutor
+        from harness import wait_until
+        h = Hayloft("--clock", "manual").start()
+        body = bytes(range(256)) * (self.SIZE // 256) + b"x" * (self.SIZE % 256)
+        try:
+            took = None  # how long the first (waited-for) advance took: the later kills land inside it
+            for fraction in (None, 0.1, 0.4, 0.7, 1.0):
+                s3 = h.client("s3")
+                buckets = ["lc-kill-%d" % b for b in range(self.BUCKETS)]
+                for b in buckets:
+                    try:
+                        s3.create_bucket(Bucket=b)
+                    except ClientError:
+                        pass
+                    s3.put_bucket_lifecycle_configuration(Bucket=b, LifecycleConfiguration={"Rules": [
+                        {"ID": "gone", "Filter": {"Prefix": "tmp/"}, "Status": "Enabled", "Expiration": {"Days": 1}}]})
+                keys = [(b, "tmp/%03d" % i) for b in buckets for i in range(self.OBJECTS)]
+                with ThreadPoolExecutor(8) as pool:
+                    list(pool.map(lambda bk: s3.put_object(Bucket=bk[0], Key=bk[1], Body=body), keys))
+                # The advance runs the pass; the kill lands before, during or after its commits.
+                import threading
+                started = time.monotonic()
+                advance = threading.Thread(target=lambda: self.quietly(h.admin, "POST", "/_hayloft/clock", {"advance": "49h"}))
+                advance.start()
+                if fraction is None:
+                    advance.join()
+                    took = time.monotonic() - started
+                    delay = took
+                else:
+                    delay = took * fraction
+                    time.sleep(delay)
+                h.kill9()
+                advance.join()
+                h.start()
+                s3 = h.client("s3")
+                listed = {(b, o["Key"]) for b in buckets
+                          for page in s3.get_paginator("list_objects_v2").paginate(Bucket=b)
+                          for o in page.get("Contents", [])}
+                self.assertLessEqual(listed, set(keys))
+                for b, k in sorted(listed)[:: max(1, len(listed) // 20)]:
+                    self.assertEqual(s3.get_object(Bucket=b, Key=k)["Body"].read(), body, (delay, b, k))
+                for b, k in sorted(set(keys) - listed)[:5]:
+                    err = error_of(s3.head_object, Bucket=b, Key=k)
+                    self.assertEqual(err["ResponseMetadata"]["HTTPStatusCode"], 404)
+                # Start-up collected every file no row names, and removed none that one does.
+                self.assertEqual(self.blob_files(h), len(listed), delay)
+                print("lifecycle kill after %.0f ms: %d of %d objects expired before the kill"
+                      % (delay * 1000, len(keys) - len(listed), len(keys)), file=sys.stderr)
+            # The next pass finishes the work.
+            h.admin("POST", "/_hayloft/clock", {"advance": "49h"})
+            s3 = h.client("s3")
+            wait_until(lambda: all("Contents" not in s3.list_objects_v2(Bucket="lc-kill-%d" % b)
+                                   for b in range(self.BUCKETS)), 30, "the pass after restart")
+            wait_until(lambda: self.blob_files(h) == 0, 30, "blob files removed")
         finally:
             h.stop()
             h.cleanup()
