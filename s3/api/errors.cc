@@ -60,6 +60,9 @@ constexpr std::array<error_entry, static_cast<std::size_t>(errc::count_)> table{
     {409, "InvalidBucketState", "The request is not valid with the current state of the bucket."},
     {400, "IllegalVersioningConfigurationException",
      "The Versioning element must be specified"},
+    {400, "BadRequest", "Bad Request"},
+    {400, "InvalidTag", "The TagKey you have provided is invalid"},
+    {404, "NoSuchTagSet", "The TagSet does not exist"},
 }};
 
 class category : public std::error_category {

@@ -55,6 +55,9 @@ enum class errc {
   restore_already_in_progress,
   invalid_bucket_state,
   illegal_versioning_configuration,
+  bad_request,
+  invalid_tag,
+  no_such_tag_set,
   count_,  // number of entries; not an error
 };
 

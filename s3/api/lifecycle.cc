@@ -4,6 +4,7 @@
 #include <set>
 
 #include "s3/api/errors.h"
+#include "s3/api/tagging.h"
 #include "s3/api/xml_writer.h"
 
 namespace hayloft::s3 {
@@ -337,9 +338,9 @@ result<lifecycle_configuration> load_lifecycle(std::string_view stored) {
   return c;
 }
 
-bool selects(const lifecycle_filter& f, std::string_view key, std::uint64_t size) {
+bool selects(const lifecycle_filter& f, std::string_view key, std::uint64_t size, std::string_view tags) {
   if (!key.starts_with(f.prefix)) return false;
-  if (!f.tags.empty()) return false;
+  if (!has_all_tags(tags, f.tags)) return false;
   if (f.size_greater && size <= *f.size_greater) return false;
   if (f.size_less && size >= *f.size_less) return false;
   return true;
@@ -362,11 +363,11 @@ bool transition_applies(const lifecycle_configuration& c, const lifecycle_rule& 
 }
 
 std::string expiration_header(const lifecycle_configuration& c, std::string_view key,
-                              std::uint64_t size, core::time_point created) {
+                              std::uint64_t size, std::string_view tags, core::time_point created) {
   std::optional<core::time_point> best;
   std::string id;
   for (const auto& r : c.rules) {
-    if (!r.enabled || !selects(r.filter, key, size)) continue;
+    if (!r.enabled || !selects(r.filter, key, size, tags)) continue;
     std::optional<core::time_point> due;
     if (r.expiration_days)
       due = due_after_days(created, *r.expiration_days);

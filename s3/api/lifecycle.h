@@ -18,7 +18,7 @@ inline constexpr std::size_t max_lifecycle_rules = 1000;
 
 struct lifecycle_filter {
   std::string prefix;
-  std::vector<std::pair<std::string, std::string>> tags;  // objects carry no tags in hayloft yet
+  std::vector<std::pair<std::string, std::string>> tags;  // every one must be among the object's tags
   std::optional<std::uint64_t> size_greater, size_less;
   bool legacy_prefix = false;  // the rule's top-level <Prefix> (no <Filter>)
   bool use_and = false;        // written as <And>
@@ -64,8 +64,8 @@ std::string render_lifecycle_configuration(const lifecycle_configuration& c);
 std::string store_lifecycle(const lifecycle_configuration& c);
 result<lifecycle_configuration> load_lifecycle(std::string_view stored);
 
-// Whether the rule's filter selects an object (tags: none, so a tag filter selects nothing).
-bool selects(const lifecycle_filter& f, std::string_view key, std::uint64_t size);
+// Whether the rule's filter selects an object with these stored tags (s3/api/tagging.h form).
+bool selects(const lifecycle_filter& f, std::string_view key, std::uint64_t size, std::string_view tags);
 // S3 rounds "Days after an event" up to the next midnight UTC.
 core::time_point due_after_days(core::time_point event, int days);
 // Whether a transition to `storage_class` applies to an object of `size` currently in `current`
@@ -77,7 +77,7 @@ bool transition_applies(const lifecycle_configuration& c, const lifecycle_rule& 
 // x-amz-expiration for a current version (empty when no enabled rule expires it):
 // expiry-date="Fri, 23 Dec 2012 00:00:00 GMT", rule-id="id".
 std::string expiration_header(const lifecycle_configuration& c, std::string_view key,
-                              std::uint64_t size, core::time_point created);
+                              std::uint64_t size, std::string_view tags, core::time_point created);
 
 // RestoreObject's RestoreRequest: Days (a positive integer) and the retrieval tier (Standard,
 // Bulk or Expedited; GlacierJobParameters/Tier or Tier; Standard when absent). MalformedXML,

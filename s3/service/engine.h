@@ -241,6 +241,17 @@ void get_object_retention(engine& e, call_ptr c);
 void put_object_legal_hold(engine& e, call_ptr c);
 void get_object_legal_hold(engine& e, call_ptr c);
 
+// Tagging (op_tagging.cc).
+void get_bucket_tagging(engine& e, call_ptr c);
+void put_bucket_tagging(engine& e, call_ptr c);
+void delete_bucket_tagging(engine& e, call_ptr c);
+void get_object_tagging(engine& e, call_ptr c);
+void put_object_tagging(engine& e, call_ptr c);
+void delete_object_tagging(engine& e, call_ptr c);
+// The tags of x-amz-tagging in stored form ("" without the header); InvalidArgument, InvalidTag,
+// BadRequest as S3 answers.
+result<std::string> object_tags_from(const core::request& req);
+
 // Lifecycle (op_lifecycle.cc) and restore (op_restore.cc).
 void put_bucket_lifecycle(engine& e, call_ptr c);
 void get_bucket_lifecycle(engine& e, call_ptr c);

@@ -167,6 +167,7 @@ void complete_multipart_upload(engine& e, call_ptr c) {
   auto mode = take_stored_header(row.headers, "x-amz-object-lock-mode");
   auto until = take_stored_header(row.headers, "x-amz-object-lock-retain-until-date");
   auto hold = take_stored_header(row.headers, "x-amz-object-lock-legal-hold");
+  row.tags = take_stored_header(row.headers, "x-amz-tagging").value_or("");
   if (mode || hold) {
     lock_headers lock;
     retention r;

@@ -27,6 +27,12 @@ void copy_object(engine& e, call_ptr c) {
                                   "or encryption attributes."));
   auto acl = canned_acl_from(req);
   if (!acl.ok()) return e.reply_error(*c, acl.err());
+  // x-amz-tagging-directive: COPY (the default) keeps the source's tags, REPLACE takes x-amz-tagging.
+  auto tagging_directive = req.headers.value_or("x-amz-tagging-directive", "COPY");
+  if (tagging_directive != "COPY" && tagging_directive != "REPLACE")
+    return e.reply_error(*c, fail(errc::invalid_argument, "Unknown tagging directive."));
+  auto tags = object_tags_from(req);
+  if (!tags.ok()) return e.reply_error(*c, tags.err());
   auto lock = parse_lock_headers(req.headers, e.clock.now());
   if (!lock.ok()) return e.reply_error(*c, lock.err());
   if (auto dest = read_bucket(e, c->addr.bucket); !dest.ok()) return e.reply_error(*c, dest.err());
@@ -41,6 +47,7 @@ void copy_object(engine& e, call_ptr c) {
   oc->source_ip = req.remote;
   oc->row.key = c->addr.key;
   oc->row.acl = std::move(*acl);
+  oc->row.tags = tagging_directive == "REPLACE" ? std::move(*tags) : src->tags;
   oc->lock = std::move(*lock);
   // The destination's storage class is the one asked for, else STANDARD (never the source's).
   auto storage = storage_class_from(req);

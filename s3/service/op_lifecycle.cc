@@ -126,17 +126,17 @@ result<void> apply_rule(database& db, const bucket_row& b, const lifecycle_confi
                         const lifecycle_rule& r, const std::vector<listed_version>& versions,
                         core::time_point at, pass_effects& fx) {
   const auto& latest = versions.front();
-  if (latest.latest && !latest.delete_marker && selects(r.filter, latest.key, latest.size))
+  if (latest.latest && !latest.delete_marker && selects(r.filter, latest.key, latest.size, latest.tags))
     HAYLOFT_TRY(current_actions(db, b, config, r, latest, at, fx));
   if (latest.latest && latest.delete_marker && versions.size() == 1 &&
-      r.expired_object_delete_marker && selects(r.filter, latest.key, 0))
+      r.expired_object_delete_marker && selects(r.filter, latest.key, 0, latest.tags))
     return remove_version(db, b, latest, core::to_unix_ms(at), fx);
   // Noncurrent versions: the i-th newest noncurrent version is kept while i <
   // NewerNoncurrentVersions.
   int index = 0;
   for (std::size_t i = 1; i < versions.size(); ++i, ++index) {
     const auto& v = versions[i];
-    if (!selects(r.filter, v.key, v.size)) continue;
+    if (!selects(r.filter, v.key, v.size, v.tags)) continue;
     auto row = find_object_version(db, b.name, v.key, v.version_id, false);
     if (!row.ok()) return row.err();
     if (!*row) continue;
@@ -294,7 +294,7 @@ std::string expiration_of(const bucket_row& b, const object_row& row) {
   if (b.lifecycle.empty() || row.delete_marker || !row.latest) return {};
   auto config = load_lifecycle(b.lifecycle);
   if (!config.ok()) return {};
-  return expiration_header(*config, row.key, row.size, core::from_unix_ms(row.modified_ms));
+  return expiration_header(*config, row.key, row.size, row.tags, core::from_unix_ms(row.modified_ms));
 }
 
 }  // namespace hayloft::s3::detail

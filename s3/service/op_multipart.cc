@@ -92,6 +92,10 @@ void create_multipart_upload(engine& e, call_ptr c) {
   if (!lock.ok()) return e.reply_error(*c, lock.err());
   for (auto name : {"x-amz-object-lock-mode", "x-amz-object-lock-retain-until-date", "x-amz-object-lock-legal-hold"})
     if (auto v = req.headers.get(name)) *headers += std::string(name) + ": " + std::string(*v) + "\n";
+  // So do the tags (in stored form, which holds no line break).
+  auto tags = object_tags_from(req);
+  if (!tags.ok()) return e.reply_error(*c, tags.err());
+  if (!tags->empty()) *headers += "x-amz-tagging: " + *tags + "\n";
   auto u = std::make_shared<upload_row>();
   if (auto a = req.headers.get("x-amz-checksum-algorithm")) {
     auto alg = parse_algorithm(*a);

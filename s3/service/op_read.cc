@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "s3/api/conditions.h"
+#include "s3/api/tagging.h"
 #include "s3/service/engine.h"
 #include "s3/service/object_headers.h"
 
@@ -140,6 +141,7 @@ void get_object(engine& e, call_ptr c) {
   add_restore_header(r, *obj, now_ms);
   if (auto expiration = expiration_of(**bucket, *obj); !expiration.empty()) r.headers.add("x-amz-expiration", expiration);
   if (obj->storage_class != "STANDARD") r.headers.add("x-amz-storage-class", obj->storage_class);
+  if (auto n = stored_tag_count(obj->tags); n > 0) r.headers.add("x-amz-tagging-count", std::to_string(n));
   if (ranged) r.headers.add("Content-Range", content_range(first, first + length - 1, obj->size));
   if (obj->parts > 0 && req.has_param("partNumber")) r.headers.add("x-amz-mp-parts-count", std::to_string(obj->parts));
   // Full-object checksums only describe the whole body: never send them with a range.

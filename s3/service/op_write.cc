@@ -16,6 +16,8 @@ void put_object(engine& e, call_ptr c) {
   if (!headers.ok()) return e.reply_error(*c, headers.err());
   auto acl = canned_acl_from(req);
   if (!acl.ok()) return e.reply_error(*c, acl.err());
+  auto tags = object_tags_from(req);
+  if (!tags.ok()) return e.reply_error(*c, tags.err());
   auto spec = ingest_spec_from(e, req);
   if (!spec.ok()) return e.reply_error(*c, spec.err());
   auto lock = parse_lock_headers(req.headers, e.clock.now());
@@ -37,6 +39,7 @@ void put_object(engine& e, call_ptr c) {
   oc->row.headers = std::move(*headers);
   oc->row.storage_class = take_storage_class(oc->row.headers);
   oc->row.acl = std::move(*acl);
+  oc->row.tags = std::move(*tags);
   // Fail fast for a missing bucket before reading a large body (the commit checks again).
   if (auto bucket = read_bucket(e, c->addr.bucket); !bucket.ok()) return e.reply_error(*c, bucket.err());
   ingest_body(e, c, std::move(*spec), [&e, c, oc](result<ingested> in) {

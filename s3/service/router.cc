@@ -9,10 +9,10 @@ namespace hayloft::s3::detail {
 namespace {
 
 // Bucket sub-resources S3 has and hayloft does not implement.
-constexpr std::array<std::string_view, 17> unsupported_bucket = {
+constexpr std::array<std::string_view, 16> unsupported_bucket = {
     "accelerate", "analytics", "cors", "encryption", "intelligent-tiering", "inventory", "logging", "metrics", "ownershipControls", "policy", "policyStatus", "publicAccessBlock",
-    "replication", "requestPayment", "tagging", "website", "session"};
-constexpr std::array<std::string_view, 3> unsupported_object = {"tagging", "torrent", "select"};
+    "replication", "requestPayment", "website", "session"};
+constexpr std::array<std::string_view, 2> unsupported_object = {"torrent", "select"};
 
 template <std::size_t N>
 bool any_param(const core::request& req, const std::array<std::string_view, N>& names) {
@@ -42,7 +42,9 @@ bool any_param(const core::request& req, const std::array<std::string_view, N>& 
   X(PutObjectRetention, put_object_retention) X(GetObjectLegalHold, get_object_legal_hold)                 \
   X(PutObjectLegalHold, put_object_legal_hold) X(GetBucketLifecycleConfiguration, get_bucket_lifecycle)    \
   X(PutBucketLifecycleConfiguration, put_bucket_lifecycle) X(DeleteBucketLifecycle, delete_bucket_lifecycle) \
-  X(RestoreObject, restore_object)
+  X(RestoreObject, restore_object) X(GetBucketTagging, get_bucket_tagging) X(PutBucketTagging, put_bucket_tagging) \
+  X(DeleteBucketTagging, delete_bucket_tagging) X(GetObjectTagging, get_object_tagging)                    \
+  X(PutObjectTagging, put_object_tagging) X(DeleteObjectTagging, delete_object_tagging)
 
 enum class operation {
 #define HAYLOFT_S3_ENUM(name, fn) fn,
@@ -62,6 +64,7 @@ operation classify_bucket(const core::request& req) {
     if (req.has_param("versioning")) return operation::get_bucket_versioning;
     if (req.has_param("object-lock")) return operation::get_object_lock_configuration;
     if (req.has_param("lifecycle")) return operation::get_bucket_lifecycle;
+    if (req.has_param("tagging")) return operation::get_bucket_tagging;
     if (req.has_param("uploads")) return operation::list_multipart_uploads;
     if (req.has_param("versions")) return operation::list_object_versions;
     if (any_param(req, unsupported_bucket)) return operation::not_implemented;
@@ -73,11 +76,13 @@ operation classify_bucket(const core::request& req) {
     if (req.has_param("versioning")) return operation::put_bucket_versioning;
     if (req.has_param("object-lock")) return operation::put_object_lock_configuration;
     if (req.has_param("lifecycle")) return operation::put_bucket_lifecycle;
+    if (req.has_param("tagging")) return operation::put_bucket_tagging;
     if (any_param(req, unsupported_bucket)) return operation::not_implemented;
     return operation::create_bucket;
   }
   if (m == "DELETE") {
     if (req.has_param("lifecycle")) return operation::delete_bucket_lifecycle;
+    if (req.has_param("tagging")) return operation::delete_bucket_tagging;
     if (req.has_param("versions") || any_param(req, unsupported_bucket)) return operation::not_implemented;
     return operation::delete_bucket;
   }
@@ -94,6 +99,7 @@ operation classify_object(const core::request& req) {
     if (m == "GET" && req.has_param("attributes")) return operation::get_object_attributes;
     if (m == "GET" && req.has_param("retention")) return operation::get_object_retention;
     if (m == "GET" && req.has_param("legal-hold")) return operation::get_object_legal_hold;
+    if (m == "GET" && req.has_param("tagging")) return operation::get_object_tagging;
     if (any_param(req, unsupported_object)) return operation::not_implemented;
     return operation::get_object;
   }
@@ -103,11 +109,13 @@ operation classify_object(const core::request& req) {
     if (req.has_param("acl")) return operation::put_object_acl;
     if (req.has_param("retention")) return operation::put_object_retention;
     if (req.has_param("legal-hold")) return operation::put_object_legal_hold;
+    if (req.has_param("tagging")) return operation::put_object_tagging;
     if (any_param(req, unsupported_object)) return operation::not_implemented;
     return copy ? operation::copy_object : operation::put_object;
   }
   if (m == "DELETE") {
     if (req.has_param("uploadId")) return operation::abort_multipart_upload;
+    if (req.has_param("tagging")) return operation::delete_object_tagging;
     if (any_param(req, unsupported_object)) return operation::not_implemented;
     return operation::delete_object;
   }
@@ -195,10 +203,8 @@ constexpr unsupported_name unsupported_names[] = {
     {false, "publicAccessBlock", "GetPublicAccessBlock", "PutPublicAccessBlock", "DeletePublicAccessBlock", {}},
     {false, "replication", "GetBucketReplication", "PutBucketReplication", "DeleteBucketReplication", {}},
     {false, "requestPayment", "GetBucketRequestPayment", "PutBucketRequestPayment", {}, {}},
-    {false, "tagging", "GetBucketTagging", "PutBucketTagging", "DeleteBucketTagging", {}},
     {false, "website", "GetBucketWebsite", "PutBucketWebsite", "DeleteBucketWebsite", {}},
     {false, "session", "CreateSession", {}, {}, {}},
-    {true, "tagging", "GetObjectTagging", "PutObjectTagging", "DeleteObjectTagging", {}},
     {true, "torrent", "GetObjectTorrent", {}, {}, {}},
     {true, "select", {}, {}, {}, "SelectObjectContent"},
 };

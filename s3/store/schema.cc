@@ -81,6 +81,32 @@ DROP INDEX s3_objects_key;
 CREATE UNIQUE INDEX s3_objects_version ON s3_objects(bucket, key, version_id);
 CREATE UNIQUE INDEX s3_objects_latest ON s3_objects(bucket, key) WHERE latest = 1;
 CREATE INDEX s3_objects_restores ON s3_objects(restore_until_ms) WHERE restore_until_ms > 0;
+)sql",
+       // Bucket and object configuration (issue 16): object tags, and one column per bucket
+       // document (each the canonical rendered document, '' when unset; ownership is the
+       // ObjectOwnership value). Buckets made before keep no ownership controls and no public
+       // access block, as buckets made on AWS before April 2023 did. Documents a bucket holds
+       // several of, by id (inventory, analytics, metrics, intelligent-tiering), have a table.
+       R"sql(
+ALTER TABLE s3_objects ADD COLUMN tags TEXT NOT NULL DEFAULT '';
+ALTER TABLE s3_buckets ADD COLUMN tagging TEXT NOT NULL DEFAULT '';
+ALTER TABLE s3_buckets ADD COLUMN cors TEXT NOT NULL DEFAULT '';
+ALTER TABLE s3_buckets ADD COLUMN policy TEXT NOT NULL DEFAULT '';
+ALTER TABLE s3_buckets ADD COLUMN ownership TEXT NOT NULL DEFAULT '';
+ALTER TABLE s3_buckets ADD COLUMN public_access_block TEXT NOT NULL DEFAULT '';
+ALTER TABLE s3_buckets ADD COLUMN encryption TEXT NOT NULL DEFAULT '';
+ALTER TABLE s3_buckets ADD COLUMN website TEXT NOT NULL DEFAULT '';
+ALTER TABLE s3_buckets ADD COLUMN logging TEXT NOT NULL DEFAULT '';
+ALTER TABLE s3_buckets ADD COLUMN accelerate TEXT NOT NULL DEFAULT '';
+ALTER TABLE s3_buckets ADD COLUMN request_payment TEXT NOT NULL DEFAULT '';
+ALTER TABLE s3_buckets ADD COLUMN replication TEXT NOT NULL DEFAULT '';
+CREATE TABLE s3_bucket_configs(
+  bucket TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  id TEXT NOT NULL,
+  document TEXT NOT NULL,
+  PRIMARY KEY(bucket, kind, id)
+) WITHOUT ROWID;
 )sql"}};
   return set;
 }

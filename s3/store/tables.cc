@@ -10,7 +10,7 @@ std::string_view blob_arg(std::string_view s) { return s.empty() ? std::string_v
 #define HAYLOFT_S3_OBJECT_COLUMNS                                                                              \
   "key, size, etag, modified_ms, headers, checksum_alg, checksum, checksum_type, parts, acl, blob, version_id, " \
   "latest, delete_marker, noncurrent_ms, storage_class, lock_mode, lock_until_ms, legal_hold, restore_ready_ms, " \
-  "restore_until_ms, part_list"
+  "restore_until_ms, part_list, tags"
 
 object_row read_object(const hayloft::store::statement& s, bool with_body) {
   object_row o;
@@ -36,7 +36,8 @@ object_row read_object(const hayloft::store::statement& s, bool with_body) {
   o.restore_ready_ms = s.int64(19);
   o.restore_until_ms = s.int64(20);
   o.part_list = s.text(21);
-  if (with_body && !s.is_null(22)) o.body = std::string(s.blob_view(22));
+  o.tags = s.text(22);
+  if (with_body && !s.is_null(23)) o.body = std::string(s.blob_view(23));
   return o;
 }
 
@@ -47,6 +48,20 @@ result<std::optional<object_row>> read_one(hayloft::store::statement& s, bool wi
   auto o = read_object(s, with_body);
   s.reset();
   return std::optional<object_row>(std::move(o));
+}
+
+// Column names of bucket_doc, in order.
+constexpr const char* doc_columns[bucket_doc_count] = {"tagging", "cors", "policy", "ownership",
+                                                       "public_access_block", "encryption", "website", "logging",
+                                                       "accelerate", "request_payment", "replication"};
+#define HAYLOFT_S3_BUCKET_COLUMNS                                                                          \
+  "name, region, created_ms, acl, notification, versioning, mfa_delete, object_lock, lifecycle, tagging, cors, " \
+  "policy, ownership, public_access_block, encryption, website, logging, accelerate, request_payment, replication"
+
+bucket_row read_bucket_row(const hayloft::store::statement& s) {
+  bucket_row b{s.text(0), s.text(1), s.int64(2), s.text(3), s.text(4), s.text(5), s.text(6), s.text(7), s.text(8), {}};
+  for (std::size_t i = 0; i < bucket_doc_count; ++i) b.docs[i] = s.text(static_cast<int>(9 + i));
+  return b;
 }
 
 result<void> set_bucket_column(database& db, const std::string& sql, std::string_view name, std::string_view value) {
@@ -71,8 +86,7 @@ std::string prefix_successor(std::string_view prefix) {
 }
 
 result<std::optional<bucket_row>> find_bucket(database& db, std::string_view name) {
-  static const std::string sql = "SELECT name, region, created_ms, acl, notification, versioning, mfa_delete, object_lock, lifecycle "
-      "FROM s3_buckets WHERE name = ?1";
+  static const std::string sql = "SELECT " HAYLOFT_S3_BUCKET_COLUMNS " FROM s3_buckets WHERE name = ?1";
   auto st = db.cached(sql);
   if (!st.ok()) return st.err();
   auto& s = **st;
@@ -80,17 +94,18 @@ result<std::optional<bucket_row>> find_bucket(database& db, std::string_view nam
   auto row = s.step();
   if (!row.ok()) return row.err();
   if (!*row) return std::optional<bucket_row>{};
-  bucket_row b{s.text(0), s.text(1), s.int64(2), s.text(3), s.text(4), s.text(5), s.text(6), s.text(7), s.text(8)};
+  auto b = read_bucket_row(s);
   s.reset();
   return std::optional<bucket_row>(std::move(b));
 }
 
 result<void> insert_bucket(database& db, const bucket_row& b) {
-  static const std::string sql =
-      "INSERT INTO s3_buckets(name, region, created_ms, acl, notification, versioning, mfa_delete, object_lock, "
-      "lifecycle) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+  static const std::string sql = "INSERT INTO s3_buckets(" HAYLOFT_S3_BUCKET_COLUMNS
+                                 ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
+                                 "?18, ?19, ?20)";
   auto st = db.cached(sql);
   if (!st.ok()) return st.err();
+  for (std::size_t i = 0; i < bucket_doc_count; ++i) (*st)->bind(static_cast<int>(10 + i), b.docs[i]);
   return (*st)
       ->bind(1, b.name)
       .bind(2, b.region)
@@ -105,8 +120,7 @@ result<void> insert_bucket(database& db, const bucket_row& b) {
 }
 
 result<std::vector<bucket_row>> list_bucket_rows(database& db) {
-  static const std::string sql = "SELECT name, region, created_ms, acl, notification, versioning, mfa_delete, object_lock, lifecycle "
-      "FROM s3_buckets ORDER BY name";
+  static const std::string sql = "SELECT " HAYLOFT_S3_BUCKET_COLUMNS " FROM s3_buckets ORDER BY name";
   auto st = db.cached(sql);
   if (!st.ok()) return st.err();
   auto& s = **st;
@@ -115,7 +129,7 @@ result<std::vector<bucket_row>> list_bucket_rows(database& db) {
     auto row = s.step();
     if (!row.ok()) return row.err();
     if (!*row) break;
-    out.push_back({s.text(0), s.text(1), s.int64(2), s.text(3), s.text(4), s.text(5), s.text(6), s.text(7), s.text(8)});
+    out.push_back(read_bucket_row(s));
   }
   return out;
 }
@@ -168,6 +182,67 @@ result<void> set_bucket_lifecycle(database& db, std::string_view name, std::stri
   return set_bucket_column(db, sql, name, xml);
 }
 
+result<void> set_bucket_doc(database& db, std::string_view name, bucket_doc d, std::string_view value) {
+  static const auto sqls = [] {
+    std::array<std::string, bucket_doc_count> out;
+    for (std::size_t i = 0; i < bucket_doc_count; ++i)
+      out[i] = std::string("UPDATE s3_buckets SET ") + doc_columns[i] + " = ?2 WHERE name = ?1";
+    return out;
+  }();
+  return set_bucket_column(db, sqls[static_cast<std::size_t>(d)], name, value);
+}
+
+result<void> put_bucket_config(database& db, std::string_view bucket, std::string_view kind, std::string_view id,
+                               std::string_view document) {
+  static const std::string sql =
+      "INSERT OR REPLACE INTO s3_bucket_configs(bucket, kind, id, document) VALUES (?1, ?2, ?3, ?4)";
+  auto st = db.cached(sql);
+  if (!st.ok()) return st.err();
+  return (*st)->bind(1, bucket).bind(2, kind).bind(3, id).bind(4, document).run();
+}
+
+result<std::optional<std::string>> find_bucket_config(database& db, std::string_view bucket, std::string_view kind,
+                                                      std::string_view id) {
+  static const std::string sql = "SELECT document FROM s3_bucket_configs WHERE bucket = ?1 AND kind = ?2 AND id = ?3";
+  auto st = db.cached(sql);
+  if (!st.ok()) return st.err();
+  auto& s = **st;
+  s.bind(1, bucket).bind(2, kind).bind(3, id);
+  auto row = s.step();
+  if (!row.ok()) return row.err();
+  if (!*row) return std::optional<std::string>{};
+  auto doc = s.text(0);
+  s.reset();
+  return std::optional<std::string>(std::move(doc));
+}
+
+result<bool> delete_bucket_config(database& db, std::string_view bucket, std::string_view kind, std::string_view id) {
+  static const std::string sql = "DELETE FROM s3_bucket_configs WHERE bucket = ?1 AND kind = ?2 AND id = ?3";
+  auto st = db.cached(sql);
+  if (!st.ok()) return st.err();
+  HAYLOFT_TRY((*st)->bind(1, bucket).bind(2, kind).bind(3, id).run());
+  return db.changes() > 0;
+}
+
+result<std::vector<std::pair<std::string, std::string>>> list_bucket_configs(database& db, std::string_view bucket,
+                                                                             std::string_view kind,
+                                                                             std::string_view after, int limit) {
+  static const std::string sql =
+      "SELECT id, document FROM s3_bucket_configs WHERE bucket = ?1 AND kind = ?2 AND id > ?3 ORDER BY id LIMIT ?4";
+  auto st = db.cached(sql);
+  if (!st.ok()) return st.err();
+  auto& s = **st;
+  s.bind(1, bucket).bind(2, kind).bind(3, after).bind(4, limit);
+  std::vector<std::pair<std::string, std::string>> out;
+  for (;;) {
+    auto row = s.step();
+    if (!row.ok()) return row.err();
+    if (!*row) break;
+    out.emplace_back(s.text(0), s.text(1));
+  }
+  return out;
+}
+
 result<bool> bucket_has_objects(database& db, std::string_view name) {
   static const std::string sql = "SELECT 1 FROM s3_objects WHERE bucket = ?1 LIMIT 1";
   auto st = db.cached(sql);
@@ -196,7 +271,8 @@ result<std::vector<std::string>> delete_bucket_row(database& db, std::string_vie
     }
   }
   for (const char* sql : {"DELETE FROM s3_parts WHERE upload_id IN (SELECT upload_id FROM s3_uploads WHERE bucket = ?1)",
-                          "DELETE FROM s3_uploads WHERE bucket = ?1", "DELETE FROM s3_buckets WHERE name = ?1"}) {
+                          "DELETE FROM s3_uploads WHERE bucket = ?1", "DELETE FROM s3_bucket_configs WHERE bucket = ?1",
+                          "DELETE FROM s3_buckets WHERE name = ?1"}) {
     auto st = db.cached(sql);
     if (!st.ok()) return st.err();
     HAYLOFT_TRY((*st)->bind(1, name).run());
@@ -254,8 +330,8 @@ result<std::optional<std::string>> upsert_object(database& db, std::string_view 
   static const std::string sql =
       "INSERT INTO s3_objects(bucket, key, size, etag, modified_ms, headers, checksum_alg, checksum, checksum_type, "
       "parts, acl, blob, body, version_id, latest, delete_marker, noncurrent_ms, storage_class, lock_mode, "
-      "lock_until_ms, legal_hold, restore_ready_ms, restore_until_ms, part_list) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-      "?8, ?9, ?10, ?11, ?12, ?13, ?14, 1, ?15, 0, ?16, ?17, ?18, ?19, ?20, ?21, ?22)";
+      "lock_until_ms, legal_hold, restore_ready_ms, restore_until_ms, part_list, tags) VALUES (?1, ?2, ?3, ?4, ?5, "
+      "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 1, ?15, 0, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)";
   auto st = db.cached(sql);
   if (!st.ok()) return st.err();
   auto& s = **st;
@@ -279,7 +355,8 @@ result<std::optional<std::string>> upsert_object(database& db, std::string_view 
       .bind(19, o.legal_hold)
       .bind(20, o.restore_ready_ms)
       .bind(21, o.restore_until_ms)
-      .bind(22, o.part_list);
+      .bind(22, o.part_list)
+      .bind(23, o.tags);
   if (o.blob) s.bind_null(13);
   else s.bind_blob(13, blob_arg(o.body));
   HAYLOFT_TRY(s.run());
@@ -321,7 +398,7 @@ result<removed_object> delete_object_version(database& db, std::string_view buck
 result<bool> update_object_state(database& db, std::string_view bucket, const object_row& o) {
   static const std::string sql =
       "UPDATE s3_objects SET acl = ?4, storage_class = ?5, lock_mode = ?6, lock_until_ms = ?7, legal_hold = ?8, "
-      "restore_ready_ms = ?9, restore_until_ms = ?10 WHERE bucket = ?1 AND key = ?2 AND version_id = ?3";
+      "restore_ready_ms = ?9, restore_until_ms = ?10, tags = ?11 WHERE bucket = ?1 AND key = ?2 AND version_id = ?3";
   auto st = db.cached(sql);
   if (!st.ok()) return st.err();
   HAYLOFT_TRY((*st)
@@ -335,6 +412,7 @@ result<bool> update_object_state(database& db, std::string_view bucket, const ob
                   .bind(8, o.legal_hold)
                   .bind(9, o.restore_ready_ms)
                   .bind(10, o.restore_until_ms)
+                  .bind(11, o.tags)
                   .run());
   return db.changes() > 0;
 }
@@ -397,13 +475,14 @@ result<std::vector<listed_version>> read_versions(hayloft::store::statement& s) 
     v.checksum_alg = static_cast<int>(s.int64(8));
     v.checksum_type = s.text(9);
     v.storage_class = s.text(10);
+    v.tags = s.text(11);
     out.push_back(std::move(v));
   }
   return out;
 }
 
 #define HAYLOFT_S3_VERSION_COLUMNS \
-  "id, key, version_id, latest, delete_marker, size, etag, modified_ms, checksum_alg, checksum_type, storage_class "
+  "id, key, version_id, latest, delete_marker, size, etag, modified_ms, checksum_alg, checksum_type, storage_class, tags "
 
 }  // namespace
 
@@ -486,7 +565,9 @@ result<std::vector<std::string>> referenced_blobs(database& db) {
 }
 
 result<void> clear_all(database& db) {
-  return db.exec("DELETE FROM s3_parts; DELETE FROM s3_uploads; DELETE FROM s3_objects; DELETE FROM s3_buckets;");
+  return db.exec(
+      "DELETE FROM s3_parts; DELETE FROM s3_uploads; DELETE FROM s3_objects; DELETE FROM s3_bucket_configs; "
+      "DELETE FROM s3_buckets;");
 }
 
 }  // namespace hayloft::s3

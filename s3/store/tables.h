@@ -2,6 +2,7 @@
 // Typed access to the S3 tables. Every function runs on the connection it is given: readers
 // lease one from state_store::reader(), writers run inside a state_store job. SQLite errors
 // come back as store::errc values; "no such row" is a value (nullopt/false), not an error.
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -15,6 +16,24 @@ namespace hayloft::s3 {
 
 using hayloft::store::database;
 
+// The bucket documents kept whole (issue 16): each the canonical rendered document, or empty when
+// the bucket has none. ownership holds the ObjectOwnership value.
+enum class bucket_doc {
+  tagging,
+  cors,
+  policy,
+  ownership,
+  public_access_block,
+  encryption,
+  website,
+  logging,
+  accelerate,
+  request_payment,
+  replication,
+  count_,
+};
+inline constexpr std::size_t bucket_doc_count = static_cast<std::size_t>(bucket_doc::count_);
+
 struct bucket_row {
   std::string name;
   std::string region;
@@ -25,6 +44,9 @@ struct bucket_row {
   std::string mfa_delete;    // "" (never set), "Enabled" or "Disabled"
   std::string object_lock;   // rendered ObjectLockConfiguration XML, or empty (lock not enabled)
   std::string lifecycle;     // "minimum-size mode\n" + LifecycleConfiguration XML, or empty
+  std::array<std::string, bucket_doc_count> docs;
+  const std::string& doc(bucket_doc d) const { return docs[static_cast<std::size_t>(d)]; }
+  std::string& doc(bucket_doc d) { return docs[static_cast<std::size_t>(d)]; }
 };
 
 result<std::optional<bucket_row>> find_bucket(database& db, std::string_view name);
@@ -36,6 +58,20 @@ result<void> set_bucket_versioning(database& db, std::string_view name, std::str
                                    std::string_view mfa_delete);
 result<void> set_bucket_object_lock(database& db, std::string_view name, std::string_view xml);
 result<void> set_bucket_lifecycle(database& db, std::string_view name, std::string_view xml);
+result<void> set_bucket_doc(database& db, std::string_view name, bucket_doc d, std::string_view value);
+
+// Documents a bucket holds several of, by id: kind "inventory", "analytics", "metrics",
+// "intelligent-tiering".
+result<void> put_bucket_config(database& db, std::string_view bucket, std::string_view kind, std::string_view id,
+                               std::string_view document);
+result<std::optional<std::string>> find_bucket_config(database& db, std::string_view bucket, std::string_view kind,
+                                                      std::string_view id);
+// Removes one; false when there was none.
+result<bool> delete_bucket_config(database& db, std::string_view bucket, std::string_view kind, std::string_view id);
+// (id, document) with id > after, in id order, at most limit.
+result<std::vector<std::pair<std::string, std::string>>> list_bucket_configs(database& db, std::string_view bucket,
+                                                                             std::string_view kind,
+                                                                             std::string_view after, int limit);
 result<bool> bucket_has_objects(database& db, std::string_view name);
 // Object count and total bytes of every bucket that holds objects (one grouped read).
 struct bucket_usage_row {
@@ -74,6 +110,7 @@ struct object_row {
   std::int64_t restore_ready_ms = 0;  // an ongoing restore completes then (0: none ongoing)
   std::int64_t restore_until_ms = 0;  // the restored copy expires then (0: not restored)
   std::string part_list;              // multipart: "number size checksum\n" per part
+  std::string tags;                   // stored tag set (s3/api/tagging.h encode_tags), "" for none
 };
 
 // The latest version of (bucket, key), delete markers included.
@@ -131,6 +168,7 @@ struct listed_version {
   int checksum_alg = 0;
   std::string checksum_type;
   std::string storage_class;
+  std::string tags;  // stored tag set
 };
 // Up to `limit` versions under prefix with key > after (>= when `inclusive`), ordered by key and
 // then newest first.

@@ -64,6 +64,9 @@ TEST(S3Errors, EveryEntryMapsToStatusAndCode) {
       {errc::restore_already_in_progress, 409, "RestoreAlreadyInProgress"},
       {errc::invalid_bucket_state, 409, "InvalidBucketState"},
       {errc::illegal_versioning_configuration, 400, "IllegalVersioningConfigurationException"},
+      {errc::bad_request, 400, "BadRequest"},
+      {errc::invalid_tag, 400, "InvalidTag"},
+      {errc::no_such_tag_set, 404, "NoSuchTagSet"},
   };
   EXPECT_EQ(std::size(cases), static_cast<std::size_t>(errc::count_) - 1);
   for (const auto& c : cases) {

@@ -61,8 +61,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         auto text = render_lifecycle_configuration(*loaded);
         check_safe_output(text);
         check(text == render_lifecycle_configuration(*r));
-        for (const auto& rule : r->rules) (void)selects(rule.filter, doc.substr(0, 64), size);
-        (void)expiration_header(*r, doc.substr(0, 64), size, hayloft::core::from_unix_ms(0));
+        for (const auto& rule : r->rules) (void)selects(rule.filter, doc.substr(0, 64), size, doc.substr(0, 32));
+        (void)expiration_header(*r, doc.substr(0, 64), size, doc.substr(0, 32), hayloft::core::from_unix_ms(0));
       }
       break;
     }

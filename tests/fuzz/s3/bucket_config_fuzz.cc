@@ -1,0 +1,51 @@
+// The bucket and object configuration documents and headers of issue 16 on client bytes. The
+// first byte picks the parser; the rest is the document or header value. Properties:
+//  - parsers answer a value or the errors their headers name, never anything else;
+//  - what is stored renders to a document that parses back to the same value, and renderings
+//    are safe XML.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "s3/api/errors.h"
+#include "s3/api/tagging.h"
+#include "tests/fuzz/s3/checks.h"
+
+using namespace hayloft::s3;
+using namespace hayloft::s3::fuzzing;
+
+namespace {
+
+void tagging(std::string_view doc, tag_target target) {
+  auto r = parse_tagging(doc, target);
+  expect_error(r, {errc::malformed_xml, errc::invalid_tag, errc::bad_request});
+  if (!r.ok()) return;
+  check(r->size() <= (target == tag_target::object ? max_object_tags : max_bucket_tags));
+  auto stored = encode_tags(*r);
+  check(decode_tags(stored) == *r);
+  check(stored_tag_count(stored) == r->size());
+  check(has_all_tags(stored, *r));
+  auto text = render_tagging(*r);
+  check_safe_output(text);
+  auto again = parse_tagging(text, target);
+  check(again.ok() && *again == *r);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size < 1 || size > 256 * 1024) return 0;
+  const std::string_view doc(reinterpret_cast<const char*>(data) + 1, size - 1);
+  switch (data[0] % 3) {
+    case 0: tagging(doc, tag_target::object); break;
+    case 1: tagging(doc, tag_target::bucket); break;
+    default: {
+      auto r = parse_tagging_header(doc);
+      expect_error(r, {errc::invalid_argument, errc::invalid_tag, errc::bad_request});
+      if (r.ok()) check(decode_tags(encode_tags(*r)) == *r);
+      break;
+    }
+  }
+  return 0;
+}
