@@ -101,13 +101,4 @@ result<versioning_configuration> parse_versioning_configuration(std::string_view
   return out;
 }
 
-result<std::string> parse_access_control_policy(std::string_view body) {
-  pugi::xml_document doc;
-  if (!parse_xml(body, doc) || local_name(doc.document_element()) != "AccessControlPolicy")
-    return fail(errc::malformed_acl);
-  auto list = find_child(doc.document_element(), "AccessControlList");
-  if (!list) return fail(errc::malformed_acl);
-  return save_xml(doc);
-}
-
 }  // namespace hayloft::s3

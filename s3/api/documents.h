@@ -43,8 +43,4 @@ struct versioning_configuration {
 };
 result<versioning_configuration> parse_versioning_configuration(std::string_view body);
 
-// An AccessControlPolicy body for Put{Object,Bucket}Acl: returns it re-serialised (canonical),
-// or MalformedACLError.
-result<std::string> parse_access_control_policy(std::string_view body);
-
 }  // namespace hayloft::s3

@@ -63,6 +63,12 @@ constexpr std::array<error_entry, static_cast<std::size_t>(errc::count_)> table{
     {400, "BadRequest", "Bad Request"},
     {400, "InvalidTag", "The TagKey you have provided is invalid"},
     {404, "NoSuchTagSet", "The TagSet does not exist"},
+    {400, "AccessControlListNotSupported", "The bucket does not allow ACLs"},
+    {400, "InvalidBucketAclWithObjectOwnership",
+     "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"},
+    {404, "OwnershipControlsNotFoundError", "The bucket ownership controls were not found"},
+    {404, "NoSuchPublicAccessBlockConfiguration", "The public access block configuration was not found"},
+    {400, "UnresolvableGrantByEmailAddress", "The e-mail address you provided does not match any account on record."},
 }};
 
 class category : public std::error_category {

@@ -58,6 +58,11 @@ enum class errc {
   bad_request,
   invalid_tag,
   no_such_tag_set,
+  access_control_list_not_supported,
+  invalid_bucket_acl_with_object_ownership,
+  ownership_controls_not_found,
+  no_such_public_access_block_configuration,
+  unresolvable_grant_by_email_address,
   count_,  // number of entries; not an error
 };
 

@@ -1,5 +1,6 @@
 #include "s3/api/results.h"
 
+#include "s3/api/acl.h"
 #include "s3/api/xml_writer.h"
 
 namespace hayloft::s3 {
@@ -247,40 +248,6 @@ bool valid_canned_acl(std::string_view acl) {
   return false;
 }
 
-std::string render_acl(std::string_view acl) {
-  if (!acl.empty() && acl.front() == '<') return std::string(acl);
-  xml_writer w("AccessControlPolicy");
-  owner(w.root());
-  auto list = xml_writer::node(w.root(), "AccessControlList");
-  auto grant_owner = [&](std::string_view permission) {
-    auto g = xml_writer::node(list, "Grant");
-    auto grantee = xml_writer::node(g, "Grantee");
-    grantee.append_attribute("xmlns:xsi") = "http://www.w3.org/2001/XMLSchema-instance";
-    grantee.append_attribute("xsi:type") = "CanonicalUser";
-    xml_writer::child(grantee, "ID", owner_id);
-    xml_writer::child(grantee, "DisplayName", owner_display_name);
-    xml_writer::child(g, "Permission", permission);
-  };
-  auto grant_group = [&](std::string_view uri, std::string_view permission) {
-    auto g = xml_writer::node(list, "Grant");
-    auto grantee = xml_writer::node(g, "Grantee");
-    grantee.append_attribute("xmlns:xsi") = "http://www.w3.org/2001/XMLSchema-instance";
-    grantee.append_attribute("xsi:type") = "Group";
-    xml_writer::child(grantee, "URI", uri);
-    xml_writer::child(g, "Permission", permission);
-  };
-  constexpr std::string_view all_users = "http://acs.amazonaws.com/groups/global/AllUsers";
-  constexpr std::string_view authenticated = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers";
-  constexpr std::string_view log_delivery = "http://acs.amazonaws.com/groups/s3/LogDelivery";
-  grant_owner("FULL_CONTROL");
-  if (acl == "public-read" || acl == "public-read-write") grant_group(all_users, "READ");
-  if (acl == "public-read-write") grant_group(all_users, "WRITE");
-  if (acl == "authenticated-read") grant_group(authenticated, "READ");
-  if (acl == "log-delivery-write") {
-    grant_group(log_delivery, "WRITE");
-    grant_group(log_delivery, "READ_ACP");
-  }
-  return w.str();
-}
+std::string render_acl(std::string_view acl) { return render_access_control_policy(load_acl(acl)); }
 
 }  // namespace hayloft::s3

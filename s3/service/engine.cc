@@ -164,6 +164,7 @@ void engine::commit_object(std::shared_ptr<object_commit> oc, std::function<void
           if (!parts.ok()) return parts.err();
           out->part_blobs = std::move(*parts);
         }
+        HAYLOFT_TRY(acl_allowed(**bucket, oc->row.acl));
         HAYLOFT_TRY(apply_write_lock(**bucket, oc->lock, oc->row));
         const auto& versioning = (*bucket)->versioning;
         oc->versioned = !versioning.empty();

@@ -241,6 +241,20 @@ void get_object_retention(engine& e, call_ptr c);
 void put_object_legal_hold(engine& e, call_ptr c);
 void get_object_legal_hold(engine& e, call_ptr c);
 
+// ACLs, ownership controls, public access block (op_access.cc).
+void get_bucket_ownership_controls(engine& e, call_ptr c);
+void put_bucket_ownership_controls(engine& e, call_ptr c);
+void delete_bucket_ownership_controls(engine& e, call_ptr c);
+void get_public_access_block(engine& e, call_ptr c);
+void put_public_access_block(engine& e, call_ptr c);
+void delete_public_access_block(engine& e, call_ptr c);
+// The ACL a write asks for (x-amz-acl or x-amz-grant-*, in stored form; "private" without).
+result<std::string> request_acl(const core::request& req, bool bucket);
+// Whether bucket `b` takes a write setting `acl`: AccessControlListNotSupported under
+// BucketOwnerEnforced unless the ACL grants only the owner; AccessDenied for a public ACL when
+// the public access block has BlockPublicAcls.
+result<void> acl_allowed(const bucket_row& b, std::string_view acl);
+
 // Tagging (op_tagging.cc).
 void get_bucket_tagging(engine& e, call_ptr c);
 void put_bucket_tagging(engine& e, call_ptr c);

@@ -111,11 +111,4 @@ std::string stored_headers_for_type(std::string_view content_type) {
   return block;
 }
 
-result<std::string> canned_acl_from(const core::request& req) {
-  auto acl = req.headers.get("x-amz-acl");
-  if (!acl) return std::string("private");
-  if (!valid_canned_acl(*acl)) return fail(errc::invalid_argument);
-  return std::string(*acl);
-}
-
 }  // namespace hayloft::s3::detail

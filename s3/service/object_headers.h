@@ -40,7 +40,4 @@ std::vector<std::pair<std::string, std::string>> stored_metadata(std::string_vie
 // A block with only a Content-Type (typed API).
 std::string stored_headers_for_type(std::string_view content_type);
 
-// The canned ACL from x-amz-acl (default "private"); InvalidArgument for unknown values.
-result<std::string> canned_acl_from(const core::request& req);
-
 }  // namespace hayloft::s3::detail

@@ -1,7 +1,9 @@
 // Bucket operations: ListBuckets, CreateBucket, DeleteBucket, HeadBucket, GetBucketLocation,
-// bucket ACLs, GetBucketVersioning and the notification configuration.
+// GetBucketVersioning and the notification configuration (ACLs: op_access.cc).
 #include <algorithm>
 
+#include "s3/api/acl.h"
+#include "s3/api/bucket_documents.h"
 #include "s3/api/documents.h"
 #include "s3/api/notifications.h"
 #include "s3/api/object_lock.h"
@@ -59,14 +61,25 @@ void create_bucket(engine& e, call_ptr c) {
   if (!location.ok()) return e.reply_error(*c, location.err());
   if (*location && (**location == "us-east-1" || !region_shaped(**location)))
     return e.reply_error(*c, fail(errc::invalid_location_constraint));
-  auto acl = canned_acl_from(c->req);
+  auto acl = request_acl(c->req, true);
   if (!acl.ok()) return e.reply_error(*c, acl.err());
+  std::string ownership = e.opts.aws_bucket_defaults ? "BucketOwnerEnforced" : "";
+  if (auto asked = c->req.headers.get("x-amz-object-ownership")) {
+    if (!valid_object_ownership(*asked))
+      return e.reply_error(*c, fail(errc::invalid_argument, "Invalid x-amz-object-ownership header"));
+    ownership = std::string(*asked);
+  }
+  if (ownership == "BucketOwnerEnforced" && !owner_only(*acl))
+    return e.reply_error(*c, fail(errc::invalid_bucket_acl_with_object_ownership));
   bucket_row row;
   row.name = name;
   // Without a LocationConstraint the bucket lives in the region the request was signed for.
   row.region = *location ? **location : e.request_region(c->req);
   row.created_ms = core::to_unix_ms(e.clock.now());
   row.acl = std::move(*acl);
+  row.doc(bucket_doc::ownership) = std::move(ownership);
+  if (e.opts.aws_bucket_defaults)
+    row.doc(bucket_doc::public_access_block) = render_public_access_block(blocking_public_access_block());
   // Object Lock at creation turns versioning on for good (it can never be suspended).
   if (auto lock = c->req.headers.get("x-amz-bucket-object-lock-enabled"); lock && core::iequals(*lock, "true")) {
     row.versioning = "Enabled";
@@ -133,40 +146,6 @@ void get_bucket_location(engine& e, call_ptr c) {
   auto b = read_bucket(e, c->addr.bucket);
   if (!b.ok()) return e.reply_error(*c, b.err());
   e.reply(*c, xml_response(render_location(b->region)));
-}
-
-void get_bucket_acl(engine& e, call_ptr c) {
-  auto b = read_bucket(e, c->addr.bucket);
-  if (!b.ok()) return e.reply_error(*c, b.err());
-  e.reply(*c, xml_response(render_acl(b->acl)));
-}
-
-void put_bucket_acl(engine& e, call_ptr c) {
-  std::string acl;
-  if (c->req.headers.has("x-amz-acl")) {
-    auto canned = canned_acl_from(c->req);
-    if (!canned.ok()) return e.reply_error(*c, canned.err());
-    acl = std::move(*canned);
-  } else {
-    auto body = xml_body(c->req);
-    if (!body.ok()) return e.reply_error(*c, body.err());
-    auto policy = parse_access_control_policy(*body);
-    if (!policy.ok()) return e.reply_error(*c, policy.err());
-    acl = std::move(*policy);
-  }
-  auto name = c->addr.bucket;
-  e.store.submit(
-      [name, acl](database& db) -> result<void> {
-        auto existing = find_bucket(db, name);
-        if (!existing.ok()) return existing.err();
-        if (!*existing) return fail(errc::no_such_bucket);
-        return set_bucket_acl(db, name, acl);
-      },
-      [&e, c](result<void> r) {
-        e.forget_bucket(c->addr.bucket);
-        if (!r.ok()) return e.reply_error(*c, r.err());
-        e.reply(*c, core::response{});
-      });
 }
 
 void get_bucket_versioning(engine& e, call_ptr c) {

@@ -25,7 +25,7 @@ void copy_object(engine& e, call_ptr c) {
                                   "This copy request is illegal because it is trying to copy an object to itself "
                                   "without changing the object's metadata, storage class, website redirect location "
                                   "or encryption attributes."));
-  auto acl = canned_acl_from(req);
+  auto acl = request_acl(req, false);
   if (!acl.ok()) return e.reply_error(*c, acl.err());
   // x-amz-tagging-directive: COPY (the default) keeps the source's tags, REPLACE takes x-amz-tagging.
   auto tagging_directive = req.headers.value_or("x-amz-tagging-directive", "COPY");

@@ -85,7 +85,7 @@ void create_multipart_upload(engine& e, call_ptr c) {
   if (c->addr.key.size() > max_key_bytes) return e.reply_error(*c, fail(errc::key_too_long));
   auto headers = stored_headers_from(req);
   if (!headers.ok()) return e.reply_error(*c, headers.err());
-  auto acl = canned_acl_from(req);
+  auto acl = request_acl(req, false);
   if (!acl.ok()) return e.reply_error(*c, acl.err());
   // The lock the object will get is kept with the upload's headers until completion.
   auto lock = parse_lock_headers(req.headers, e.clock.now());
@@ -129,6 +129,7 @@ void create_multipart_upload(engine& e, call_ptr c) {
         auto b = find_bucket(db, u->bucket);
         if (!b.ok()) return b.err();
         if (!*b) return fail(errc::no_such_bucket);
+        HAYLOFT_TRY(acl_allowed(**b, u->acl));
         return insert_upload(db, *u);
       },
       [&e, c, u](result<void> r) {

@@ -1,4 +1,4 @@
-// PutObject, DeleteObject, DeleteObjects and the object ACL operations.
+// PutObject, DeleteObject and DeleteObjects.
 #include <algorithm>
 
 #include "s3/api/documents.h"
@@ -14,7 +14,7 @@ void put_object(engine& e, call_ptr c) {
   if (c->addr.key.size() > max_key_bytes) return e.reply_error(*c, fail(errc::key_too_long));
   auto headers = stored_headers_from(req);
   if (!headers.ok()) return e.reply_error(*c, headers.err());
-  auto acl = canned_acl_from(req);
+  auto acl = request_acl(req, false);
   if (!acl.ok()) return e.reply_error(*c, acl.err());
   auto tags = object_tags_from(req);
   if (!tags.ok()) return e.reply_error(*c, tags.err());
@@ -41,7 +41,11 @@ void put_object(engine& e, call_ptr c) {
   oc->row.acl = std::move(*acl);
   oc->row.tags = std::move(*tags);
   // Fail fast for a missing bucket before reading a large body (the commit checks again).
-  if (auto bucket = read_bucket(e, c->addr.bucket); !bucket.ok()) return e.reply_error(*c, bucket.err());
+  if (auto bucket = read_bucket(e, c->addr.bucket); !bucket.ok()) {
+    return e.reply_error(*c, bucket.err());
+  } else if (auto allowed = acl_allowed(*bucket, oc->row.acl); !allowed.ok()) {
+    return e.reply_error(*c, allowed.err());
+  }
   ingest_body(e, c, std::move(*spec), [&e, c, oc](result<ingested> in) {
     if (!in.ok()) return e.reply_error(*c, in.err());
     auto& row = oc->row;
@@ -182,53 +186,6 @@ void delete_objects(engine& e, call_ptr c) {
         resp.headers.add("Content-Type", "application/xml");
         resp.body = render_delete_result(deleted, errors);
         e.reply(*c, std::move(resp));
-      });
-}
-
-void get_object_acl(engine& e, call_ptr c) {
-  auto row = read_version(e, *c, false);
-  if (!row.ok()) return e.reply_error(*c, row.err());
-  core::response resp;
-  add_version_headers(resp, *row, row->version_id != "null");
-  resp.headers.add("Content-Type", "application/xml");
-  resp.body = render_acl(row->acl);
-  e.reply(*c, std::move(resp));
-}
-
-void put_object_acl(engine& e, call_ptr c) {
-  std::string acl;
-  if (c->req.headers.has("x-amz-acl")) {
-    auto canned = canned_acl_from(c->req);
-    if (!canned.ok()) return e.reply_error(*c, canned.err());
-    acl = std::move(*canned);
-  } else {
-    auto body = xml_body(c->req);
-    if (!body.ok()) return e.reply_error(*c, body.err());
-    auto policy = parse_access_control_policy(*body);
-    if (!policy.ok()) return e.reply_error(*c, policy.err());
-    acl = std::move(*policy);
-  }
-  auto version = version_param(c->req);
-  if (!version.ok()) return e.reply_error(*c, version.err());
-  auto bucket = c->addr.bucket, key = c->addr.key;
-  e.store.submit(
-      [bucket, key, acl, version = *version](database& db) -> result<void> {
-        auto b = find_bucket(db, bucket);
-        if (!b.ok()) return b.err();
-        if (!*b) return fail(errc::no_such_bucket);
-        auto row = version ? find_object_version(db, bucket, key, *version, false) : find_object(db, bucket, key, false);
-        if (!row.ok()) return row.err();
-        if (!*row) return fail(version ? errc::no_such_version : errc::no_such_key);
-        if ((*row)->delete_marker) return fail(version ? errc::method_not_allowed : errc::no_such_key);
-        (*row)->acl = acl;
-        auto changed = update_object_state(db, bucket, **row);
-        if (!changed.ok()) return changed.err();
-        return {};
-      },
-      [&e, c](result<void> r) {
-        if (!r.ok()) return e.reply_error(*c, r.err());
-        e.cache.invalidate(c->addr.bucket, c->addr.key);
-        e.reply(*c, core::response{});
       });
 }
 

@@ -9,8 +9,8 @@ namespace hayloft::s3::detail {
 namespace {
 
 // Bucket sub-resources S3 has and hayloft does not implement.
-constexpr std::array<std::string_view, 16> unsupported_bucket = {
-    "accelerate", "analytics", "cors", "encryption", "intelligent-tiering", "inventory", "logging", "metrics", "ownershipControls", "policy", "policyStatus", "publicAccessBlock",
+constexpr std::array<std::string_view, 14> unsupported_bucket = {
+    "accelerate", "analytics", "cors", "encryption", "intelligent-tiering", "inventory", "logging", "metrics", "policy", "policyStatus",
     "replication", "requestPayment", "website", "session"};
 constexpr std::array<std::string_view, 2> unsupported_object = {"torrent", "select"};
 
@@ -44,7 +44,12 @@ bool any_param(const core::request& req, const std::array<std::string_view, N>& 
   X(PutBucketLifecycleConfiguration, put_bucket_lifecycle) X(DeleteBucketLifecycle, delete_bucket_lifecycle) \
   X(RestoreObject, restore_object) X(GetBucketTagging, get_bucket_tagging) X(PutBucketTagging, put_bucket_tagging) \
   X(DeleteBucketTagging, delete_bucket_tagging) X(GetObjectTagging, get_object_tagging)                    \
-  X(PutObjectTagging, put_object_tagging) X(DeleteObjectTagging, delete_object_tagging)
+  X(PutObjectTagging, put_object_tagging) X(DeleteObjectTagging, delete_object_tagging)                    \
+  X(GetBucketOwnershipControls, get_bucket_ownership_controls)                                            \
+  X(PutBucketOwnershipControls, put_bucket_ownership_controls)                                            \
+  X(DeleteBucketOwnershipControls, delete_bucket_ownership_controls)                                      \
+  X(GetPublicAccessBlock, get_public_access_block) X(PutPublicAccessBlock, put_public_access_block)        \
+  X(DeletePublicAccessBlock, delete_public_access_block)
 
 enum class operation {
 #define HAYLOFT_S3_ENUM(name, fn) fn,
@@ -65,6 +70,8 @@ operation classify_bucket(const core::request& req) {
     if (req.has_param("object-lock")) return operation::get_object_lock_configuration;
     if (req.has_param("lifecycle")) return operation::get_bucket_lifecycle;
     if (req.has_param("tagging")) return operation::get_bucket_tagging;
+    if (req.has_param("ownershipControls")) return operation::get_bucket_ownership_controls;
+    if (req.has_param("publicAccessBlock")) return operation::get_public_access_block;
     if (req.has_param("uploads")) return operation::list_multipart_uploads;
     if (req.has_param("versions")) return operation::list_object_versions;
     if (any_param(req, unsupported_bucket)) return operation::not_implemented;
@@ -77,12 +84,16 @@ operation classify_bucket(const core::request& req) {
     if (req.has_param("object-lock")) return operation::put_object_lock_configuration;
     if (req.has_param("lifecycle")) return operation::put_bucket_lifecycle;
     if (req.has_param("tagging")) return operation::put_bucket_tagging;
+    if (req.has_param("ownershipControls")) return operation::put_bucket_ownership_controls;
+    if (req.has_param("publicAccessBlock")) return operation::put_public_access_block;
     if (any_param(req, unsupported_bucket)) return operation::not_implemented;
     return operation::create_bucket;
   }
   if (m == "DELETE") {
     if (req.has_param("lifecycle")) return operation::delete_bucket_lifecycle;
     if (req.has_param("tagging")) return operation::delete_bucket_tagging;
+    if (req.has_param("ownershipControls")) return operation::delete_bucket_ownership_controls;
+    if (req.has_param("publicAccessBlock")) return operation::delete_public_access_block;
     if (req.has_param("versions") || any_param(req, unsupported_bucket)) return operation::not_implemented;
     return operation::delete_bucket;
   }
@@ -197,10 +208,8 @@ constexpr unsupported_name unsupported_names[] = {
     {false, "inventory", "GetBucketInventoryConfiguration", "PutBucketInventoryConfiguration", "DeleteBucketInventoryConfiguration", {}},
     {false, "logging", "GetBucketLogging", "PutBucketLogging", {}, {}},
     {false, "metrics", "GetBucketMetricsConfiguration", "PutBucketMetricsConfiguration", "DeleteBucketMetricsConfiguration", {}},
-    {false, "ownershipControls", "GetBucketOwnershipControls", "PutBucketOwnershipControls", "DeleteBucketOwnershipControls", {}},
     {false, "policy", "GetBucketPolicy", "PutBucketPolicy", "DeleteBucketPolicy", {}},
     {false, "policyStatus", "GetBucketPolicyStatus", {}, {}, {}},
-    {false, "publicAccessBlock", "GetPublicAccessBlock", "PutPublicAccessBlock", "DeletePublicAccessBlock", {}},
     {false, "replication", "GetBucketReplication", "PutBucketReplication", "DeleteBucketReplication", {}},
     {false, "requestPayment", "GetBucketRequestPayment", "PutBucketRequestPayment", {}, {}},
     {false, "website", "GetBucketWebsite", "PutBucketWebsite", "DeleteBucketWebsite", {}},

@@ -63,6 +63,13 @@ struct options {
   // Memory for the small-object GET cache (0 disables it).
   std::size_t cache_bytes = 64ull << 20;
   event_sink* events = nullptr;
+  // New buckets get AWS's defaults since April 2023: ObjectOwnership BucketOwnerEnforced (ACLs
+  // other than the owner's refused with AccessControlListNotSupported) and a public access block
+  // with all four settings on. Off (the default): new buckets have no ownership controls and no
+  // public access block, as buckets made before 2023 and as LocalStack-era scripts expect (the
+  // reference app uploads with ACL public-read). x-amz-object-ownership at CreateBucket and the
+  // Put* operations behave as on AWS either way.
+  bool aws_bucket_defaults = false;
 };
 
 struct object_info {

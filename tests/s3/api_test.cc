@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "emulator/core/hash.h"
+#include "s3/api/acl.h"
 #include "s3/api/addressing.h"
 #include "s3/api/aws_chunked.h"
 #include "s3/api/checksums.h"
@@ -67,6 +68,11 @@ TEST(S3Errors, EveryEntryMapsToStatusAndCode) {
       {errc::bad_request, 400, "BadRequest"},
       {errc::invalid_tag, 400, "InvalidTag"},
       {errc::no_such_tag_set, 404, "NoSuchTagSet"},
+      {errc::access_control_list_not_supported, 400, "AccessControlListNotSupported"},
+      {errc::invalid_bucket_acl_with_object_ownership, 400, "InvalidBucketAclWithObjectOwnership"},
+      {errc::ownership_controls_not_found, 404, "OwnershipControlsNotFoundError"},
+      {errc::no_such_public_access_block_configuration, 404, "NoSuchPublicAccessBlockConfiguration"},
+      {errc::unresolvable_grant_by_email_address, 400, "UnresolvableGrantByEmailAddress"},
   };
   EXPECT_EQ(std::size(cases), static_cast<std::size_t>(errc::count_) - 1);
   for (const auto& c : cases) {
@@ -505,18 +511,89 @@ TEST(S3Documents, DepthAndMarkupAreBounded) {
 }
 
 TEST(S3Documents, StoredAclReadsBackTheSame) {
+  const std::string owner = std::string(owner_id);
   const std::string acl =
-      "<AccessControlPolicy><Owner><ID>a</ID><DisplayName>x&#xD;y &amp; z</DisplayName></Owner><AccessControlList>"
-      "<Grant><Grantee><ID> </ID></Grantee><Permission>READ</Permission></Grant></AccessControlList>"
-      "</AccessControlPolicy>";
-  auto stored = parse_access_control_policy(acl);
-  ASSERT_TRUE(stored.ok());
-  // CR survives as a reference (a raw CR would read back as LF), a blank value stays blank.
-  EXPECT_NE(stored->find("<DisplayName>x&#xD;y &amp; z</DisplayName>"), std::string::npos) << *stored;
-  EXPECT_NE(stored->find("<ID> </ID>"), std::string::npos) << *stored;
-  auto again = parse_access_control_policy(*stored);
+      "<AccessControlPolicy><Owner><ID>" + owner + "</ID><DisplayName>x&#xD;y &amp; z</DisplayName></Owner>"
+      "<AccessControlList><Grant><Grantee xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
+      "xsi:type=\"Group\"><URI>http://acs.amazonaws.com/groups/global/AllUsers</URI></Grantee>"
+      "<Permission>READ</Permission></Grant><Grant><Grantee xmlns:x=\"http://www.w3.org/2001/XMLSchema-instance\" "
+      "x:type=\"AmazonCustomerByEmail\"><EmailAddress>a@b.c</EmailAddress></Grantee><Permission>WRITE_ACP"
+      "</Permission></Grant></AccessControlList></AccessControlPolicy>";
+  auto parsed = parse_access_control_policy(acl);
+  ASSERT_TRUE(parsed.ok()) << parsed.err().message;
+  auto stored = store_acl(*parsed);
+  // CR survives as a reference (a raw CR would read back as LF).
+  EXPECT_NE(stored.find("<DisplayName>x&#xD;y &amp; z</DisplayName>"), std::string::npos) << stored;
+  EXPECT_NE(stored.find("xsi:type=\"AmazonCustomerByEmail\""), std::string::npos) << stored;
+  auto again = parse_access_control_policy(stored);
   ASSERT_TRUE(again.ok());
-  EXPECT_EQ(*again, *stored);
+  EXPECT_EQ(store_acl(*again), stored);
+  EXPECT_TRUE(grants_public(stored));
+  EXPECT_FALSE(owner_only(stored));
+  EXPECT_EQ(load_acl(stored).grants.size(), 2u);
+}
+
+TEST(S3Documents, AccessControlPolicyIsValidatedAsS3Does) {
+  const std::string owner = std::string(owner_id);
+  auto doc = [&](std::string owner_part, std::string grants) {
+    return "<AccessControlPolicy>" + owner_part + "<AccessControlList>" + grants +
+           "</AccessControlList></AccessControlPolicy>";
+  };
+  auto own = "<Owner><ID>" + owner + "</ID></Owner>";
+  auto grant = [](std::string type, std::string inner, std::string permission) {
+    return "<Grant><Grantee xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"" + type + "\">" +
+           inner + "</Grantee><Permission>" + permission + "</Permission></Grant>";
+  };
+  auto code = [](const std::string& body) {
+    auto r = parse_access_control_policy(body);
+    return r.ok() ? errc::ok : to_errc(r.code());
+  };
+  EXPECT_EQ(code(doc(own, grant("CanonicalUser", "<ID>" + owner + "</ID>", "FULL_CONTROL"))), errc::ok);
+  EXPECT_EQ(code(doc(own, "")), errc::ok);
+  EXPECT_EQ(code(doc("", "")), errc::malformed_acl);
+  EXPECT_EQ(code("<AccessControlPolicy>" + own + "</AccessControlPolicy>"), errc::malformed_acl);
+  EXPECT_EQ(code(doc("<Owner><ID>" + std::string(64, 'a') + "</ID></Owner>", "")), errc::access_denied);
+  EXPECT_EQ(code(doc(own, grant("CanonicalUser", "<ID>" + owner + "</ID>", "EVERYTHING"))), errc::malformed_acl);
+  EXPECT_EQ(code(doc(own, grant("Robot", "<ID>" + owner + "</ID>", "READ"))), errc::malformed_acl);
+  EXPECT_EQ(code(doc(own, "<Grant><Grantee><ID>" + owner + "</ID></Grantee><Permission>READ</Permission></Grant>")),
+            errc::malformed_acl);
+  EXPECT_EQ(code(doc(own, grant("CanonicalUser", "<ID>nope</ID>", "READ"))), errc::invalid_argument);
+  EXPECT_EQ(code(doc(own, grant("Group", "<URI>http://example.com/all</URI>", "READ"))), errc::invalid_argument);
+  EXPECT_EQ(code(doc(own, grant("AmazonCustomerByEmail", "<EmailAddress>nobody</EmailAddress>", "READ"))),
+            errc::unresolvable_grant_by_email_address);
+  std::string many;
+  for (int i = 0; i < 101; ++i) many += grant("CanonicalUser", "<ID>" + owner + "</ID>", "READ");
+  EXPECT_EQ(code(doc(own, many)), errc::malformed_acl);
+}
+
+TEST(S3Documents, AclFromHeaders) {
+  core::header_map h;
+  EXPECT_FALSE(acl_from_headers(h, false)->has_value());
+  h.add("x-amz-acl", "public-read");
+  EXPECT_EQ(acl_from_headers(h, false)->value(), "public-read");
+  h.add("x-amz-grant-read", "uri=\"http://acs.amazonaws.com/groups/global/AllUsers\"");
+  EXPECT_EQ(to_errc(acl_from_headers(h, false).code()), errc::invalid_request);
+  core::header_map g;
+  g.add("x-amz-grant-read", "uri=\"http://acs.amazonaws.com/groups/global/AllUsers\", id=\"75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a\"");
+  g.add("x-amz-grant-full-control", "emailAddress=\"a@b.c\"");
+  auto acl = acl_from_headers(g, true);
+  ASSERT_TRUE(acl.ok());
+  auto p = load_acl(**acl);
+  ASSERT_EQ(p.grants.size(), 3u);
+  EXPECT_EQ(p.grants[0].permission, "FULL_CONTROL");
+  EXPECT_EQ(p.grants[0].type, acl_grant::kind::email);
+  EXPECT_TRUE(grants_public(**acl));
+  core::header_map bad;
+  bad.add("x-amz-grant-read", "id=123");
+  EXPECT_EQ(to_errc(acl_from_headers(bad, false).code()), errc::invalid_argument);
+  core::header_map bad_uri;
+  bad_uri.add("x-amz-grant-write", "uri=\"http://x\"");
+  EXPECT_EQ(to_errc(acl_from_headers(bad_uri, true).code()), errc::invalid_argument);
+  EXPECT_TRUE(owner_only("private"));
+  EXPECT_TRUE(owner_only("bucket-owner-full-control"));
+  EXPECT_FALSE(owner_only("public-read"));
+  EXPECT_TRUE(grants_public("authenticated-read"));
+  EXPECT_FALSE(grants_public("log-delivery-write"));
 }
 
 TEST(S3Results, KeysXmlCannotCarryAreReferencesOrUrlEncoded) {

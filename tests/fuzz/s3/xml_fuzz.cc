@@ -13,6 +13,7 @@
 
 #include "emulator/core/http_message.h"
 #include "emulator/core/utf8.h"
+#include "s3/api/acl.h"
 #include "s3/api/documents.h"
 #include "s3/api/errors.h"
 #include "s3/api/notifications.h"
@@ -72,10 +73,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     case 3: {
       auto r = parse_access_control_policy(doc);
-      expect_error(r, {errc::malformed_acl});
+      expect_error(r, {errc::malformed_acl, errc::access_denied, errc::invalid_argument,
+                       errc::unresolvable_grant_by_email_address});
       if (r.ok()) {
-        auto again = parse_access_control_policy(*r);
-        check(again.ok() && *again == *r);
+        auto stored = store_acl(*r);
+        check_safe_output(stored);
+        auto again = parse_access_control_policy(stored);
+        check(again.ok() && store_acl(*again) == stored);
+        (void)owner_only(stored);
+        (void)grants_public(stored);
       }
       break;
     }
