@@ -69,6 +69,8 @@ constexpr std::array<error_entry, static_cast<std::size_t>(errc::count_)> table{
     {404, "OwnershipControlsNotFoundError", "The bucket ownership controls were not found"},
     {404, "NoSuchPublicAccessBlockConfiguration", "The public access block configuration was not found"},
     {400, "UnresolvableGrantByEmailAddress", "The e-mail address you provided does not match any account on record."},
+    {403, "AccessForbidden", "CORSResponse: This CORS request is not allowed."},
+    {404, "NoSuchCORSConfiguration", "The CORS configuration does not exist"},
 }};
 
 class category : public std::error_category {

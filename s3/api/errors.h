@@ -63,6 +63,8 @@ enum class errc {
   ownership_controls_not_found,
   no_such_public_access_block_configuration,
   unresolvable_grant_by_email_address,
+  access_forbidden,
+  no_such_cors_configuration,
   count_,  // number of entries; not an error
 };
 

@@ -95,6 +95,10 @@ core::response engine::error_response(const call& c, const hayloft::error& err) 
       fields.emplace_back("Key", c.addr.key);
       fields.emplace_back("VersionId", std::string(c.req.param("versionId").value_or("")));
       break;
+    case errc::access_forbidden:
+      fields.emplace_back("Method", std::string(c.req.headers.value_or("access-control-request-method", c.req.method)));
+      fields.emplace_back("ResourceType", c.addr.key.empty() ? "BUCKET" : "OBJECT");
+      break;
     case errc::no_such_upload:
       fields.emplace_back("UploadId", std::string(c.req.param("uploadId").value_or("")));
       break;

@@ -255,6 +255,16 @@ result<std::string> request_acl(const core::request& req, bool bucket);
 // the public access block has BlockPublicAcls.
 result<void> acl_allowed(const bucket_row& b, std::string_view acl);
 
+// CORS (op_cors.cc).
+void get_bucket_cors(engine& e, call_ptr c);
+void put_bucket_cors(engine& e, call_ptr c);
+void delete_bucket_cors(engine& e, call_ptr c);
+// OPTIONS on a bucket or object: 200 with the matching rule's headers, else 403 AccessForbidden.
+void cors_preflight(engine& e, call_ptr c);
+// The CORS headers for an actual request carrying Origin (empty without one, without a CORS
+// configuration or without a matching rule). Reads the cached bucket row.
+core::header_map cors_headers_for(engine& e, const call& c);
+
 // Tagging (op_tagging.cc).
 void get_bucket_tagging(engine& e, call_ptr c);
 void put_bucket_tagging(engine& e, call_ptr c);

@@ -9,8 +9,8 @@ namespace hayloft::s3::detail {
 namespace {
 
 // Bucket sub-resources S3 has and hayloft does not implement.
-constexpr std::array<std::string_view, 14> unsupported_bucket = {
-    "accelerate", "analytics", "cors", "encryption", "intelligent-tiering", "inventory", "logging", "metrics", "policy", "policyStatus",
+constexpr std::array<std::string_view, 13> unsupported_bucket = {
+    "accelerate", "analytics", "encryption", "intelligent-tiering", "inventory", "logging", "metrics", "policy", "policyStatus",
     "replication", "requestPayment", "website", "session"};
 constexpr std::array<std::string_view, 2> unsupported_object = {"torrent", "select"};
 
@@ -49,7 +49,8 @@ bool any_param(const core::request& req, const std::array<std::string_view, N>& 
   X(PutBucketOwnershipControls, put_bucket_ownership_controls)                                            \
   X(DeleteBucketOwnershipControls, delete_bucket_ownership_controls)                                      \
   X(GetPublicAccessBlock, get_public_access_block) X(PutPublicAccessBlock, put_public_access_block)        \
-  X(DeletePublicAccessBlock, delete_public_access_block)
+  X(DeletePublicAccessBlock, delete_public_access_block) X(GetBucketCors, get_bucket_cors)                 \
+  X(PutBucketCors, put_bucket_cors) X(DeleteBucketCors, delete_bucket_cors) X(OptionsObject, cors_preflight)
 
 enum class operation {
 #define HAYLOFT_S3_ENUM(name, fn) fn,
@@ -71,6 +72,7 @@ operation classify_bucket(const core::request& req) {
     if (req.has_param("lifecycle")) return operation::get_bucket_lifecycle;
     if (req.has_param("tagging")) return operation::get_bucket_tagging;
     if (req.has_param("ownershipControls")) return operation::get_bucket_ownership_controls;
+    if (req.has_param("cors")) return operation::get_bucket_cors;
     if (req.has_param("publicAccessBlock")) return operation::get_public_access_block;
     if (req.has_param("uploads")) return operation::list_multipart_uploads;
     if (req.has_param("versions")) return operation::list_object_versions;
@@ -85,6 +87,7 @@ operation classify_bucket(const core::request& req) {
     if (req.has_param("lifecycle")) return operation::put_bucket_lifecycle;
     if (req.has_param("tagging")) return operation::put_bucket_tagging;
     if (req.has_param("ownershipControls")) return operation::put_bucket_ownership_controls;
+    if (req.has_param("cors")) return operation::put_bucket_cors;
     if (req.has_param("publicAccessBlock")) return operation::put_public_access_block;
     if (any_param(req, unsupported_bucket)) return operation::not_implemented;
     return operation::create_bucket;
@@ -93,6 +96,7 @@ operation classify_bucket(const core::request& req) {
     if (req.has_param("lifecycle")) return operation::delete_bucket_lifecycle;
     if (req.has_param("tagging")) return operation::delete_bucket_tagging;
     if (req.has_param("ownershipControls")) return operation::delete_bucket_ownership_controls;
+    if (req.has_param("cors")) return operation::delete_bucket_cors;
     if (req.has_param("publicAccessBlock")) return operation::delete_public_access_block;
     if (req.has_param("versions") || any_param(req, unsupported_bucket)) return operation::not_implemented;
     return operation::delete_bucket;
@@ -140,6 +144,7 @@ operation classify_object(const core::request& req) {
 }
 
 operation classify(const core::request& req, const address& addr) {
+  if (req.method == "OPTIONS" && !addr.bucket.empty()) return operation::cors_preflight;
   if (addr.bucket.empty()) return req.method == "GET" ? operation::list_buckets : operation::method_not_allowed;
   return addr.key.empty() ? classify_bucket(req) : classify_object(req);
 }
@@ -201,7 +206,6 @@ struct unsupported_name {
 constexpr unsupported_name unsupported_names[] = {
     {false, "accelerate", "GetBucketAccelerateConfiguration", "PutBucketAccelerateConfiguration", {}, {}},
     {false, "analytics", "GetBucketAnalyticsConfiguration", "PutBucketAnalyticsConfiguration", "DeleteBucketAnalyticsConfiguration", {}},
-    {false, "cors", "GetBucketCors", "PutBucketCors", "DeleteBucketCors", {}},
     {false, "encryption", "GetBucketEncryption", "PutBucketEncryption", "DeleteBucketEncryption", {}},
     {false, "intelligent-tiering", "GetBucketIntelligentTieringConfiguration", "PutBucketIntelligentTieringConfiguration",
      "DeleteBucketIntelligentTieringConfiguration", {}},

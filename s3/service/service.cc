@@ -63,6 +63,17 @@ service::~service() = default;
 
 void service::handle(core::request req, core::completion done) {
   auto c = detail::make_call(*engine_, std::move(req), std::move(done));
+  // A browser's actual request (Origin, not a preflight): every answer carries the CORS headers
+  // of the bucket's matching rule. Requests without Origin pay one header lookup.
+  if (c->req.method != "OPTIONS" && c->req.headers.has("origin")) {
+    auto cors = detail::cors_headers_for(*engine_, *c);
+    if (cors.size() > 0) {
+      c->done = [cors = std::move(cors), done = std::move(c->done)](core::response r) {
+        for (const auto& [k, v] : cors) r.headers.add(k, v);
+        done(std::move(r));
+      };
+    }
+  }
   detail::route(*engine_, c);
 }
 

@@ -73,6 +73,8 @@ TEST(S3Errors, EveryEntryMapsToStatusAndCode) {
       {errc::ownership_controls_not_found, 404, "OwnershipControlsNotFoundError"},
       {errc::no_such_public_access_block_configuration, 404, "NoSuchPublicAccessBlockConfiguration"},
       {errc::unresolvable_grant_by_email_address, 400, "UnresolvableGrantByEmailAddress"},
+      {errc::access_forbidden, 403, "AccessForbidden"},
+      {errc::no_such_cors_configuration, 404, "NoSuchCORSConfiguration"},
   };
   EXPECT_EQ(std::size(cases), static_cast<std::size_t>(errc::count_) - 1);
   for (const auto& c : cases) {
