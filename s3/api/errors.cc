@@ -71,6 +71,8 @@ constexpr std::array<error_entry, static_cast<std::size_t>(errc::count_)> table{
     {400, "UnresolvableGrantByEmailAddress", "The e-mail address you provided does not match any account on record."},
     {403, "AccessForbidden", "CORSResponse: This CORS request is not allowed."},
     {404, "NoSuchCORSConfiguration", "The CORS configuration does not exist"},
+    {400, "MalformedPolicy", "Policies must be valid JSON and the first byte must be '{'"},
+    {404, "NoSuchBucketPolicy", "The bucket policy does not exist"},
 }};
 
 class category : public std::error_category {

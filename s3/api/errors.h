@@ -65,6 +65,8 @@ enum class errc {
   unresolvable_grant_by_email_address,
   access_forbidden,
   no_such_cors_configuration,
+  malformed_policy,
+  no_such_bucket_policy,
   count_,  // number of entries; not an error
 };
 

@@ -255,6 +255,12 @@ result<std::string> request_acl(const core::request& req, bool bucket);
 // the public access block has BlockPublicAcls.
 result<void> acl_allowed(const bucket_row& b, std::string_view acl);
 
+// Bucket policy (op_policy.cc).
+void get_bucket_policy(engine& e, call_ptr c);
+void put_bucket_policy(engine& e, call_ptr c);
+void delete_bucket_policy(engine& e, call_ptr c);
+void get_bucket_policy_status(engine& e, call_ptr c);
+
 // CORS (op_cors.cc).
 void get_bucket_cors(engine& e, call_ptr c);
 void put_bucket_cors(engine& e, call_ptr c);

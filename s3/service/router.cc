@@ -9,8 +9,8 @@ namespace hayloft::s3::detail {
 namespace {
 
 // Bucket sub-resources S3 has and hayloft does not implement.
-constexpr std::array<std::string_view, 13> unsupported_bucket = {
-    "accelerate", "analytics", "encryption", "intelligent-tiering", "inventory", "logging", "metrics", "policy", "policyStatus",
+constexpr std::array<std::string_view, 11> unsupported_bucket = {
+    "accelerate", "analytics", "encryption", "intelligent-tiering", "inventory", "logging", "metrics",
     "replication", "requestPayment", "website", "session"};
 constexpr std::array<std::string_view, 2> unsupported_object = {"torrent", "select"};
 
@@ -50,7 +50,9 @@ bool any_param(const core::request& req, const std::array<std::string_view, N>& 
   X(DeleteBucketOwnershipControls, delete_bucket_ownership_controls)                                      \
   X(GetPublicAccessBlock, get_public_access_block) X(PutPublicAccessBlock, put_public_access_block)        \
   X(DeletePublicAccessBlock, delete_public_access_block) X(GetBucketCors, get_bucket_cors)                 \
-  X(PutBucketCors, put_bucket_cors) X(DeleteBucketCors, delete_bucket_cors) X(OptionsObject, cors_preflight)
+  X(PutBucketCors, put_bucket_cors) X(DeleteBucketCors, delete_bucket_cors) X(OptionsObject, cors_preflight) \
+  X(GetBucketPolicy, get_bucket_policy) X(PutBucketPolicy, put_bucket_policy)                               \
+  X(DeleteBucketPolicy, delete_bucket_policy) X(GetBucketPolicyStatus, get_bucket_policy_status)
 
 enum class operation {
 #define HAYLOFT_S3_ENUM(name, fn) fn,
@@ -73,6 +75,8 @@ operation classify_bucket(const core::request& req) {
     if (req.has_param("tagging")) return operation::get_bucket_tagging;
     if (req.has_param("ownershipControls")) return operation::get_bucket_ownership_controls;
     if (req.has_param("cors")) return operation::get_bucket_cors;
+    if (req.has_param("policy")) return operation::get_bucket_policy;
+    if (req.has_param("policyStatus")) return operation::get_bucket_policy_status;
     if (req.has_param("publicAccessBlock")) return operation::get_public_access_block;
     if (req.has_param("uploads")) return operation::list_multipart_uploads;
     if (req.has_param("versions")) return operation::list_object_versions;
@@ -88,6 +92,7 @@ operation classify_bucket(const core::request& req) {
     if (req.has_param("tagging")) return operation::put_bucket_tagging;
     if (req.has_param("ownershipControls")) return operation::put_bucket_ownership_controls;
     if (req.has_param("cors")) return operation::put_bucket_cors;
+    if (req.has_param("policy")) return operation::put_bucket_policy;
     if (req.has_param("publicAccessBlock")) return operation::put_public_access_block;
     if (any_param(req, unsupported_bucket)) return operation::not_implemented;
     return operation::create_bucket;
@@ -97,6 +102,7 @@ operation classify_bucket(const core::request& req) {
     if (req.has_param("tagging")) return operation::delete_bucket_tagging;
     if (req.has_param("ownershipControls")) return operation::delete_bucket_ownership_controls;
     if (req.has_param("cors")) return operation::delete_bucket_cors;
+    if (req.has_param("policy")) return operation::delete_bucket_policy;
     if (req.has_param("publicAccessBlock")) return operation::delete_public_access_block;
     if (req.has_param("versions") || any_param(req, unsupported_bucket)) return operation::not_implemented;
     return operation::delete_bucket;
@@ -212,8 +218,6 @@ constexpr unsupported_name unsupported_names[] = {
     {false, "inventory", "GetBucketInventoryConfiguration", "PutBucketInventoryConfiguration", "DeleteBucketInventoryConfiguration", {}},
     {false, "logging", "GetBucketLogging", "PutBucketLogging", {}, {}},
     {false, "metrics", "GetBucketMetricsConfiguration", "PutBucketMetricsConfiguration", "DeleteBucketMetricsConfiguration", {}},
-    {false, "policy", "GetBucketPolicy", "PutBucketPolicy", "DeleteBucketPolicy", {}},
-    {false, "policyStatus", "GetBucketPolicyStatus", {}, {}, {}},
     {false, "replication", "GetBucketReplication", "PutBucketReplication", "DeleteBucketReplication", {}},
     {false, "requestPayment", "GetBucketRequestPayment", "PutBucketRequestPayment", {}, {}},
     {false, "website", "GetBucketWebsite", "PutBucketWebsite", "DeleteBucketWebsite", {}},

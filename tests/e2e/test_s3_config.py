@@ -1,9 +1,12 @@
-"""End-to-end S3 bucket and object configuration (issue 16): tagging, driven by boto3 (1.43 and
-Debian's 1.26) and both aws CLIs, as scripts written for AWS drive it."""
+"""End-to-end S3 bucket and object configuration (issue 16): tagging, ACLs, ownership controls,
+the public access block and CORS, driven by boto3 (1.43 and Debian's 1.26) and both aws CLIs, as
+scripts written for AWS drive it."""
 import json
 import os
 import sys
 import unittest
+import urllib.error
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import AWS_CLI_V1, AWS_CLI_V2, HayloftTestCase, run_cli  # noqa: E402
@@ -82,6 +85,135 @@ class S3TaggingBoto3Test(HayloftTestCase):
         self.assertEqual(self.s3.get_object_tagging(Bucket="tags", Key="v")["TagSet"], [])
 
 
+OWNER = "75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a"
+ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
+
+
+class S3AccessBoto3Test(HayloftTestCase):
+    def setUp(self):
+        super().setUp()
+        self.s3 = self.hayloft.client("s3")
+
+    def test_access_control_policy_documents_and_grants(self):
+        self.s3.create_bucket(Bucket="acl", ObjectOwnership="ObjectWriter")
+        self.s3.put_object(Bucket="acl", Key="k", Body=b"x", GrantRead='uri="%s"' % ALL_USERS)
+        grants = self.s3.get_object_acl(Bucket="acl", Key="k")["Grants"]
+        self.assertIn({"Grantee": {"Type": "Group", "URI": ALL_USERS}, "Permission": "READ"}, grants)
+        policy = {"Owner": {"ID": OWNER}, "Grants": [
+            {"Grantee": {"Type": "CanonicalUser", "ID": OWNER}, "Permission": "FULL_CONTROL"},
+            {"Grantee": {"Type": "AmazonCustomerByEmail", "EmailAddress": "ops@example.com"}, "Permission": "READ_ACP"},
+            {"Grantee": {"Type": "Group", "URI": ALL_USERS}, "Permission": "READ"}]}
+        self.s3.put_object_acl(Bucket="acl", Key="k", AccessControlPolicy=policy)
+        got = self.s3.get_object_acl(Bucket="acl", Key="k")
+        self.assertEqual(got["Owner"]["ID"], OWNER)
+        self.assertEqual(len(got["Grants"]), 3)
+        self.s3.put_bucket_acl(Bucket="acl", AccessControlPolicy=policy)
+        self.assertEqual(len(self.s3.get_bucket_acl(Bucket="acl")["Grants"]), 3)
+        bad = dict(policy, Grants=[{"Grantee": {"Type": "Group", "URI": "http://example.com/x"}, "Permission": "READ"}])
+        self.assertEqual(error_of(self.s3.put_object_acl, Bucket="acl", Key="k", AccessControlPolicy=bad)["Error"]["Code"],
+                         "InvalidArgument")
+        err = error_of(self.s3.put_object, Bucket="acl", Key="j", Body=b"x", ACL="private", GrantRead='id="%s"' % OWNER)
+        self.assertEqual(err["Error"]["Code"], "InvalidRequest")
+
+    def test_ownership_controls_refuse_acls(self):
+        self.s3.create_bucket(Bucket="own")
+        err = error_of(self.s3.get_bucket_ownership_controls, Bucket="own")
+        self.assertEqual(err["Error"]["Code"], "OwnershipControlsNotFoundError")
+        self.s3.put_bucket_ownership_controls(
+            Bucket="own", OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]})
+        rules = self.s3.get_bucket_ownership_controls(Bucket="own")["OwnershipControls"]["Rules"]
+        self.assertEqual(rules, [{"ObjectOwnership": "BucketOwnerEnforced"}])
+        err = error_of(self.s3.put_object, Bucket="own", Key="k", Body=b"x", ACL="public-read")
+        self.assertEqual(err["Error"]["Code"], "AccessControlListNotSupported")
+        self.s3.put_object(Bucket="own", Key="k", Body=b"x", ACL="bucket-owner-full-control")
+        err = error_of(self.s3.put_bucket_acl, Bucket="own", ACL="public-read")
+        self.assertEqual(err["Error"]["Code"], "AccessControlListNotSupported")
+        err = error_of(self.s3.create_bucket, Bucket="own2", ACL="public-read", ObjectOwnership="BucketOwnerEnforced")
+        self.assertEqual(err["Error"]["Code"], "InvalidBucketAclWithObjectOwnership")
+        self.s3.delete_bucket_ownership_controls(Bucket="own")
+        self.s3.put_object(Bucket="own", Key="k", Body=b"x", ACL="public-read")
+
+    def test_public_access_block(self):
+        self.s3.create_bucket(Bucket="pab")
+        err = error_of(self.s3.get_public_access_block, Bucket="pab")
+        self.assertEqual(err["Error"]["Code"], "NoSuchPublicAccessBlockConfiguration")
+        self.s3.put_public_access_block(Bucket="pab", PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": False, "RestrictPublicBuckets": False})
+        got = self.s3.get_public_access_block(Bucket="pab")["PublicAccessBlockConfiguration"]
+        self.assertEqual(got, {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": False,
+                               "RestrictPublicBuckets": False})
+        err = error_of(self.s3.put_object, Bucket="pab", Key="k", Body=b"x", ACL="public-read")
+        self.assertEqual(err["Error"]["Code"], "AccessDenied")
+        self.s3.delete_public_access_block(Bucket="pab")
+        self.s3.put_object(Bucket="pab", Key="k", Body=b"x", ACL="public-read")
+
+
+class S3PolicyBoto3Test(HayloftTestCase):
+    def test_bucket_policy_validation_status_and_public_access_block(self):
+        s3 = self.hayloft.client("s3")
+        s3.create_bucket(Bucket="pol")
+        self.assertEqual(error_of(s3.get_bucket_policy, Bucket="pol")["Error"]["Code"], "NoSuchBucketPolicy")
+        policy = json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Sid": "PublicRead", "Effect": "Allow", "Principal": "*", "Action": ["s3:GetObject"],
+            "Resource": ["arn:aws:s3:::pol/*"]}]})
+        s3.put_bucket_policy(Bucket="pol", Policy=policy)
+        self.assertEqual(json.loads(s3.get_bucket_policy(Bucket="pol")["Policy"]), json.loads(policy))
+        self.assertTrue(s3.get_bucket_policy_status(Bucket="pol")["PolicyStatus"]["IsPublic"])
+        err = error_of(s3.put_bucket_policy, Bucket="pol", Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::pol"}]}))
+        self.assertEqual(err["Error"]["Code"], "MalformedPolicy")
+        self.assertEqual(err["Error"]["Message"], "Action does not apply to any resource(s) in statement")
+        self.assertEqual(error_of(s3.put_bucket_policy, Bucket="pol", Policy="nope")["Error"]["Code"], "MalformedPolicy")
+        s3.delete_bucket_policy(Bucket="pol")
+        s3.put_public_access_block(Bucket="pol", PublicAccessBlockConfiguration={"BlockPublicPolicy": True})
+        self.assertEqual(error_of(s3.put_bucket_policy, Bucket="pol", Policy=policy)["Error"]["Code"], "AccessDenied")
+
+
+def raw(method, url, headers=None, data=None):
+    req = urllib.request.Request(url, method=method, headers=headers or {}, data=data)
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, dict(r.headers), r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read()
+
+
+class S3CorsBoto3Test(HayloftTestCase):
+    def test_cors_configuration_preflight_and_actual_requests(self):
+        s3 = self.hayloft.client("s3")
+        s3.create_bucket(Bucket="web")
+        err = error_of(s3.get_bucket_cors, Bucket="web")
+        self.assertEqual(err["Error"]["Code"], "NoSuchCORSConfiguration")
+        s3.put_bucket_cors(Bucket="web", CORSConfiguration={"CORSRules": [
+            {"ID": "upload", "AllowedOrigins": ["http://localhost:*"], "AllowedMethods": ["PUT", "POST"],
+             "AllowedHeaders": ["*"], "ExposeHeaders": ["ETag"], "MaxAgeSeconds": 600},
+            {"AllowedOrigins": ["*"], "AllowedMethods": ["GET"]}]})
+        rules = s3.get_bucket_cors(Bucket="web")["CORSRules"]
+        self.assertEqual(rules[0]["ID"], "upload")
+        self.assertEqual(rules[0]["MaxAgeSeconds"], 600)
+        err = error_of(s3.put_bucket_cors, Bucket="web", CORSConfiguration={"CORSRules": [
+            {"AllowedOrigins": ["*"], "AllowedMethods": ["PATCH"]}]})
+        self.assertEqual(err["Error"]["Code"], "InvalidRequest")
+
+        url = self.hayloft.endpoint + "/web/file.txt"
+        status, headers, _ = raw("OPTIONS", url, {"Origin": "http://localhost:8000",
+                                                  "Access-Control-Request-Method": "PUT",
+                                                  "Access-Control-Request-Headers": "content-type,x-amz-date"})
+        self.assertEqual(status, 200)
+        self.assertEqual(headers["Access-Control-Allow-Origin"], "http://localhost:8000")
+        self.assertEqual(headers["Access-Control-Allow-Headers"], "content-type, x-amz-date")
+        self.assertEqual(headers["Access-Control-Max-Age"], "600")
+        status, _, body = raw("OPTIONS", url, {"Origin": "http://evil.example", "Access-Control-Request-Method": "PUT"})
+        self.assertEqual(status, 403)
+        self.assertIn(b"<Code>AccessForbidden</Code>", body)
+        s3.put_object(Bucket="web", Key="file.txt", Body=b"hello")
+        status, headers, body = raw("GET", self.hayloft.endpoint + "/web/file.txt", {"Origin": "http://a.example"})
+        self.assertEqual(headers.get("Access-Control-Allow-Origin"), "*")
+        s3.delete_bucket_cors(Bucket="web")
+        status, headers, _ = raw("OPTIONS", url, {"Origin": "http://localhost:8000", "Access-Control-Request-Method": "PUT"})
+        self.assertEqual(status, 403)
+
+
 class S3ConfigCliTest(HayloftTestCase):
     def test_s3api_configuration_verbs_with_both_clis(self):
         env = self.hayloft.cli_env()
@@ -107,6 +239,30 @@ class S3ConfigCliTest(HayloftTestCase):
                 self.assertEqual(len(api("get-object-tagging", "--bucket", "cli-c", "--key", "k")["TagSet"]), 2)
                 api("delete-object-tagging", "--bucket", "cli-c", "--key", "k")
                 api("delete-bucket-tagging", "--bucket", "cli-c")
+                api("put-bucket-ownership-controls", "--bucket", "cli-c", "--ownership-controls",
+                    "Rules=[{ObjectOwnership=BucketOwnerPreferred}]")
+                self.assertEqual(api("get-bucket-ownership-controls", "--bucket", "cli-c")["OwnershipControls"]["Rules"],
+                                 [{"ObjectOwnership": "BucketOwnerPreferred"}])
+                api("put-public-access-block", "--bucket", "cli-c", "--public-access-block-configuration",
+                    "BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true")
+                self.assertTrue(api("get-public-access-block", "--bucket", "cli-c")
+                                ["PublicAccessBlockConfiguration"]["RestrictPublicBuckets"])
+                api("delete-public-access-block", "--bucket", "cli-c")
+                api("put-object-acl", "--bucket", "cli-c", "--key", "k", "--grant-read", 'uri="%s"' % ALL_USERS)
+                self.assertEqual(len(api("get-object-acl", "--bucket", "cli-c", "--key", "k")["Grants"]), 1)
+                api("put-bucket-cors", "--bucket", "cli-c", "--cors-configuration",
+                    json.dumps({"CORSRules": [{"AllowedOrigins": ["*"], "AllowedMethods": ["GET", "HEAD"]}]}))
+                self.assertEqual(api("get-bucket-cors", "--bucket", "cli-c")["CORSRules"][0]["AllowedMethods"],
+                                 ["GET", "HEAD"])
+                api("delete-bucket-cors", "--bucket", "cli-c")
+                api("put-bucket-policy", "--bucket", "cli-c", "--policy", json.dumps({
+                    "Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:*",
+                                                            "Resource": ["arn:aws:s3:::cli-c", "arn:aws:s3:::cli-c/*"],
+                                                            "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}))
+                self.assertIn("SecureTransport", api("get-bucket-policy", "--bucket", "cli-c")["Policy"])
+                self.assertFalse(api("get-bucket-policy-status", "--bucket", "cli-c")["PolicyStatus"]["IsPublic"])
+                api("delete-bucket-policy", "--bucket", "cli-c")
+                api("delete-bucket-ownership-controls", "--bucket", "cli-c")
 
 
 if __name__ == "__main__":

@@ -75,6 +75,8 @@ TEST(S3Errors, EveryEntryMapsToStatusAndCode) {
       {errc::unresolvable_grant_by_email_address, 400, "UnresolvableGrantByEmailAddress"},
       {errc::access_forbidden, 403, "AccessForbidden"},
       {errc::no_such_cors_configuration, 404, "NoSuchCORSConfiguration"},
+      {errc::malformed_policy, 400, "MalformedPolicy"},
+      {errc::no_such_bucket_policy, 404, "NoSuchBucketPolicy"},
   };
   EXPECT_EQ(std::size(cases), static_cast<std::size_t>(errc::count_) - 1);
   for (const auto& c : cases) {

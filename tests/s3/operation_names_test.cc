@@ -40,6 +40,11 @@ TEST(S3OperationNames, NamesEachRequestAsAws) {
       {"GET", "/b?accelerate", "GetBucketAccelerateConfiguration"},
       {"POST", "/b/k?select&select-type=2", "SelectObjectContent"},
       {"POST", "/b", "PostObject"},
+      {"OPTIONS", "/b/k", "OptionsObject"},
+      {"GET", "/b?policyStatus", "GetBucketPolicyStatus"},
+      {"DELETE", "/b?ownershipControls", "DeleteBucketOwnershipControls"},
+      {"PUT", "/b?publicAccessBlock", "PutPublicAccessBlock"},
+      {"DELETE", "/b/k?tagging", "DeleteObjectTagging"},
       {"PATCH", "/b/k", "MethodNotAllowed"},
   };
   for (const auto& r : rows) {

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "s3/api/bucket_documents.h"
+#include "s3/api/cors.h"
 #include "s3/api/errors.h"
 #include "s3/api/tagging.h"
 #include "tests/fuzz/s3/checks.h"
@@ -37,13 +39,45 @@ void tagging(std::string_view doc, tag_target target) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 1 || size > 256 * 1024) return 0;
   const std::string_view doc(reinterpret_cast<const char*>(data) + 1, size - 1);
-  switch (data[0] % 3) {
+  switch (data[0] % 6) {
     case 0: tagging(doc, tag_target::object); break;
     case 1: tagging(doc, tag_target::bucket); break;
-    default: {
+    case 2: {
       auto r = parse_tagging_header(doc);
       expect_error(r, {errc::invalid_argument, errc::invalid_tag, errc::bad_request});
       if (r.ok()) check(decode_tags(encode_tags(*r)) == *r);
+      break;
+    }
+    case 3: {
+      auto r = parse_ownership_controls(doc);
+      expect_error(r, {errc::malformed_xml});
+      if (r.ok()) {
+        auto text = render_ownership_controls(*r);
+        check_safe_output(text);
+        check(parse_ownership_controls(text).value() == *r);
+      }
+      auto p = parse_public_access_block(doc);
+      expect_error(p, {errc::malformed_xml});
+      if (p.ok()) {
+        auto text = render_public_access_block(*p);
+        check_safe_output(text);
+        check(render_public_access_block(parse_public_access_block(text).value()) == text);
+      }
+      break;
+    }
+    default: {
+      auto r = parse_cors_configuration(doc);
+      expect_error(r, {errc::malformed_xml, errc::invalid_request});
+      if (!r.ok()) break;
+      check(!r->rules.empty() && r->rules.size() <= max_cors_rules);
+      auto text = render_cors_configuration(*r);
+      check_safe_output(text);
+      auto again = parse_cors_configuration(text);
+      check(again.ok() && render_cors_configuration(*again) == text);
+      // Matching is total on any origin, method and header list made of the input.
+      auto headers = split_header_list(doc.substr(0, 64));
+      (void)match_cors(*r, doc.substr(0, 32), "GET", headers);
+      (void)match_cors(*r, doc, "PUT", {});
       break;
     }
   }
