@@ -147,7 +147,8 @@ void engine::commit_object(std::shared_ptr<object_commit> oc, std::function<void
   auto out = std::make_shared<outcome>();
   store.submit(
       [oc, out](database& db) -> result<void> {
-        auto bucket = find_bucket(db, oc->bucket);
+        // The documents are needed only to judge an ACL other than private.
+        auto bucket = find_bucket(db, oc->bucket, oc->row.acl != "private");
         if (!bucket.ok()) return bucket.err();
         if (!*bucket) return fail(errc::no_such_bucket);
         if (oc->if_match || oc->if_none_match) {
@@ -261,7 +262,7 @@ result<std::shared_ptr<const bucket_row>> engine::cached_bucket(std::string_view
     epoch = buckets_epoch_;
   }
   auto reader = store.reader();
-  auto b = find_bucket(*reader, name);
+  auto b = find_bucket(*reader, name, true);
   if (!b.ok()) return b.err();
   if (!*b) return std::shared_ptr<const bucket_row>{};
   auto row = std::make_shared<const bucket_row>(std::move(**b));
@@ -285,7 +286,7 @@ void engine::forget_buckets() {
 
 result<bucket_row> read_bucket(engine& e, std::string_view bucket) {
   auto reader = e.store.reader();
-  auto b = find_bucket(*reader, bucket);
+  auto b = find_bucket(*reader, bucket, true);
   if (!b.ok()) return b.err();
   if (!*b) return fail(errc::no_such_bucket);
   return std::move(**b);

@@ -71,7 +71,7 @@ void put_bucket_acl(engine& e, call_ptr c) {
   auto name = c->addr.bucket;
   e.store.submit(
       [name, acl = *acl](database& db) -> result<void> {
-        auto existing = find_bucket(db, name);
+        auto existing = find_bucket(db, name, true);
         if (!existing.ok()) return existing.err();
         if (!*existing) return fail(errc::no_such_bucket);
         HAYLOFT_TRY(acl_allowed(**existing, acl));
@@ -100,7 +100,7 @@ void put_object_acl(engine& e, call_ptr c) {
   auto bucket = c->addr.bucket, key = c->addr.key;
   e.store.submit(
       [bucket, key, acl = *acl, version = *version](database& db) -> result<void> {
-        auto b = find_bucket(db, bucket);
+        auto b = find_bucket(db, bucket, true);
         if (!b.ok()) return b.err();
         if (!*b) return fail(errc::no_such_bucket);
         HAYLOFT_TRY(acl_allowed(**b, acl));

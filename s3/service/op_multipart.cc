@@ -126,7 +126,7 @@ void create_multipart_upload(engine& e, call_ptr c) {
   u->acl = std::move(*acl);
   e.store.submit(
       [u](database& db) -> result<void> {
-        auto b = find_bucket(db, u->bucket);
+        auto b = find_bucket(db, u->bucket, u->acl != "private");
         if (!b.ok()) return b.err();
         if (!*b) return fail(errc::no_such_bucket);
         HAYLOFT_TRY(acl_allowed(**b, u->acl));

@@ -12,7 +12,7 @@ void set_policy(engine& e, call_ptr c, std::string text, bool is_public, unsigne
   auto name = c->addr.bucket;
   e.store.submit(
       [name, text = std::move(text), is_public](database& db) -> result<void> {
-        auto existing = find_bucket(db, name);
+        auto existing = find_bucket(db, name, true);
         if (!existing.ok()) return existing.err();
         if (!*existing) return fail(errc::no_such_bucket);
         // BlockPublicPolicy refuses a public policy (checked against the block as it is now).

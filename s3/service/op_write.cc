@@ -41,9 +41,12 @@ void put_object(engine& e, call_ptr c) {
   oc->row.acl = std::move(*acl);
   oc->row.tags = std::move(*tags);
   // Fail fast for a missing bucket before reading a large body (the commit checks again).
-  if (auto bucket = read_bucket(e, c->addr.bucket); !bucket.ok()) {
+  // (The cached row: no read per PUT; the commit decides with the row it reads.)
+  if (auto bucket = e.cached_bucket(c->addr.bucket); !bucket.ok()) {
     return e.reply_error(*c, bucket.err());
-  } else if (auto allowed = acl_allowed(*bucket, oc->row.acl); !allowed.ok()) {
+  } else if (!*bucket) {
+    return e.reply_error(*c, fail(errc::no_such_bucket));
+  } else if (auto allowed = acl_allowed(**bucket, oc->row.acl); !allowed.ok()) {
     return e.reply_error(*c, allowed.err());
   }
   ingest_body(e, c, std::move(*spec), [&e, c, oc](result<ingested> in) {

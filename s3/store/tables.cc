@@ -58,9 +58,10 @@ constexpr const char* doc_columns[bucket_doc_count] = {"tagging", "cors", "polic
   "name, region, created_ms, acl, notification, versioning, mfa_delete, object_lock, lifecycle, tagging, cors, " \
   "policy, ownership, public_access_block, encryption, website, logging, accelerate, request_payment, replication"
 
-bucket_row read_bucket_row(const hayloft::store::statement& s) {
+bucket_row read_bucket_row(const hayloft::store::statement& s, bool with_docs = true) {
   bucket_row b{s.text(0), s.text(1), s.int64(2), s.text(3), s.text(4), s.text(5), s.text(6), s.text(7), s.text(8), {}};
-  for (std::size_t i = 0; i < bucket_doc_count; ++i) b.docs[i] = s.text(static_cast<int>(9 + i));
+  if (with_docs)
+    for (std::size_t i = 0; i < bucket_doc_count; ++i) b.docs[i] = s.text(static_cast<int>(9 + i));
   return b;
 }
 
@@ -85,16 +86,19 @@ std::string prefix_successor(std::string_view prefix) {
   return s;
 }
 
-result<std::optional<bucket_row>> find_bucket(database& db, std::string_view name) {
+result<std::optional<bucket_row>> find_bucket(database& db, std::string_view name, bool with_docs) {
   static const std::string sql = "SELECT " HAYLOFT_S3_BUCKET_COLUMNS " FROM s3_buckets WHERE name = ?1";
-  auto st = db.cached(sql);
+  static const std::string sql_base =
+      "SELECT name, region, created_ms, acl, notification, versioning, mfa_delete, object_lock, lifecycle "
+      "FROM s3_buckets WHERE name = ?1";
+  auto st = db.cached(with_docs ? sql : sql_base);
   if (!st.ok()) return st.err();
   auto& s = **st;
   s.bind(1, name);
   auto row = s.step();
   if (!row.ok()) return row.err();
   if (!*row) return std::optional<bucket_row>{};
-  auto b = read_bucket_row(s);
+  auto b = read_bucket_row(s, with_docs);
   s.reset();
   return std::optional<bucket_row>(std::move(b));
 }

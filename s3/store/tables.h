@@ -49,7 +49,9 @@ struct bucket_row {
   std::string& doc(bucket_doc d) { return docs[static_cast<std::size_t>(d)]; }
 };
 
-result<std::optional<bucket_row>> find_bucket(database& db, std::string_view name);
+// The bucket's row; its documents (bucket_row::docs) only when asked for, since reading eleven
+// more columns costs a PUT about 10,000 instructions and most writes need none of them.
+result<std::optional<bucket_row>> find_bucket(database& db, std::string_view name, bool with_docs = false);
 result<void> insert_bucket(database& db, const bucket_row& b);
 result<std::vector<bucket_row>> list_bucket_rows(database& db);
 result<void> set_bucket_acl(database& db, std::string_view name, std::string_view acl);
