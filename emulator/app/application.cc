@@ -324,7 +324,9 @@ void application::impl::build() {
   admin = std::make_unique<admin_service>(*clock, *blocking);
   router.set(http::route::admin, admin.get());
 
-  s3 = std::make_unique<s3::service>(*store, *clock, *blocking);
+  s3::options s3_options;
+  s3_options.evaluate_access = opts.auth;
+  s3 = std::make_unique<s3::service>(*store, *clock, *blocking, std::move(s3_options));
   router.set(http::route::s3, s3.get());
   admin->add_service("s3");
   admin->add_reset("s3", [this] { (void)s3->reset(); });

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "emulator/core/logging.h"
+#include "s3/service/service.h"
 
 namespace hayloft::app {
 
@@ -15,11 +16,28 @@ void auth_gate::handle(core::request req, core::completion done) {
   // the bucket's CORS rules alone.
   if (protocol_ == http::auth::protocol::s3 && req.method == "OPTIONS" && !req.headers.has("authorization"))
     return inner_.handle(std::move(req), std::move(done));
+  // S3 decides about unsigned requests itself (a bucket policy or ACL may make objects public)
+  // and learns who signed the others from s3::caller_header, which only the gate may set.
+  if (protocol_ == http::auth::protocol::s3) {
+    req.headers.erase(s3::caller_header);
+    bool is_signed = req.headers.has("authorization") || req.has_param("X-Amz-Signature") ||
+                     req.has_param("Signature") || req.has_param("X-Amz-Credential");
+    if (!is_signed) {
+      req.headers.add(std::string(s3::caller_header), "anonymous");
+      return inner_.handle(std::move(req), std::move(done));
+    }
+  }
   // Signatures are checked against real time: a manual or scaled clock must not expire URLs.
   auto v = http::auth::verify(req, creds_, std::chrono::system_clock::now());
   if (!v.ok()) {
     spdlog::debug("auth failed for {} {}: {}", req.method, req.path, v.error().detail);
     return done(inner_.render_error(req, http::auth::to_aws_error(v.error(), protocol_)));
+  }
+  if (protocol_ == http::auth::protocol::s3) {
+    const auto& key = v.identity().access_key_id;
+    auto found = creds_.find(key);
+    std::string account = found && !found->account_id.empty() ? found->account_id : "000000000000";
+    req.headers.add(std::string(s3::caller_header), account + " arn:aws:iam::" + account + ":user/" + key);
   }
   std::string claim = v.identity().payload_hash;
   if (!http::auth::payload_claim_is_digest(claim)) return inner_.handle(std::move(req), std::move(done));

@@ -255,6 +255,10 @@ result<std::string> request_acl(const core::request& req, bool bucket);
 // the public access block has BlockPublicAcls.
 result<void> acl_allowed(const bucket_row& b, std::string_view acl);
 
+// Access decisions with --auth (access_control.cc): AccessDenied when the caller may not run
+// `operation` (AWS's name) on the addressed bucket or object.
+result<void> authorize(engine& e, const call& c, std::string_view operation);
+
 // Bucket policy (op_policy.cc).
 void get_bucket_policy(engine& e, call_ptr c);
 void put_bucket_policy(engine& e, call_ptr c);

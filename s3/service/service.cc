@@ -74,6 +74,10 @@ void service::handle(core::request req, core::completion done) {
       };
     }
   }
+  if (engine_->opts.evaluate_access) {
+    if (auto allowed = detail::authorize(*engine_, *c, detail::operation_name(c->req)); !allowed.ok())
+      return engine_->reply_error(*c, allowed.err());
+  }
   detail::route(*engine_, c);
 }
 

@@ -70,7 +70,18 @@ struct options {
   // reference app uploads with ACL public-read). x-amz-object-ownership at CreateBucket and the
   // Put* operations behave as on AWS either way.
   bool aws_bucket_defaults = false;
+  // --auth: decide every request from the caller the auth gate names in caller_header, the
+  // bucket policy, the ACLs and the public access block (s3/service/access_control.cc). Off, as
+  // with auth off: everything is allowed.
+  bool evaluate_access = false;
+  // The account that owns every bucket (hayloft has one); its callers may do anything a bucket
+  // policy does not explicitly deny.
+  std::string owner_account = "000000000000";
 };
+
+// Set by the auth gate on every S3 request when --auth is on (any value a client sent is
+// replaced): "anonymous" for unsigned requests, else "<account id> <caller ARN>".
+inline constexpr std::string_view caller_header = "x-hayloft-caller";
 
 struct object_info {
   std::string bucket;

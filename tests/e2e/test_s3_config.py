@@ -9,7 +9,7 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import AWS_CLI_V1, AWS_CLI_V2, HayloftTestCase, run_cli  # noqa: E402
+from harness import AWS_CLI_V1, AWS_CLI_V2, Hayloft, HayloftTestCase, run_cli  # noqa: E402
 
 from botocore.exceptions import ClientError  # noqa: E402
 
@@ -211,6 +211,118 @@ class S3CorsBoto3Test(HayloftTestCase):
         self.assertEqual(headers.get("Access-Control-Allow-Origin"), "*")
         s3.delete_bucket_cors(Bucket="web")
         status, headers, _ = raw("OPTIONS", url, {"Origin": "http://localhost:8000", "Access-Control-Request-Method": "PUT"})
+        self.assertEqual(status, 403)
+
+
+class S3PolicyAuthTest(unittest.TestCase):
+    """--auth: the bucket policy, ACLs and public access block decide for anonymous and
+    cross-account callers; explicit Deny wins, also for the owner."""
+    OTHER = "111122223333"
+
+    @classmethod
+    def setUpClass(cls):
+        import tempfile
+        cls.cfg = tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False)
+        cls.cfg.write("auth:\n  credentials:\n"
+                      "    - access_key_id: AKIDOWNER\n      secret_access_key: owner-secret\n"
+                      "    - access_key_id: AKIDOTHER\n      secret_access_key: other-secret\n"
+                      "      account_id: '%s'\n" % cls.OTHER)
+        cls.cfg.close()
+        cls.hayloft = Hayloft("--in-memory", "--auth", "--config", cls.cfg.name).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.hayloft.stop()
+        cls.hayloft.cleanup()
+        os.unlink(cls.cfg.name)
+
+    def client(self, key, secret):
+        import boto3
+        from botocore.config import Config
+        return boto3.client("s3", endpoint_url=self.hayloft.endpoint, region_name="us-east-1",
+                            aws_access_key_id=key, aws_secret_access_key=secret,
+                            config=Config(retries={"max_attempts": 1}))
+
+    def policy(self, *statements):
+        self.owner.put_bucket_policy(Bucket=self.bucket, Policy=json.dumps({"Version": "2012-10-17",
+                                                                           "Statement": list(statements)}))
+
+    def anonymous(self, method, key, data=None):
+        return raw(method, "%s/%s/%s" % (self.hayloft.endpoint, self.bucket, key), data=data)[0]
+
+    def setUp(self):
+        self.owner = self.client("AKIDOWNER", "owner-secret")
+        self.other = self.client("AKIDOTHER", "other-secret")
+        self.bucket = "site-" + self.id().rsplit(".", 1)[-1].replace("_", "-")[:40]
+        self.owner.create_bucket(Bucket=self.bucket)
+        self.owner.put_object(Bucket=self.bucket, Key="index.html", Body=b"<h1>hi</h1>")
+        self.owner.put_object(Bucket=self.bucket, Key="private/x", Body=b"secret")
+
+    def test_anonymous_public_read_through_the_policy(self):
+        self.assertEqual(self.anonymous("GET", "index.html"), 403)
+        self.policy({"Sid": "Public", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                     "Resource": "arn:aws:s3:::%s/*" % self.bucket},
+                    {"Sid": "NotThis", "Effect": "Deny", "Principal": "*", "Action": "s3:GetObject",
+                     "Resource": "arn:aws:s3:::%s/private/*" % self.bucket})
+        status, _, body = raw("GET", "%s/%s/index.html" % (self.hayloft.endpoint, self.bucket))
+        self.assertEqual((status, body), (200, b"<h1>hi</h1>"))
+        self.assertEqual(self.anonymous("GET", "private/x"), 403)
+        self.assertEqual(self.anonymous("PUT", "new", data=b"x"), 403)
+        self.assertEqual(self.anonymous("GET", ""), 403)
+        # Explicit Deny wins over the owner's own rights.
+        err = error_of(self.owner.get_object, Bucket=self.bucket, Key="private/x")
+        self.assertEqual(err["Error"]["Code"], "AccessDenied")
+        self.assertEqual(self.other.get_object(Bucket=self.bucket, Key="index.html")["Body"].read(), b"<h1>hi</h1>")
+        # RestrictPublicBuckets: the public policy no longer grants outsiders anything.
+        self.owner.put_public_access_block(Bucket=self.bucket,
+                                           PublicAccessBlockConfiguration={"RestrictPublicBuckets": True})
+        self.assertEqual(self.anonymous("GET", "index.html"), 403)
+        self.owner.delete_public_access_block(Bucket=self.bucket)
+        self.assertEqual(self.anonymous("GET", "index.html"), 200)
+
+    def test_cross_account_allowed_implicitly_denied_and_conditions(self):
+        err = error_of(self.other.put_object, Bucket=self.bucket, Key="uploads/a", Body=b"x")
+        self.assertEqual(err["Error"]["Code"], "AccessDenied")
+        self.policy({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::%s:root" % self.OTHER},
+                     "Action": "s3:PutObject", "Resource": "arn:aws:s3:::%s/uploads/*" % self.bucket,
+                     "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}}},
+                    {"Effect": "Allow", "Principal": {"AWS": self.OTHER}, "Action": "s3:ListBucket",
+                     "Resource": "arn:aws:s3:::%s" % self.bucket,
+                     "Condition": {"StringLike": {"s3:prefix": "uploads/*"}}},
+                    {"Effect": "Deny", "Principal": "*", "Action": "s3:DeleteObject",
+                     "Resource": "arn:aws:s3:::%s/*" % self.bucket,
+                     "Condition": {"IpAddress": {"aws:SourceIp": "127.0.0.0/8"}}})
+        self.other.put_object(Bucket=self.bucket, Key="uploads/a", Body=b"x", ACL="bucket-owner-full-control")
+        err = error_of(self.other.put_object, Bucket=self.bucket, Key="uploads/b", Body=b"x")
+        self.assertEqual(err["Error"]["Code"], "AccessDenied")
+        err = error_of(self.other.put_object, Bucket=self.bucket, Key="elsewhere", Body=b"x",
+                       ACL="bucket-owner-full-control")
+        self.assertEqual(err["Error"]["Code"], "AccessDenied")
+        listed = self.other.list_objects_v2(Bucket=self.bucket, Prefix="uploads/")
+        self.assertEqual([o["Key"] for o in listed["Contents"]], ["uploads/a"])
+        err = error_of(self.other.list_objects_v2, Bucket=self.bucket, Prefix="private/")
+        self.assertEqual(err["Error"]["Code"], "AccessDenied")
+        err = error_of(self.owner.delete_object, Bucket=self.bucket, Key="uploads/a")
+        self.assertEqual(err["Error"]["Code"], "AccessDenied")
+        self.owner.delete_bucket_policy(Bucket=self.bucket)
+        self.owner.delete_object(Bucket=self.bucket, Key="uploads/a")
+
+    def test_acls_decide_without_a_policy(self):
+        self.assertEqual(self.anonymous("GET", "index.html"), 403)
+        self.owner.put_object_acl(Bucket=self.bucket, Key="index.html", ACL="public-read")
+        self.assertEqual(self.anonymous("GET", "index.html"), 200)
+        self.assertEqual(self.anonymous("GET", "private/x"), 403)
+        self.assertEqual(self.anonymous("GET", "?list-type=2"), 403)
+        self.owner.put_bucket_acl(Bucket=self.bucket, ACL="public-read")
+        self.assertEqual(self.anonymous("GET", "?list-type=2"), 200)
+        self.owner.put_object_acl(Bucket=self.bucket, Key="private/x", ACL="authenticated-read")
+        self.assertEqual(self.anonymous("GET", "private/x"), 403)
+        self.assertEqual(self.other.get_object(Bucket=self.bucket, Key="private/x")["Body"].read(), b"secret")
+        self.owner.put_public_access_block(Bucket=self.bucket, PublicAccessBlockConfiguration={"IgnorePublicAcls": True})
+        self.assertEqual(self.anonymous("GET", "index.html"), 403)
+        # Forged caller headers are replaced by the gate.
+        status = raw("GET", "%s/%s/index.html" % (self.hayloft.endpoint, self.bucket),
+                     {"x-hayloft-caller": "000000000000 arn:aws:iam::000000000000:root"})[0]
         self.assertEqual(status, 403)
 
 

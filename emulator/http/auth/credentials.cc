@@ -80,9 +80,13 @@ result<static_credentials> load_credentials(const YAML::Node& config_root) {
     if (!secret) return secret.err();
     auto token = field(entry, "session_token", i, false);
     if (!token) return token.err();
+    auto account = field(entry, "account_id", i, false);
+    if (!account) return account.err();
+    if (!account->empty() && (account->size() != 12 || account->find_first_not_of("0123456789") != std::string::npos))
+      return invalid("auth.credentials[" + std::to_string(i) + "]: account_id must be 12 digits");
     if (!seen.insert(*id).second)
       return invalid("auth.credentials[" + std::to_string(i) + "]: duplicate access_key_id " + *id);
-    out.push_back({std::move(*id), std::move(*secret), std::move(*token)});
+    out.push_back({std::move(*id), std::move(*secret), std::move(*token), std::move(*account)});
   }
   return static_credentials(std::move(out));
 }

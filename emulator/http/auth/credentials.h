@@ -37,6 +37,7 @@ struct credentials {
   std::string access_key_id;
   std::string secret_access_key;
   std::string session_token;  // empty: no token required
+  std::string account_id;     // the AWS account the key belongs to; empty: hayloft's own
 };
 
 class credentials_provider {

@@ -21,6 +21,7 @@ auth:
     - access_key_id: AKIDTOKEN
       secret_access_key: other
       session_token: tok==
+      account_id: "111122223333"
 )");
   auto loaded = load_credentials(root);
   ASSERT_TRUE(loaded.ok()) << loaded.err().message;
@@ -30,6 +31,8 @@ auth:
   EXPECT_EQ(c->secret_access_key, "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
   EXPECT_EQ(c->session_token, "");
   EXPECT_EQ(loaded->find("AKIDTOKEN")->session_token, "tok==");
+  EXPECT_EQ(loaded->find("AKIDTOKEN")->account_id, "111122223333");
+  EXPECT_EQ(c->account_id, "");
   EXPECT_FALSE(loaded->find("akiaiosfodnn7example").has_value());
   EXPECT_FALSE(loaded->find("").has_value());
 }
@@ -58,6 +61,7 @@ TEST(AuthCredentials, MalformedSectionsAreConfigErrors) {
       {"auth: {credentials: [{access_key_id: [a], secret_access_key: s}]}", "must be a string"},
       {"auth: {credentials: [{access_key_id: a, secret_access_key: s, session_token: {x: 1}}]}",
        "session_token"},
+      {"auth: {credentials: [{access_key_id: a, secret_access_key: s, account_id: '1234'}]}", "account_id must be 12 digits"},
       {"auth: {credentials: [{access_key_id: a, secret_access_key: s}, {access_key_id: a, "
        "secret_access_key: t}]}",
        "duplicate access_key_id a"},
