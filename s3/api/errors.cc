@@ -73,6 +73,9 @@ constexpr std::array<error_entry, static_cast<std::size_t>(errc::count_)> table{
     {404, "NoSuchCORSConfiguration", "The CORS configuration does not exist"},
     {400, "MalformedPolicy", "Policies must be valid JSON and the first byte must be '{'"},
     {404, "NoSuchBucketPolicy", "The bucket policy does not exist"},
+    {404, "NoSuchWebsiteConfiguration", "The specified bucket does not have a website configuration"},
+    {404, "ReplicationConfigurationNotFoundError", "The replication configuration was not found"},
+    {400, "InvalidTargetBucketForLogging", "The target bucket for logging does not exist"},
 }};
 
 class category : public std::error_category {

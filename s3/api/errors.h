@@ -67,6 +67,9 @@ enum class errc {
   no_such_cors_configuration,
   malformed_policy,
   no_such_bucket_policy,
+  no_such_website_configuration,
+  replication_configuration_not_found,
+  invalid_target_bucket_for_logging,
   count_,  // number of entries; not an error
 };
 

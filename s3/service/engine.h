@@ -259,6 +259,23 @@ result<void> acl_allowed(const bucket_row& b, std::string_view acl);
 // `operation` (AWS's name) on the addressed bucket or object.
 result<void> authorize(engine& e, const call& c, std::string_view operation);
 
+// Stored bucket settings (op_settings.cc).
+void get_bucket_accelerate(engine& e, call_ptr c);
+void put_bucket_accelerate(engine& e, call_ptr c);
+void get_bucket_request_payment(engine& e, call_ptr c);
+void put_bucket_request_payment(engine& e, call_ptr c);
+void get_bucket_logging(engine& e, call_ptr c);
+void put_bucket_logging(engine& e, call_ptr c);
+void get_bucket_encryption(engine& e, call_ptr c);
+void put_bucket_encryption(engine& e, call_ptr c);
+void delete_bucket_encryption(engine& e, call_ptr c);
+void get_bucket_website(engine& e, call_ptr c);
+void put_bucket_website(engine& e, call_ptr c);
+void delete_bucket_website(engine& e, call_ptr c);
+void get_bucket_replication(engine& e, call_ptr c);
+void put_bucket_replication(engine& e, call_ptr c);
+void delete_bucket_replication(engine& e, call_ptr c);
+
 // Bucket policy (op_policy.cc).
 void get_bucket_policy(engine& e, call_ptr c);
 void put_bucket_policy(engine& e, call_ptr c);

@@ -9,10 +9,16 @@ namespace hayloft::s3::detail {
 namespace {
 
 // Bucket sub-resources S3 has and hayloft does not implement.
-constexpr std::array<std::string_view, 11> unsupported_bucket = {
-    "accelerate", "analytics", "encryption", "intelligent-tiering", "inventory", "logging", "metrics",
-    "replication", "requestPayment", "website", "session"};
+constexpr std::array<std::string_view, 5> unsupported_bucket = {"analytics", "intelligent-tiering", "inventory",
+                                                                "metrics", "session"};
 constexpr std::array<std::string_view, 2> unsupported_object = {"torrent", "select"};
+
+// Bucket sub-resources some methods do not have (DELETE ?logging is no DeleteBucket, PUT
+// ?policyStatus no CreateBucket): such requests are refused rather than routed to the bare bucket.
+constexpr std::array<std::string_view, 4> no_put = {"policyStatus", "versions", "uploads", "location"};
+constexpr std::array<std::string_view, 10> no_delete = {"accelerate", "requestPayment", "logging", "policyStatus",
+                                                        "acl", "versioning", "notification", "object-lock",
+                                                        "location", "uploads"};
 
 template <std::size_t N>
 bool any_param(const core::request& req, const std::array<std::string_view, N>& names) {
@@ -52,7 +58,16 @@ bool any_param(const core::request& req, const std::array<std::string_view, N>& 
   X(DeletePublicAccessBlock, delete_public_access_block) X(GetBucketCors, get_bucket_cors)                 \
   X(PutBucketCors, put_bucket_cors) X(DeleteBucketCors, delete_bucket_cors) X(OptionsObject, cors_preflight) \
   X(GetBucketPolicy, get_bucket_policy) X(PutBucketPolicy, put_bucket_policy)                               \
-  X(DeleteBucketPolicy, delete_bucket_policy) X(GetBucketPolicyStatus, get_bucket_policy_status)
+  X(DeleteBucketPolicy, delete_bucket_policy) X(GetBucketPolicyStatus, get_bucket_policy_status)          \
+  X(GetBucketAccelerateConfiguration, get_bucket_accelerate)                                               \
+  X(PutBucketAccelerateConfiguration, put_bucket_accelerate)                                               \
+  X(GetBucketRequestPayment, get_bucket_request_payment) X(PutBucketRequestPayment, put_bucket_request_payment) \
+  X(GetBucketLogging, get_bucket_logging) X(PutBucketLogging, put_bucket_logging)                          \
+  X(GetBucketEncryption, get_bucket_encryption) X(PutBucketEncryption, put_bucket_encryption)              \
+  X(DeleteBucketEncryption, delete_bucket_encryption) X(GetBucketWebsite, get_bucket_website)              \
+  X(PutBucketWebsite, put_bucket_website) X(DeleteBucketWebsite, delete_bucket_website)                    \
+  X(GetBucketReplication, get_bucket_replication) X(PutBucketReplication, put_bucket_replication)          \
+  X(DeleteBucketReplication, delete_bucket_replication)
 
 enum class operation {
 #define HAYLOFT_S3_ENUM(name, fn) fn,
@@ -77,6 +92,12 @@ operation classify_bucket(const core::request& req) {
     if (req.has_param("cors")) return operation::get_bucket_cors;
     if (req.has_param("policy")) return operation::get_bucket_policy;
     if (req.has_param("policyStatus")) return operation::get_bucket_policy_status;
+    if (req.has_param("accelerate")) return operation::get_bucket_accelerate;
+    if (req.has_param("requestPayment")) return operation::get_bucket_request_payment;
+    if (req.has_param("logging")) return operation::get_bucket_logging;
+    if (req.has_param("encryption")) return operation::get_bucket_encryption;
+    if (req.has_param("website")) return operation::get_bucket_website;
+    if (req.has_param("replication")) return operation::get_bucket_replication;
     if (req.has_param("publicAccessBlock")) return operation::get_public_access_block;
     if (req.has_param("uploads")) return operation::list_multipart_uploads;
     if (req.has_param("versions")) return operation::list_object_versions;
@@ -90,9 +111,16 @@ operation classify_bucket(const core::request& req) {
     if (req.has_param("object-lock")) return operation::put_object_lock_configuration;
     if (req.has_param("lifecycle")) return operation::put_bucket_lifecycle;
     if (req.has_param("tagging")) return operation::put_bucket_tagging;
+    if (any_param(req, no_put)) return operation::method_not_allowed;
     if (req.has_param("ownershipControls")) return operation::put_bucket_ownership_controls;
     if (req.has_param("cors")) return operation::put_bucket_cors;
     if (req.has_param("policy")) return operation::put_bucket_policy;
+    if (req.has_param("accelerate")) return operation::put_bucket_accelerate;
+    if (req.has_param("requestPayment")) return operation::put_bucket_request_payment;
+    if (req.has_param("logging")) return operation::put_bucket_logging;
+    if (req.has_param("encryption")) return operation::put_bucket_encryption;
+    if (req.has_param("website")) return operation::put_bucket_website;
+    if (req.has_param("replication")) return operation::put_bucket_replication;
     if (req.has_param("publicAccessBlock")) return operation::put_public_access_block;
     if (any_param(req, unsupported_bucket)) return operation::not_implemented;
     return operation::create_bucket;
@@ -103,8 +131,12 @@ operation classify_bucket(const core::request& req) {
     if (req.has_param("ownershipControls")) return operation::delete_bucket_ownership_controls;
     if (req.has_param("cors")) return operation::delete_bucket_cors;
     if (req.has_param("policy")) return operation::delete_bucket_policy;
+    if (req.has_param("encryption")) return operation::delete_bucket_encryption;
+    if (req.has_param("website")) return operation::delete_bucket_website;
+    if (req.has_param("replication")) return operation::delete_bucket_replication;
     if (req.has_param("publicAccessBlock")) return operation::delete_public_access_block;
     if (req.has_param("versions") || any_param(req, unsupported_bucket)) return operation::not_implemented;
+    if (any_param(req, no_delete)) return operation::method_not_allowed;
     return operation::delete_bucket;
   }
   if (m == "POST") return req.has_param("delete") ? operation::delete_objects : operation::not_implemented;
@@ -210,17 +242,11 @@ struct unsupported_name {
   std::string_view param, get, put, del, post;
 };
 constexpr unsupported_name unsupported_names[] = {
-    {false, "accelerate", "GetBucketAccelerateConfiguration", "PutBucketAccelerateConfiguration", {}, {}},
     {false, "analytics", "GetBucketAnalyticsConfiguration", "PutBucketAnalyticsConfiguration", "DeleteBucketAnalyticsConfiguration", {}},
-    {false, "encryption", "GetBucketEncryption", "PutBucketEncryption", "DeleteBucketEncryption", {}},
     {false, "intelligent-tiering", "GetBucketIntelligentTieringConfiguration", "PutBucketIntelligentTieringConfiguration",
      "DeleteBucketIntelligentTieringConfiguration", {}},
     {false, "inventory", "GetBucketInventoryConfiguration", "PutBucketInventoryConfiguration", "DeleteBucketInventoryConfiguration", {}},
-    {false, "logging", "GetBucketLogging", "PutBucketLogging", {}, {}},
     {false, "metrics", "GetBucketMetricsConfiguration", "PutBucketMetricsConfiguration", "DeleteBucketMetricsConfiguration", {}},
-    {false, "replication", "GetBucketReplication", "PutBucketReplication", "DeleteBucketReplication", {}},
-    {false, "requestPayment", "GetBucketRequestPayment", "PutBucketRequestPayment", {}, {}},
-    {false, "website", "GetBucketWebsite", "PutBucketWebsite", "DeleteBucketWebsite", {}},
     {false, "session", "CreateSession", {}, {}, {}},
     {true, "torrent", "GetObjectTorrent", {}, {}, {}},
     {true, "select", {}, {}, {}, "SelectObjectContent"},

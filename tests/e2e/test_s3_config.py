@@ -326,6 +326,87 @@ class S3PolicyAuthTest(unittest.TestCase):
         self.assertEqual(status, 403)
 
 
+class S3SettingsBoto3Test(HayloftTestCase):
+    def test_stored_settings_round_trip(self):
+        s3 = self.hayloft.client("s3")
+        s3.create_bucket(Bucket="settings")
+        s3.create_bucket(Bucket="settings-logs")
+        self.assertNotIn("Status", s3.get_bucket_accelerate_configuration(Bucket="settings"))
+        s3.put_bucket_accelerate_configuration(Bucket="settings", AccelerateConfiguration={"Status": "Enabled"})
+        self.assertEqual(s3.get_bucket_accelerate_configuration(Bucket="settings")["Status"], "Enabled")
+        self.assertEqual(s3.get_bucket_request_payment(Bucket="settings")["Payer"], "BucketOwner")
+        s3.put_bucket_request_payment(Bucket="settings", RequestPaymentConfiguration={"Payer": "Requester"})
+        self.assertEqual(s3.get_bucket_request_payment(Bucket="settings")["Payer"], "Requester")
+        self.assertNotIn("LoggingEnabled", s3.get_bucket_logging(Bucket="settings"))
+        s3.put_bucket_logging(Bucket="settings", BucketLoggingStatus={"LoggingEnabled": {
+            "TargetBucket": "settings-logs", "TargetPrefix": "access/"}})
+        self.assertEqual(s3.get_bucket_logging(Bucket="settings")["LoggingEnabled"]["TargetPrefix"], "access/")
+        err = error_of(s3.put_bucket_logging, Bucket="settings", BucketLoggingStatus={"LoggingEnabled": {
+            "TargetBucket": "missing-logs", "TargetPrefix": "x/"}})
+        self.assertEqual(err["Error"]["Code"], "InvalidTargetBucketForLogging")
+        rule = s3.get_bucket_encryption(Bucket="settings")["ServerSideEncryptionConfiguration"]["Rules"][0]
+        self.assertEqual(rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"], "AES256")
+        s3.put_bucket_encryption(Bucket="settings", ServerSideEncryptionConfiguration={"Rules": [{
+            "ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": "alias/k"},
+            "BucketKeyEnabled": True}]})
+        rule = s3.get_bucket_encryption(Bucket="settings")["ServerSideEncryptionConfiguration"]["Rules"][0]
+        self.assertEqual(rule["ApplyServerSideEncryptionByDefault"], {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": "alias/k"})
+        self.assertTrue(rule["BucketKeyEnabled"])
+        s3.delete_bucket_encryption(Bucket="settings")
+        self.assertEqual(error_of(s3.get_bucket_website, Bucket="settings")["Error"]["Code"], "NoSuchWebsiteConfiguration")
+        s3.put_bucket_website(Bucket="settings", WebsiteConfiguration={
+            "IndexDocument": {"Suffix": "index.html"}, "ErrorDocument": {"Key": "error.html"},
+            "RoutingRules": [{"Condition": {"KeyPrefixEquals": "old/"}, "Redirect": {"ReplaceKeyPrefixWith": "new/"}}]})
+        site = s3.get_bucket_website(Bucket="settings")
+        self.assertEqual(site["IndexDocument"]["Suffix"], "index.html")
+        self.assertEqual(site["RoutingRules"][0]["Redirect"]["ReplaceKeyPrefixWith"], "new/")
+        s3.delete_bucket_website(Bucket="settings")
+        self.assertEqual(error_of(s3.get_bucket_replication, Bucket="settings")["Error"]["Code"],
+                         "ReplicationConfigurationNotFoundError")
+        replication = {"Role": "arn:aws:iam::000000000000:role/replication", "Rules": [{
+            "ID": "all", "Status": "Enabled", "Prefix": "", "Destination": {"Bucket": "arn:aws:s3:::settings-logs"}}]}
+        err = error_of(s3.put_bucket_replication, Bucket="settings", ReplicationConfiguration=replication)
+        self.assertEqual(err["Error"]["Code"], "InvalidRequest")
+        s3.put_bucket_versioning(Bucket="settings", VersioningConfiguration={"Status": "Enabled"})
+        s3.put_bucket_replication(Bucket="settings", ReplicationConfiguration=replication)
+        self.assertEqual(s3.get_bucket_replication(Bucket="settings")["ReplicationConfiguration"]["Rules"][0]["ID"], "all")
+
+
+class S3TerraformBootstrapTest(unittest.TestCase):
+    """A bootstrap script configuring a bucket as Terraform's aws_s3_bucket_* resources do runs
+    unchanged through `up --bootstrap`."""
+
+    def test_bootstrap_script_configures_every_setting(self):
+        import time
+        h = Hayloft("--in-memory", "--bootstrap", os.path.join(os.path.dirname(__file__), "data", "s3_bootstrap")).start()
+        try:
+            deadline = time.time() + 180
+            while time.time() < deadline:
+                state = h.admin("GET", "/_localstack/init")
+                if state["completed"]["READY"]:
+                    break
+                time.sleep(0.2)
+            self.assertEqual([(s["name"], s["state"]) for s in state["scripts"]],
+                             [("10-terraform-like-bucket.sh", "SUCCESSFUL")])
+            s3 = h.client("s3")
+            self.assertEqual(s3.get_bucket_versioning(Bucket="tf-assets")["Status"], "Enabled")
+            rule = s3.get_bucket_encryption(Bucket="tf-assets")["ServerSideEncryptionConfiguration"]["Rules"][0]
+            self.assertEqual(rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"], "aws:kms")
+            self.assertTrue(s3.get_public_access_block(Bucket="tf-assets")["PublicAccessBlockConfiguration"]["BlockPublicAcls"])
+            self.assertEqual(s3.get_bucket_ownership_controls(Bucket="tf-assets")["OwnershipControls"]["Rules"][0]
+                             ["ObjectOwnership"], "BucketOwnerEnforced")
+            self.assertEqual(s3.get_bucket_cors(Bucket="tf-assets")["CORSRules"][0]["MaxAgeSeconds"], 3000)
+            self.assertEqual([r["ID"] for r in s3.get_bucket_lifecycle_configuration(Bucket="tf-assets")["Rules"]],
+                             ["tmp", "old"])
+            self.assertIn("TLSOnly", s3.get_bucket_policy(Bucket="tf-assets")["Policy"])
+            self.assertEqual(len(s3.get_bucket_tagging(Bucket="tf-assets")["TagSet"]), 2)
+            err = error_of(s3.put_object, Bucket="tf-assets", Key="k", Body=b"x", ACL="public-read")
+            self.assertEqual(err["Error"]["Code"], "AccessControlListNotSupported")
+        finally:
+            h.stop()
+            h.cleanup()
+
+
 class S3ConfigCliTest(HayloftTestCase):
     def test_s3api_configuration_verbs_with_both_clis(self):
         env = self.hayloft.cli_env()
@@ -374,6 +455,20 @@ class S3ConfigCliTest(HayloftTestCase):
                 self.assertIn("SecureTransport", api("get-bucket-policy", "--bucket", "cli-c")["Policy"])
                 self.assertFalse(api("get-bucket-policy-status", "--bucket", "cli-c")["PolicyStatus"]["IsPublic"])
                 api("delete-bucket-policy", "--bucket", "cli-c")
+                api("put-bucket-encryption", "--bucket", "cli-c", "--server-side-encryption-configuration",
+                    json.dumps({"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}))
+                self.assertEqual(api("get-bucket-encryption", "--bucket", "cli-c")["ServerSideEncryptionConfiguration"]
+                                 ["Rules"][0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"], "AES256")
+                api("put-bucket-website", "--bucket", "cli-c", "--website-configuration",
+                    json.dumps({"IndexDocument": {"Suffix": "index.html"}}))
+                self.assertEqual(api("get-bucket-website", "--bucket", "cli-c")["IndexDocument"]["Suffix"], "index.html")
+                api("delete-bucket-website", "--bucket", "cli-c")
+                api("put-bucket-accelerate-configuration", "--bucket", "cli-c", "--accelerate-configuration",
+                    "Status=Suspended")
+                self.assertEqual(api("get-bucket-accelerate-configuration", "--bucket", "cli-c")["Status"], "Suspended")
+                api("put-bucket-request-payment", "--bucket", "cli-c", "--request-payment-configuration",
+                    "Payer=Requester")
+                api("put-bucket-logging", "--bucket", "cli-c", "--bucket-logging-status", "{}")
                 api("delete-bucket-ownership-controls", "--bucket", "cli-c")
 
 

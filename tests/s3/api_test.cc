@@ -77,6 +77,9 @@ TEST(S3Errors, EveryEntryMapsToStatusAndCode) {
       {errc::no_such_cors_configuration, 404, "NoSuchCORSConfiguration"},
       {errc::malformed_policy, 400, "MalformedPolicy"},
       {errc::no_such_bucket_policy, 404, "NoSuchBucketPolicy"},
+      {errc::no_such_website_configuration, 404, "NoSuchWebsiteConfiguration"},
+      {errc::replication_configuration_not_found, 404, "ReplicationConfigurationNotFoundError"},
+      {errc::invalid_target_bucket_for_logging, 400, "InvalidTargetBucketForLogging"},
   };
   EXPECT_EQ(std::size(cases), static_cast<std::size_t>(errc::count_) - 1);
   for (const auto& c : cases) {
