@@ -9,6 +9,8 @@
 #include <string_view>
 
 #include "s3/api/bucket_documents.h"
+#include "s3/api/bucket_policy.h"
+#include "s3/api/bucket_settings.h"
 #include "s3/api/cors.h"
 #include "s3/api/errors.h"
 #include "s3/api/tagging.h"
@@ -39,7 +41,7 @@ void tagging(std::string_view doc, tag_target target) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 1 || size > 256 * 1024) return 0;
   const std::string_view doc(reinterpret_cast<const char*>(data) + 1, size - 1);
-  switch (data[0] % 6) {
+  switch (data[0] % 8) {
     case 0: tagging(doc, tag_target::object); break;
     case 1: tagging(doc, tag_target::bucket); break;
     case 2: {
@@ -63,6 +65,32 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         check_safe_output(text);
         check(render_public_access_block(parse_public_access_block(text).value()) == text);
       }
+      break;
+    }
+    case 6: {
+      auto r = parse_bucket_policy(doc, "bkt");
+      expect_error(r, {errc::malformed_policy});
+      if (!r.ok()) break;
+      (void)policy_is_public(*r);
+      policy_request req{"s3:GetObject", "arn:aws:s3:::bkt/k", "111122223333", "arn:aws:iam::111122223333:user/u",
+                         false, "10.1.2.3", {{"s3:prefix", std::string(doc.substr(0, 16))}}};
+      (void)evaluate_policy(*r, req);
+      req.account.clear();
+      req.source_ip = "::1";
+      (void)evaluate_policy(*r, req);
+      break;
+    }
+    case 7: {
+      std::string target;
+      for (auto parse : {parse_accelerate_configuration, parse_request_payment_configuration,
+                         parse_encryption_configuration, parse_website_configuration, parse_replication_configuration}) {
+        auto r = parse(doc);
+        expect_error(r, {errc::malformed_xml, errc::invalid_argument});
+        if (r.ok()) check_safe_output(*r);
+      }
+      auto l = parse_bucket_logging_status(doc, target);
+      expect_error(l, {errc::malformed_xml});
+      if (l.ok()) check_safe_output(*l);
       break;
     }
     default: {
