@@ -9,6 +9,7 @@
 #include "emulator/core/logging.h"
 #include "s3/api/conditions.h"
 #include "s3/api/notifications.h"
+#include "s3/service/object_headers.h"
 #include "s3/store/schema.h"
 #include "s3/store/uploads.h"
 
@@ -170,6 +171,7 @@ void engine::commit_object(std::shared_ptr<object_commit> oc, std::function<void
           out->part_blobs = std::move(*parts);
         }
         HAYLOFT_TRY(acl_allowed(**bucket, oc->row.acl));
+        if (!oc->row.delete_marker) apply_default_encryption(oc->row.headers, (*bucket)->doc(bucket_doc::encryption));
         HAYLOFT_TRY(apply_write_lock(**bucket, oc->lock, oc->row));
         const auto& versioning = (*bucket)->versioning;
         oc->versioned = !versioning.empty();

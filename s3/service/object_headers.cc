@@ -2,6 +2,7 @@
 
 #include "s3/api/errors.h"
 #include "s3/api/results.h"
+#include "s3/api/xml_writer.h"
 
 namespace hayloft::s3::detail {
 namespace {
@@ -52,6 +53,29 @@ result<std::string> stored_headers_from(const core::request& req) {
   for (auto name : {"Content-Disposition", "Content-Language", "Cache-Control", "Expires",
                     "x-amz-website-redirect-location"})
     if (auto v = req.headers.get(name)) add(block, name, *v);
+  // Server-side encryption asked for by the write (the bucket's default applies at commit
+  // otherwise). Bytes at rest are not encrypted here; the headers are what S3 answers.
+  if (auto sse = req.headers.get("x-amz-server-side-encryption")) {
+    if (*sse != "AES256" && *sse != "aws:kms" && *sse != "aws:kms:dsse")
+      return fail(errc::invalid_argument, "The encryption method specified is not supported");
+    add(block, "x-amz-server-side-encryption", *sse);
+    bool kms = *sse != "AES256";
+    if (auto key = req.headers.get("x-amz-server-side-encryption-aws-kms-key-id")) {
+      if (!kms)
+        return fail(errc::invalid_argument,
+                    "Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : "
+                    "aws:kms");
+      add(block, "x-amz-server-side-encryption-aws-kms-key-id", *key);
+    }
+    if (auto bk = req.headers.get("x-amz-server-side-encryption-bucket-key-enabled"); bk && kms)
+      add(block, "x-amz-server-side-encryption-bucket-key-enabled", core::iequals(*bk, "true") ? "true" : "false");
+  } else if (req.headers.has("x-amz-server-side-encryption-aws-kms-key-id")) {
+    return fail(errc::invalid_argument,
+                "Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : "
+                "aws:kms");
+  }
+  if (req.headers.has("x-amz-server-side-encryption-customer-algorithm"))
+    return fail(errc::not_implemented, "hayloft does not implement SSE-C (customer-provided keys)");
   if (auto sc = req.headers.get("x-amz-storage-class")) {
     if (!valid_storage_class(*sc)) return fail(errc::invalid_storage_class);
     if (*sc != "STANDARD") add(block, "x-amz-storage-class", *sc);
@@ -103,6 +127,36 @@ std::vector<std::pair<std::string, std::string>> stored_metadata(std::string_vie
     if (n.starts_with("x-amz-meta-")) out.emplace_back(std::string(n.substr(11)), std::string(v));
   });
   return out;
+}
+
+void apply_default_encryption(std::string& block, std::string_view bucket_encryption) {
+  if (block.find("x-amz-server-side-encryption: ") != std::string::npos) return;
+  if (bucket_encryption.empty()) {
+    add(block, "x-amz-server-side-encryption", "AES256");
+    return;
+  }
+  pugi::xml_document doc;
+  if (!parse_xml(bucket_encryption, doc)) return add(block, "x-amz-server-side-encryption", "AES256");
+  auto rule = find_child(doc.document_element(), "Rule");
+  auto by_default = find_child(rule, "ApplyServerSideEncryptionByDefault");
+  auto algorithm = child_text(by_default, "SSEAlgorithm");
+  add(block, "x-amz-server-side-encryption", algorithm.empty() ? "AES256" : algorithm);
+  if (auto key = child_text(by_default, "KMSMasterKeyID"); !key.empty())
+    add(block, "x-amz-server-side-encryption-aws-kms-key-id", key);
+  if (algorithm != "AES256" && child_text(rule, "BucketKeyEnabled") == "true")
+    add(block, "x-amz-server-side-encryption-bucket-key-enabled", "true");
+}
+
+void drop_encryption(std::string& block) {
+  for (auto name : {"x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id",
+                    "x-amz-server-side-encryption-bucket-key-enabled"})
+    (void)take_stored_header(block, name);
+}
+
+void add_encryption_headers(core::response& r, std::string_view block) {
+  for_each_stored_header(block, [&](std::string_view n, std::string_view v) {
+    if (n.starts_with("x-amz-server-side-encryption")) r.headers.add(std::string(n), std::string(v));
+  });
 }
 
 std::string stored_headers_for_type(std::string_view content_type) {

@@ -37,6 +37,13 @@ std::string take_storage_class(std::string& block);
 // Removes the line `name` from a block and returns its value.
 std::optional<std::string> take_stored_header(std::string& block, std::string_view name);
 std::vector<std::pair<std::string, std::string>> stored_metadata(std::string_view block);
+// Adds the bucket's default encryption (its stored ServerSideEncryptionConfiguration, or SSE-S3
+// when it has none, as every bucket since 2023) to a block that names none.
+void apply_default_encryption(std::string& block, std::string_view bucket_encryption);
+// Removes the encryption lines of a block (a copy takes its destination's encryption).
+void drop_encryption(std::string& block);
+// Copies the encryption lines of a block onto a response (PUT, Copy, Complete answer them).
+void add_encryption_headers(core::response& r, std::string_view block);
 // A block with only a Content-Type (typed API).
 std::string stored_headers_for_type(std::string_view content_type);
 

@@ -207,6 +207,7 @@ void complete_multipart_upload(engine& e, call_ptr c) {
       core::response resp;
       resp.headers.add("Content-Type", "application/xml");
       add_version_headers(resp, oc->row, oc->versioned);
+      add_encryption_headers(resp, oc->row.headers);
       resp.body = render_complete_multipart(location, c->addr.bucket, c->addr.key, oc->row.etag,
                                             static_cast<checksum_algorithm>(oc->row.checksum_alg), oc->row.checksum,
                                             oc->row.checksum_type);

@@ -60,6 +60,16 @@ void copy_object(engine& e, call_ptr c) {
     take_storage_class(oc->row.headers);
   } else {
     oc->row.headers = src->headers;
+    // The copy is encrypted as the request or the destination bucket says, not as the source was.
+    drop_encryption(oc->row.headers);
+    if (auto sse = req.headers.get("x-amz-server-side-encryption")) {
+      if (*sse != "AES256" && *sse != "aws:kms" && *sse != "aws:kms:dsse")
+        return e.reply_error(*c, fail(errc::invalid_argument, "The encryption method specified is not supported"));
+      for (auto name : {"x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id",
+                        "x-amz-server-side-encryption-bucket-key-enabled"})
+        if (auto v = req.headers.get(name); v && v->find('\n') == std::string_view::npos)
+          oc->row.headers += std::string(name) + ": " + std::string(*v) + "\n";
+    }
   }
   copy_spec spec;
   spec.first = 0;
@@ -91,6 +101,7 @@ void copy_object(engine& e, call_ptr c) {
       resp.headers.add("Content-Type", "application/xml");
       add_version_headers(resp, oc->row, oc->versioned);
       add_copy_source_version(e, resp, *source, *src);
+      add_encryption_headers(resp, oc->row.headers);
       resp.body = render_copy_result("CopyObjectResult", oc->row.etag, core::from_unix_ms(oc->row.modified_ms),
                                      static_cast<checksum_algorithm>(oc->row.checksum_alg), oc->row.checksum);
       e.reply(*c, std::move(resp));

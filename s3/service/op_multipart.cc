@@ -135,6 +135,7 @@ void create_multipart_upload(engine& e, call_ptr c) {
       [&e, c, u](result<void> r) {
         if (!r.ok()) return e.reply_error(*c, r.err());
         auto resp = xml_response(render_initiate_multipart(u->bucket, u->key, u->upload_id));
+        add_encryption_headers(resp, u->headers);
         if (u->checksum_alg != 0) {
           resp.headers.add("x-amz-checksum-algorithm", std::string(algorithm_name(static_cast<checksum_algorithm>(u->checksum_alg))));
           resp.headers.add("x-amz-checksum-type", u->checksum_type);

@@ -64,6 +64,7 @@ void put_object(engine& e, call_ptr c) {
       if (!r.ok()) return e.reply_error(*c, r.err());
       core::response resp;
       resp.headers.add("ETag", oc->row.etag);
+      add_encryption_headers(resp, oc->row.headers);
       add_version_headers(resp, oc->row, oc->versioned);
       if (oc->row.checksum_alg != 0) {
         resp.headers.add(std::string(algorithm_header(static_cast<checksum_algorithm>(oc->row.checksum_alg))),

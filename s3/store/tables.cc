@@ -88,8 +88,9 @@ std::string prefix_successor(std::string_view prefix) {
 
 result<std::optional<bucket_row>> find_bucket(database& db, std::string_view name, bool with_docs) {
   static const std::string sql = "SELECT " HAYLOFT_S3_BUCKET_COLUMNS " FROM s3_buckets WHERE name = ?1";
+  // Without the documents, but with the default encryption every write applies.
   static const std::string sql_base =
-      "SELECT name, region, created_ms, acl, notification, versioning, mfa_delete, object_lock, lifecycle "
+      "SELECT name, region, created_ms, acl, notification, versioning, mfa_delete, object_lock, lifecycle, encryption "
       "FROM s3_buckets WHERE name = ?1";
   auto st = db.cached(with_docs ? sql : sql_base);
   if (!st.ok()) return st.err();
@@ -99,6 +100,7 @@ result<std::optional<bucket_row>> find_bucket(database& db, std::string_view nam
   if (!row.ok()) return row.err();
   if (!*row) return std::optional<bucket_row>{};
   auto b = read_bucket_row(s, with_docs);
+  if (!with_docs) b.doc(bucket_doc::encryption) = s.text(9);
   s.reset();
   return std::optional<bucket_row>(std::move(b));
 }

@@ -50,7 +50,8 @@ struct bucket_row {
 };
 
 // The bucket's row; its documents (bucket_row::docs) only when asked for, since reading eleven
-// more columns costs a PUT about 10,000 instructions and most writes need none of them.
+// more columns costs a PUT about 10,000 instructions and most writes need none of them (the
+// default encryption, which every write applies, is always read).
 result<std::optional<bucket_row>> find_bucket(database& db, std::string_view name, bool with_docs = false);
 result<void> insert_bucket(database& db, const bucket_row& b);
 result<std::vector<bucket_row>> list_bucket_rows(database& db);

@@ -352,7 +352,11 @@ class S3SettingsBoto3Test(HayloftTestCase):
         rule = s3.get_bucket_encryption(Bucket="settings")["ServerSideEncryptionConfiguration"]["Rules"][0]
         self.assertEqual(rule["ApplyServerSideEncryptionByDefault"], {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": "alias/k"})
         self.assertTrue(rule["BucketKeyEnabled"])
+        put = s3.put_object(Bucket="settings", Key="enc", Body=b"x")
+        self.assertEqual((put["ServerSideEncryption"], put["SSEKMSKeyId"], put["BucketKeyEnabled"]), ("aws:kms", "alias/k", True))
+        self.assertEqual(s3.head_object(Bucket="settings", Key="enc")["SSEKMSKeyId"], "alias/k")
         s3.delete_bucket_encryption(Bucket="settings")
+        self.assertEqual(s3.put_object(Bucket="settings", Key="enc2", Body=b"x")["ServerSideEncryption"], "AES256")
         self.assertEqual(error_of(s3.get_bucket_website, Bucket="settings")["Error"]["Code"], "NoSuchWebsiteConfiguration")
         s3.put_bucket_website(Bucket="settings", WebsiteConfiguration={
             "IndexDocument": {"Suffix": "index.html"}, "ErrorDocument": {"Key": "error.html"},

@@ -85,6 +85,45 @@ TEST_F(S3SettingsTest, DefaultEncryption) {
   EXPECT_EQ(xml_text(call("GET", "/bkt?encryption").body, "SSEAlgorithm"), "AES256");
 }
 
+TEST_F(S3SettingsTest, ObjectsCarryTheirEncryption) {
+  auto r = call("PUT", "/bkt/a", "x");
+  EXPECT_EQ(r.headers.value_or("x-amz-server-side-encryption", ""), "AES256");
+  EXPECT_EQ(call("HEAD", "/bkt/a").headers.value_or("x-amz-server-side-encryption", ""), "AES256");
+  ASSERT_EQ(call("PUT", "/bkt?encryption",
+                 "<ServerSideEncryptionConfiguration><Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>aws:kms"
+                 "</SSEAlgorithm><KMSMasterKeyID>alias/k</KMSMasterKeyID></ApplyServerSideEncryptionByDefault>"
+                 "<BucketKeyEnabled>true</BucketKeyEnabled></Rule></ServerSideEncryptionConfiguration>")
+                .status,
+            200u);
+  r = call("PUT", "/bkt/b", "x");
+  EXPECT_EQ(r.headers.value_or("x-amz-server-side-encryption", ""), "aws:kms");
+  EXPECT_EQ(r.headers.value_or("x-amz-server-side-encryption-aws-kms-key-id", ""), "alias/k");
+  EXPECT_EQ(r.headers.value_or("x-amz-server-side-encryption-bucket-key-enabled", ""), "true");
+  auto get = call("GET", "/bkt/b");
+  EXPECT_EQ(get.headers.value_or("x-amz-server-side-encryption-aws-kms-key-id", ""), "alias/k");
+  // The request's choice wins; a copy takes the destination's default, not the source's.
+  r = call("PUT", "/bkt/c", "x", {{"x-amz-server-side-encryption", "AES256"}});
+  EXPECT_EQ(r.headers.value_or("x-amz-server-side-encryption", ""), "AES256");
+  EXPECT_FALSE(r.headers.has("x-amz-server-side-encryption-aws-kms-key-id"));
+  r = call("PUT", "/bkt/d", "", {{"x-amz-copy-source", "/bkt/c"}});
+  EXPECT_EQ(r.headers.value_or("x-amz-server-side-encryption", ""), "aws:kms");
+  EXPECT_EQ(xml_text(call("PUT", "/bkt/e", "x", {{"x-amz-server-side-encryption", "DES"}}).body, "Code"),
+            "InvalidArgument");
+  EXPECT_EQ(xml_text(call("PUT", "/bkt/e", "x", {{"x-amz-server-side-encryption-aws-kms-key-id", "k"}}).body, "Code"),
+            "InvalidArgument");
+  EXPECT_EQ(xml_text(call("PUT", "/bkt/e", "x", {{"x-amz-server-side-encryption-customer-algorithm", "AES256"}}).body,
+                     "Code"),
+            "NotImplemented");
+  r = call("POST", "/bkt/mp?uploads", "", {{"x-amz-server-side-encryption", "aws:kms:dsse"}});
+  EXPECT_EQ(r.headers.value_or("x-amz-server-side-encryption", ""), "aws:kms:dsse");
+  auto upload = xml_text(r.body, "UploadId");
+  auto etag = std::string(call("PUT", "/bkt/mp?partNumber=1&uploadId=" + upload, "p").headers.value_or("ETag", ""));
+  r = call("POST", "/bkt/mp?uploadId=" + upload,
+           "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>" + etag + "</ETag></Part></CompleteMultipartUpload>");
+  EXPECT_EQ(r.headers.value_or("x-amz-server-side-encryption", ""), "aws:kms:dsse");
+  EXPECT_EQ(call("HEAD", "/bkt/mp").headers.value_or("x-amz-server-side-encryption", ""), "aws:kms:dsse");
+}
+
 TEST_F(S3SettingsTest, Website) {
   auto r = call("GET", "/bkt?website");
   EXPECT_EQ(r.status, 404u);
