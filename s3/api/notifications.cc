@@ -43,14 +43,21 @@ result<notification_configuration> parse_notification_configuration(std::string_
       out.event_bridge = true;
       continue;
     }
-    if (name == "TopicConfiguration" || name == "CloudFunctionConfiguration")
-      return invalid("Unable to validate the following destination configurations");
-    if (name != "QueueConfiguration") return fail(errc::malformed_xml);
     queue_configuration q;
+    std::string_view element, service;
+    if (name == "QueueConfiguration") {
+      q.kind = destination_kind::queue, element = "Queue", service = ":sqs:";
+    } else if (name == "TopicConfiguration") {
+      q.kind = destination_kind::topic, element = "Topic", service = ":sns:";
+    } else if (name == "CloudFunctionConfiguration") {
+      q.kind = destination_kind::function, element = "CloudFunction", service = ":lambda:";
+    } else {
+      return fail(errc::malformed_xml);
+    }
     q.id = child_text(c, "Id");
     if (q.id.empty()) q.id = core::uuid4();
-    q.queue_arn = child_text(c, "Queue");
-    if (!q.queue_arn.starts_with("arn:") || q.queue_arn.find(":sqs:") == std::string::npos)
+    q.queue_arn = child_text(c, element);
+    if (!q.queue_arn.starts_with("arn:") || q.queue_arn.find(service) == std::string::npos)
       return invalid("The ARN could not be parsed");
     for (auto e : c.children()) {
       if (e.type() != pugi::node_element || local_name(e) != "Event") continue;
@@ -81,9 +88,14 @@ result<notification_configuration> parse_notification_configuration(std::string_
 std::string render_notification_configuration(const notification_configuration& c) {
   xml_writer w("NotificationConfiguration");
   for (const auto& q : c.queues) {
-    auto n = xml_writer::node(w.root(), "QueueConfiguration");
+    auto n = xml_writer::node(w.root(), q.kind == destination_kind::queue   ? "QueueConfiguration"
+                                        : q.kind == destination_kind::topic ? "TopicConfiguration"
+                                                                            : "CloudFunctionConfiguration");
     xml_writer::child(n, "Id", q.id);
-    xml_writer::child(n, "Queue", q.queue_arn);
+    xml_writer::child(n, q.kind == destination_kind::queue   ? "Queue"
+                         : q.kind == destination_kind::topic ? "Topic"
+                                                             : "CloudFunction",
+                      q.queue_arn);
     for (const auto& e : q.events) xml_writer::child(n, "Event", e);
     if (!q.rules.empty()) {
       auto key = xml_writer::node(xml_writer::node(n, "Filter"), "S3Key");

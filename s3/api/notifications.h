@@ -1,6 +1,7 @@
 #pragma once
-// Bucket notification configuration (QueueConfigurations only: SQS is the one destination
-// hayloft has), its XML round trip, event matching, and the S3 event message bodies.
+// Bucket notification configuration (Queue, Topic and CloudFunction configurations: SQS is the
+// one destination hayloft delivers to; SNS topics and Lambda functions are stored and their
+// events only logged), its XML round trip, event matching, and the S3 event message bodies.
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -16,9 +17,12 @@ struct filter_rule {
   std::string value;
 };
 
+enum class destination_kind { queue, topic, function };
+
 struct queue_configuration {
+  destination_kind kind = destination_kind::queue;
   std::string id;
-  std::string queue_arn;
+  std::string queue_arn;  // the destination's ARN (an SQS queue, SNS topic or Lambda function)
   std::vector<std::string> events;  // "s3:ObjectCreated:*", ...
   std::vector<filter_rule> rules;
 };

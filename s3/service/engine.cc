@@ -220,6 +220,12 @@ void engine::emit(std::string_view notification_xml, std::string_view region, st
   std::string sequencer;
   for (const auto& q : config->queues) {
     if (!matches(q, event_name, key)) continue;
+    if (q.kind != destination_kind::queue) {
+      // hayloft has no SNS or Lambda: the configuration is kept and each event is logged.
+      spdlog::info("s3: {} of {}/{} for {} (not delivered: hayloft has no {})", event_name, bucket, key, q.queue_arn,
+                   q.kind == destination_kind::topic ? "SNS" : "Lambda");
+      continue;
+    }
     if (sequencer.empty()) {
       char buf[24];
       auto n = std::snprintf(buf, sizeof buf, "%016llX",

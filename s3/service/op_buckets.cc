@@ -207,7 +207,7 @@ void put_bucket_notification(engine& e, call_ptr c) {
   auto config = std::make_shared<notification_configuration>(std::move(*parsed));
   if (auto* sink = e.sink()) {
     for (const auto& q : config->queues)
-      if (!sink->accepts(q.queue_arn))
+      if (q.kind == destination_kind::queue && !sink->accepts(q.queue_arn))
         return e.reply_error(*c, fail(errc::invalid_argument, "Unable to validate the following destination configurations"));
   }
   auto xml = config->empty() ? std::string() : render_notification_configuration(*config);
@@ -226,6 +226,7 @@ void put_bucket_notification(engine& e, call_ptr c) {
         if (auto* sink = e.sink()) {
           std::vector<std::string> sent;
           for (const auto& q : config->queues) {
+            if (q.kind != destination_kind::queue) continue;
             if (std::find(sent.begin(), sent.end(), q.queue_arn) != sent.end()) continue;
             sent.push_back(q.queue_arn);
             sink->deliver(q.queue_arn, render_test_event(c->addr.bucket, e.clock.now(), c->request_id, c->host_id));

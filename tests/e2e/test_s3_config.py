@@ -373,6 +373,14 @@ class S3SettingsBoto3Test(HayloftTestCase):
         self.assertEqual(err["Error"]["Code"], "InvalidRequest")
         s3.put_bucket_versioning(Bucket="settings", VersioningConfiguration={"Status": "Enabled"})
         s3.put_bucket_replication(Bucket="settings", ReplicationConfiguration=replication)
+        s3.put_bucket_notification_configuration(Bucket="settings", NotificationConfiguration={
+            "TopicConfigurations": [{"Id": "t", "TopicArn": "arn:aws:sns:us-east-1:000000000000:uploads",
+                                     "Events": ["s3:ObjectCreated:*"]}],
+            "LambdaFunctionConfigurations": [{"Id": "f", "Events": ["s3:ObjectRemoved:*"],
+                                              "LambdaFunctionArn": "arn:aws:lambda:us-east-1:000000000000:function:f"}]})
+        got = s3.get_bucket_notification_configuration(Bucket="settings")
+        self.assertEqual(got["TopicConfigurations"][0]["TopicArn"], "arn:aws:sns:us-east-1:000000000000:uploads")
+        self.assertEqual(got["LambdaFunctionConfigurations"][0]["Id"], "f")
         self.assertEqual(s3.get_bucket_replication(Bucket="settings")["ReplicationConfiguration"]["Rules"][0]["ID"], "all")
 
 

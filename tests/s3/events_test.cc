@@ -43,6 +43,26 @@ TEST_F(S3EventsTest, ConfigurationRoundTripAndTestEvent) {
                                                        "</TopicConfiguration></NotificationConfiguration>").body,
                      "Code"),
             "InvalidArgument");
+  // SNS and Lambda destinations are stored and returned; their events are only logged.
+  ASSERT_EQ(call("PUT", "/bkt?notification",
+                 "<NotificationConfiguration><TopicConfiguration><Id>t</Id><Topic>arn:aws:sns:us-east-1:000000000000:t"
+                 "</Topic><Event>s3:ObjectCreated:*</Event></TopicConfiguration><CloudFunctionConfiguration><Id>f</Id>"
+                 "<CloudFunction>arn:aws:lambda:us-east-1:000000000000:function:f</CloudFunction><Event>"
+                 "s3:ObjectRemoved:*</Event></CloudFunctionConfiguration></NotificationConfiguration>")
+                .status,
+            200u);
+  auto stored = call("GET", "/bkt?notification");
+  EXPECT_EQ(xml_text(stored.body, "Topic"), "arn:aws:sns:us-east-1:000000000000:t");
+  EXPECT_EQ(xml_text(stored.body, "CloudFunction"), "arn:aws:lambda:us-east-1:000000000000:function:f");
+  sink_.take();
+  put("bkt/docs/x", "x");
+  EXPECT_TRUE(sink_.take().empty());
+  EXPECT_EQ(xml_text(call("PUT", "/bkt?notification",
+                          "<NotificationConfiguration><TopicConfiguration><Topic>arn:aws:sqs:us-east-1:0:q</Topic><Event>"
+                          "s3:ObjectCreated:*</Event></TopicConfiguration></NotificationConfiguration>")
+                         .body,
+                     "Code"),
+            "InvalidArgument");
   EXPECT_EQ(xml_text(call("PUT", "/nobkt?notification", std::string(config)).body, "Code"), "NoSuchBucket");
 }
 
