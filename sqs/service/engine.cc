@@ -2,6 +2,7 @@
 
 #include <future>
 #include <mutex>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -134,31 +135,36 @@ engine::~engine() { close(); }
 result<void> engine::load() {
   HAYLOFT_TRY(ctx_.store.migrate(store::migrations()));
   auto rd = ctx_.store.reader();
-  auto snap = store::load(*rd, ctx_.now_ms());
-  if (!snap.ok()) return snap.err();
   std::unordered_map<std::int64_t, std::shared_ptr<queue>> by_id;
-  {
+  result<void> queues_ok;
+  std::vector<std::int64_t> orphans;
+  auto on_queues = [&](const std::vector<store::queue_row>& rows) {
     std::unique_lock lock(registry_mutex_);
-    for (const auto& row : snap->queues) {
+    for (const auto& row : rows) {
       auto cfg = config_from_json(row.attributes_json);
-      if (!cfg.ok()) return cfg.err();
+      if (!cfg.ok()) {
+        queues_ok = cfg.err();
+        return;
+      }
       auto q = std::make_shared<queue>(ctx_, row, std::move(*cfg), parse_tags(row.tags_json));
       queues_[key_of(row.account, row.name)] = q;
       by_id[row.id] = q;
     }
-  }
-  std::vector<std::int64_t> orphans;
-  for (auto& row : snap->messages) {
+  };
+  auto each_message = [&](store::message_row&& row) {
     auto it = by_id.find(row.queue_id);
     message m;
-    if (it == by_id.end() || !decode_attributes(row.attributes, m.attributes)) {
+    if (!queues_ok.ok() || it == by_id.end() || !decode_attributes(row.attributes, m.attributes)) {
       orphans.push_back(row.seq);
-      continue;
+      return;
     }
     row.attributes.clear();
     m.row = std::move(row);
     it->second->load(std::move(m));
-  }
+  };
+  auto snap = store::load(*rd, ctx_.now_ms(), on_queues, each_message);
+  if (!snap.ok()) return snap.err();
+  if (!queues_ok.ok()) return queues_ok.err();
   for (const auto& d : snap->dedup)
     if (auto it = by_id.find(d.queue_id); it != by_id.end()) it->second->load_dedup(d);
   ctx_.raise_seq(snap->seq_high_water);
@@ -228,7 +234,11 @@ result<void> engine::reload() {
   }
   tasks_.clear();
   for (auto& q : all) q->close();
-  return load();
+  // Freeing the old queues' messages is a tenth of a restore's SQS time: done on a thread of its
+  // own, after the new state is in (the old queues are closed and unreachable).
+  auto loaded = load();
+  std::thread([old = std::move(all)]() mutable { old.clear(); }).detach();
+  return loaded;
 }
 
 std::shared_ptr<queue> engine::lookup(std::string_view account, std::string_view name) const {

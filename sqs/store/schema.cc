@@ -64,7 +64,9 @@ result<statement*> prepare(database& db, const std::string& sql) { return db.cac
 
 }  // namespace
 
-result<snapshot> load(database& db, std::int64_t now_ms) {
+result<snapshot> load(database& db, std::int64_t now_ms,
+                      const std::function<void(const std::vector<queue_row>&)>& on_queues,
+                      const std::function<void(message_row&&)>& each_message) {
   snapshot out;
   {
     SQS_STMT(st, db,
@@ -77,6 +79,7 @@ result<snapshot> load(database& db, std::int64_t now_ms) {
                             st.int64(7)});
     }
   }
+  on_queues(out.queues);
   {
     SQS_STMT(st, db,
              "SELECT seq, queue_id, message_id, body, md5_body, attributes, md5_attributes, trace_header, sender_id, "
@@ -105,7 +108,8 @@ result<snapshot> load(database& db, std::int64_t now_ms) {
       m.first_receive_ms = st.int64(15);
       m.last_receive_ms = st.int64(16);
       m.receipt_gen = st.int64(17);
-      out.messages.push_back(std::move(m));
+      out.seq_high_water = std::max(out.seq_high_water, m.seq);
+      each_message(std::move(m));
     }
   }
   {
@@ -129,7 +133,6 @@ result<snapshot> load(database& db, std::int64_t now_ms) {
     }
   }
   for (const auto& q : out.queues) out.queue_id_high_water = std::max(out.queue_id_high_water, q.id);
-  for (const auto& m : out.messages) out.seq_high_water = std::max(out.seq_high_water, m.seq);
   for (const auto& d : out.dedup) out.seq_high_water = std::max(out.seq_high_water, d.seq);
   return out;
 }

@@ -13,6 +13,7 @@
 // Write functions run inside a state_store job (writer thread); load() runs on any connection.
 // No SQL appears outside this file.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -76,13 +77,17 @@ struct dedup_row {
 
 struct snapshot {
   std::vector<queue_row> queues;
-  std::vector<message_row> messages;  // ordered by seq
   std::vector<dedup_row> dedup;
   std::int64_t seq_high_water = 0;
   std::int64_t queue_id_high_water = 0;
 };
 
-result<snapshot> load(hayloft::store::database& db, std::int64_t now_ms);
+// Everything but the messages, which load() hands to `each_message` one row at a time in seq
+// order, after the queues are read (`on_queues` sees them first), so that a start-up or a
+// snapshot restore builds its queues without a second copy of every message.
+result<snapshot> load(hayloft::store::database& db, std::int64_t now_ms,
+                      const std::function<void(const std::vector<queue_row>&)>& on_queues,
+                      const std::function<void(message_row&&)>& each_message);
 
 result<void> insert_queue(hayloft::store::database& db, const queue_row& q);
 result<void> update_queue(hayloft::store::database& db, std::int64_t id, const std::string& attributes_json,
