@@ -76,6 +76,9 @@ constexpr std::array<error_entry, static_cast<std::size_t>(errc::count_)> table{
     {404, "NoSuchWebsiteConfiguration", "The specified bucket does not have a website configuration"},
     {404, "ReplicationConfigurationNotFoundError", "The replication configuration was not found"},
     {400, "InvalidTargetBucketForLogging", "The target bucket for logging does not exist"},
+    {404, "NoSuchConfiguration", "The specified configuration does not exist."},
+    {400, "TooManyConfigurations",
+     "You are attempting to create a new configuration but have already reached the 1,000-configuration limit."},
 }};
 
 class category : public std::error_category {

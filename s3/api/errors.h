@@ -70,6 +70,8 @@ enum class errc {
   no_such_website_configuration,
   replication_configuration_not_found,
   invalid_target_bucket_for_logging,
+  no_such_configuration,
+  too_many_configurations,
   count_,  // number of entries; not an error
 };
 

@@ -276,6 +276,24 @@ void get_bucket_replication(engine& e, call_ptr c);
 void put_bucket_replication(engine& e, call_ptr c);
 void delete_bucket_replication(engine& e, call_ptr c);
 
+// Inventory, analytics, metrics and intelligent-tiering configurations (op_id_configs.cc).
+void get_bucket_inventory(engine& e, call_ptr c);
+void put_bucket_inventory(engine& e, call_ptr c);
+void delete_bucket_inventory(engine& e, call_ptr c);
+void list_bucket_inventory(engine& e, call_ptr c);
+void get_bucket_analytics(engine& e, call_ptr c);
+void put_bucket_analytics(engine& e, call_ptr c);
+void delete_bucket_analytics(engine& e, call_ptr c);
+void list_bucket_analytics(engine& e, call_ptr c);
+void get_bucket_metrics(engine& e, call_ptr c);
+void put_bucket_metrics(engine& e, call_ptr c);
+void delete_bucket_metrics(engine& e, call_ptr c);
+void list_bucket_metrics(engine& e, call_ptr c);
+void get_bucket_intelligent_tiering(engine& e, call_ptr c);
+void put_bucket_intelligent_tiering(engine& e, call_ptr c);
+void delete_bucket_intelligent_tiering(engine& e, call_ptr c);
+void list_bucket_intelligent_tiering(engine& e, call_ptr c);
+
 // Bucket policy (op_policy.cc).
 void get_bucket_policy(engine& e, call_ptr c);
 void put_bucket_policy(engine& e, call_ptr c);

@@ -9,8 +9,7 @@ namespace hayloft::s3::detail {
 namespace {
 
 // Bucket sub-resources S3 has and hayloft does not implement.
-constexpr std::array<std::string_view, 5> unsupported_bucket = {"analytics", "intelligent-tiering", "inventory",
-                                                                "metrics", "session"};
+constexpr std::array<std::string_view, 1> unsupported_bucket = {"session"};
 constexpr std::array<std::string_view, 2> unsupported_object = {"torrent", "select"};
 
 // Bucket sub-resources some methods do not have (DELETE ?logging is no DeleteBucket, PUT
@@ -67,7 +66,15 @@ bool any_param(const core::request& req, const std::array<std::string_view, N>& 
   X(DeleteBucketEncryption, delete_bucket_encryption) X(GetBucketWebsite, get_bucket_website)              \
   X(PutBucketWebsite, put_bucket_website) X(DeleteBucketWebsite, delete_bucket_website)                    \
   X(GetBucketReplication, get_bucket_replication) X(PutBucketReplication, put_bucket_replication)          \
-  X(DeleteBucketReplication, delete_bucket_replication)
+  X(DeleteBucketReplication, delete_bucket_replication)                                                    \
+  X(GetBucketInventoryConfiguration, get_bucket_inventory) X(PutBucketInventoryConfiguration, put_bucket_inventory)  \
+  X(DeleteBucketInventoryConfiguration, delete_bucket_inventory) X(ListBucketInventoryConfigurations, list_bucket_inventory) \
+  X(GetBucketAnalyticsConfiguration, get_bucket_analytics) X(PutBucketAnalyticsConfiguration, put_bucket_analytics)  \
+  X(DeleteBucketAnalyticsConfiguration, delete_bucket_analytics) X(ListBucketAnalyticsConfigurations, list_bucket_analytics) \
+  X(GetBucketMetricsConfiguration, get_bucket_metrics) X(PutBucketMetricsConfiguration, put_bucket_metrics)  \
+  X(DeleteBucketMetricsConfiguration, delete_bucket_metrics) X(ListBucketMetricsConfigurations, list_bucket_metrics) \
+  X(GetBucketIntelligentTieringConfiguration, get_bucket_intelligent_tiering) X(PutBucketIntelligentTieringConfiguration, put_bucket_intelligent_tiering)  \
+  X(DeleteBucketIntelligentTieringConfiguration, delete_bucket_intelligent_tiering) X(ListBucketIntelligentTieringConfigurations, list_bucket_intelligent_tiering)
 
 enum class operation {
 #define HAYLOFT_S3_ENUM(name, fn) fn,
@@ -93,6 +100,10 @@ operation classify_bucket(const core::request& req) {
     if (req.has_param("policy")) return operation::get_bucket_policy;
     if (req.has_param("policyStatus")) return operation::get_bucket_policy_status;
     if (req.has_param("accelerate")) return operation::get_bucket_accelerate;
+    if (req.has_param("inventory")) return req.has_param("id") ? operation::get_bucket_inventory : operation::list_bucket_inventory;
+    if (req.has_param("analytics")) return req.has_param("id") ? operation::get_bucket_analytics : operation::list_bucket_analytics;
+    if (req.has_param("metrics")) return req.has_param("id") ? operation::get_bucket_metrics : operation::list_bucket_metrics;
+    if (req.has_param("intelligent-tiering")) return req.has_param("id") ? operation::get_bucket_intelligent_tiering : operation::list_bucket_intelligent_tiering;
     if (req.has_param("requestPayment")) return operation::get_bucket_request_payment;
     if (req.has_param("logging")) return operation::get_bucket_logging;
     if (req.has_param("encryption")) return operation::get_bucket_encryption;
@@ -116,6 +127,10 @@ operation classify_bucket(const core::request& req) {
     if (req.has_param("cors")) return operation::put_bucket_cors;
     if (req.has_param("policy")) return operation::put_bucket_policy;
     if (req.has_param("accelerate")) return operation::put_bucket_accelerate;
+    if (req.has_param("inventory")) return operation::put_bucket_inventory;
+    if (req.has_param("analytics")) return operation::put_bucket_analytics;
+    if (req.has_param("metrics")) return operation::put_bucket_metrics;
+    if (req.has_param("intelligent-tiering")) return operation::put_bucket_intelligent_tiering;
     if (req.has_param("requestPayment")) return operation::put_bucket_request_payment;
     if (req.has_param("logging")) return operation::put_bucket_logging;
     if (req.has_param("encryption")) return operation::put_bucket_encryption;
@@ -132,6 +147,10 @@ operation classify_bucket(const core::request& req) {
     if (req.has_param("cors")) return operation::delete_bucket_cors;
     if (req.has_param("policy")) return operation::delete_bucket_policy;
     if (req.has_param("encryption")) return operation::delete_bucket_encryption;
+    if (req.has_param("inventory")) return operation::delete_bucket_inventory;
+    if (req.has_param("analytics")) return operation::delete_bucket_analytics;
+    if (req.has_param("metrics")) return operation::delete_bucket_metrics;
+    if (req.has_param("intelligent-tiering")) return operation::delete_bucket_intelligent_tiering;
     if (req.has_param("website")) return operation::delete_bucket_website;
     if (req.has_param("replication")) return operation::delete_bucket_replication;
     if (req.has_param("publicAccessBlock")) return operation::delete_public_access_block;
@@ -242,11 +261,6 @@ struct unsupported_name {
   std::string_view param, get, put, del, post;
 };
 constexpr unsupported_name unsupported_names[] = {
-    {false, "analytics", "GetBucketAnalyticsConfiguration", "PutBucketAnalyticsConfiguration", "DeleteBucketAnalyticsConfiguration", {}},
-    {false, "intelligent-tiering", "GetBucketIntelligentTieringConfiguration", "PutBucketIntelligentTieringConfiguration",
-     "DeleteBucketIntelligentTieringConfiguration", {}},
-    {false, "inventory", "GetBucketInventoryConfiguration", "PutBucketInventoryConfiguration", "DeleteBucketInventoryConfiguration", {}},
-    {false, "metrics", "GetBucketMetricsConfiguration", "PutBucketMetricsConfiguration", "DeleteBucketMetricsConfiguration", {}},
     {false, "session", "CreateSession", {}, {}, {}},
     {true, "torrent", "GetObjectTorrent", {}, {}, {}},
     {true, "select", {}, {}, {}, "SelectObjectContent"},

@@ -378,6 +378,20 @@ class S3SettingsBoto3Test(HayloftTestCase):
                                      "Events": ["s3:ObjectCreated:*"]}],
             "LambdaFunctionConfigurations": [{"Id": "f", "Events": ["s3:ObjectRemoved:*"],
                                               "LambdaFunctionArn": "arn:aws:lambda:us-east-1:000000000000:function:f"}]})
+        s3.put_bucket_inventory_configuration(Bucket="settings", Id="daily", InventoryConfiguration={
+            "Id": "daily", "IsEnabled": True, "IncludedObjectVersions": "Current", "Schedule": {"Frequency": "Daily"},
+            "Destination": {"S3BucketDestination": {"Bucket": "arn:aws:s3:::settings-logs", "Format": "CSV"}}})
+        got = s3.get_bucket_inventory_configuration(Bucket="settings", Id="daily")["InventoryConfiguration"]
+        self.assertEqual(got["Destination"]["S3BucketDestination"]["Format"], "CSV")
+        for i in range(3):
+            s3.put_bucket_metrics_configuration(Bucket="settings", Id="m%d" % i, MetricsConfiguration={
+                "Id": "m%d" % i, "Filter": {"Prefix": "p%d/" % i}})
+        listed = s3.list_bucket_metrics_configurations(Bucket="settings")
+        self.assertEqual([m["Id"] for m in listed["MetricsConfigurationList"]], ["m0", "m1", "m2"])
+        self.assertFalse(listed["IsTruncated"])
+        s3.delete_bucket_metrics_configuration(Bucket="settings", Id="m1")
+        err = error_of(s3.get_bucket_metrics_configuration, Bucket="settings", Id="m1")
+        self.assertEqual(err["Error"]["Code"], "NoSuchConfiguration")
         got = s3.get_bucket_notification_configuration(Bucket="settings")
         self.assertEqual(got["TopicConfigurations"][0]["TopicArn"], "arn:aws:sns:us-east-1:000000000000:uploads")
         self.assertEqual(got["LambdaFunctionConfigurations"][0]["Id"], "f")

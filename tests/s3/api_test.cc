@@ -80,6 +80,8 @@ TEST(S3Errors, EveryEntryMapsToStatusAndCode) {
       {errc::no_such_website_configuration, 404, "NoSuchWebsiteConfiguration"},
       {errc::replication_configuration_not_found, 404, "ReplicationConfigurationNotFoundError"},
       {errc::invalid_target_bucket_for_logging, 400, "InvalidTargetBucketForLogging"},
+      {errc::no_such_configuration, 404, "NoSuchConfiguration"},
+      {errc::too_many_configurations, 400, "TooManyConfigurations"},
   };
   EXPECT_EQ(std::size(cases), static_cast<std::size_t>(errc::count_) - 1);
   for (const auto& c : cases) {

@@ -38,6 +38,7 @@ TEST(S3OperationNames, NamesEachRequestAsAws) {
       {"PUT", "/b?object-lock", "PutObjectLockConfiguration"},
       {"GET", "/b?versions", "ListObjectVersions"},
       {"GET", "/b?accelerate", "GetBucketAccelerateConfiguration"},
+      {"DELETE", "/b?logging", "MethodNotAllowed"},
       {"POST", "/b/k?select&select-type=2", "SelectObjectContent"},
       {"POST", "/b", "PostObject"},
       {"OPTIONS", "/b/k", "OptionsObject"},
@@ -45,6 +46,11 @@ TEST(S3OperationNames, NamesEachRequestAsAws) {
       {"DELETE", "/b?ownershipControls", "DeleteBucketOwnershipControls"},
       {"PUT", "/b?publicAccessBlock", "PutPublicAccessBlock"},
       {"DELETE", "/b/k?tagging", "DeleteObjectTagging"},
+      {"GET", "/b?inventory", "ListBucketInventoryConfigurations"},
+      {"GET", "/b?intelligent-tiering&id=x", "GetBucketIntelligentTieringConfiguration"},
+      {"DELETE", "/b?metrics&id=x", "DeleteBucketMetricsConfiguration"},
+      {"PUT", "/b?website", "PutBucketWebsite"},
+      {"GET", "/b?session", "CreateSession"},
       {"PATCH", "/b/k", "MethodNotAllowed"},
   };
   for (const auto& r : rows) {

@@ -175,6 +175,63 @@ TEST_F(S3SettingsTest, ReplicationNeedsVersioning) {
   EXPECT_EQ(code(call("GET", "/bkt?replication")), "ReplicationConfigurationNotFoundError");
 }
 
+TEST_F(S3SettingsTest, ConfigurationsByIdPutGetDeleteAndList) {
+  auto inventory = [](std::string id, std::string format = "CSV") {
+    return "<InventoryConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Id>" + id +
+           "</Id><IsEnabled>true</IsEnabled><Destination><S3BucketDestination><Bucket>arn:aws:s3:::inv</Bucket><Format>" +
+           format + "</Format></S3BucketDestination></Destination><IncludedObjectVersions>Current"
+                    "</IncludedObjectVersions><Schedule><Frequency>Daily</Frequency></Schedule></InventoryConfiguration>";
+  };
+  EXPECT_EQ(code(call("GET", "/bkt?inventory&id=a")), "NoSuchConfiguration");
+  EXPECT_EQ(call("PUT", "/bkt?inventory&id=a", inventory("a")).status, 200u);
+  EXPECT_EQ(xml_text(call("GET", "/bkt?inventory&id=a").body, "Format"), "CSV");
+  EXPECT_EQ(code(call("PUT", "/bkt?inventory&id=b", inventory("a"))), "InvalidArgument");
+  EXPECT_EQ(code(call("PUT", "/bkt?inventory&id=b", inventory("b", "XLS"))), "MalformedXML");
+  EXPECT_EQ(code(call("PUT", "/bkt?inventory&id=b", "<AnalyticsConfiguration><Id>b</Id></AnalyticsConfiguration>")),
+            "MalformedXML");
+  for (int i = 0; i < 105; ++i) {
+    char id[8];
+    std::snprintf(id, sizeof id, "m%03d", i);
+    ASSERT_EQ(call("PUT", std::string("/bkt?metrics&id=") + id,
+                   std::string("<MetricsConfiguration><Id>") + id + "</Id><Filter><Prefix>p/</Prefix></Filter>"
+                                                                     "</MetricsConfiguration>")
+                  .status,
+              200u);
+  }
+  auto page = call("GET", "/bkt?metrics");
+  ASSERT_EQ(page.status, 200u);
+  EXPECT_EQ(xml_count(page.body, "MetricsConfiguration"), 100u);
+  EXPECT_EQ(xml_text(page.body, "IsTruncated"), "true");
+  auto token = xml_text(page.body, "NextContinuationToken");
+  page = call("GET", "/bkt?metrics&continuation-token=" + core::url_encode(token));
+  EXPECT_EQ(xml_count(page.body, "MetricsConfiguration"), 5u) << page.body;
+  EXPECT_EQ(xml_text(page.body, "IsTruncated"), "false");
+  EXPECT_EQ(code(call("GET", "/bkt?metrics&continuation-token=Z2FyYmFnZQ%3D%3D")), "InvalidArgument");
+  EXPECT_EQ(xml_count(call("GET", "/bkt?inventory").body, "Id"), 1u);
+  EXPECT_EQ(code(call("PUT", "/bkt?analytics&id=x", "<AnalyticsConfiguration><Id>x</Id></AnalyticsConfiguration>")),
+            "MalformedXML");
+  EXPECT_EQ(call("PUT", "/bkt?analytics&id=x",
+                 "<AnalyticsConfiguration><Id>x</Id><StorageClassAnalysis/></AnalyticsConfiguration>")
+                .status,
+            200u);
+  EXPECT_EQ(code(call("PUT", "/bkt?intelligent-tiering&id=t",
+                      "<IntelligentTieringConfiguration><Id>t</Id><Status>Enabled</Status><Tiering><Days>30</Days>"
+                      "<AccessTier>ARCHIVE_ACCESS</AccessTier></Tiering></IntelligentTieringConfiguration>")),
+            "InvalidArgument");
+  EXPECT_EQ(call("PUT", "/bkt?intelligent-tiering&id=t",
+                 "<IntelligentTieringConfiguration><Id>t</Id><Status>Enabled</Status><Tiering><Days>180</Days>"
+                 "<AccessTier>DEEP_ARCHIVE_ACCESS</AccessTier></Tiering></IntelligentTieringConfiguration>")
+                .status,
+            200u);
+  EXPECT_EQ(call("DELETE", "/bkt?inventory&id=a").status, 204u);
+  EXPECT_EQ(code(call("DELETE", "/bkt?inventory&id=a")), "NoSuchConfiguration");
+  EXPECT_EQ(code(call("GET", "/none?inventory&id=a")), "NoSuchBucket");
+  // Deleting the bucket removes its configurations.
+  ASSERT_EQ(call("DELETE", "/bkt").status, 204u);
+  create("bkt");
+  EXPECT_EQ(xml_count(call("GET", "/bkt?metrics").body, "MetricsConfiguration"), 0u);
+}
+
 TEST_F(S3SettingsTest, SettingsSurviveRestart) {
   ASSERT_EQ(call("PUT", "/bkt?requestPayment", "<RequestPaymentConfiguration><Payer>Requester</Payer></RequestPaymentConfiguration>")
                 .status,

@@ -13,6 +13,7 @@
 #include "s3/api/bucket_settings.h"
 #include "s3/api/cors.h"
 #include "s3/api/errors.h"
+#include "s3/api/id_configurations.h"
 #include "s3/api/tagging.h"
 #include "tests/fuzz/s3/checks.h"
 
@@ -85,6 +86,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       for (auto parse : {parse_accelerate_configuration, parse_request_payment_configuration,
                          parse_encryption_configuration, parse_website_configuration, parse_replication_configuration}) {
         auto r = parse(doc);
+        expect_error(r, {errc::malformed_xml, errc::invalid_argument});
+        if (r.ok()) check_safe_output(*r);
+      }
+      for (auto k : {id_kind::inventory, id_kind::analytics, id_kind::metrics, id_kind::intelligent_tiering}) {
+        auto r = parse_id_configuration(k, doc, "id");
         expect_error(r, {errc::malformed_xml, errc::invalid_argument});
         if (r.ok()) check_safe_output(*r);
       }
