@@ -326,6 +326,7 @@ void application::impl::build() {
 
   s3::options s3_options;
   s3_options.evaluate_access = opts.auth;
+  s3_options.aws_bucket_defaults = opts.s3_aws_bucket_defaults;
   s3 = std::make_unique<s3::service>(*store, *clock, *blocking, std::move(s3_options));
   router.set(http::route::s3, s3.get());
   admin->add_service("s3");

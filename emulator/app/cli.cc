@@ -151,6 +151,8 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
   up_cmd->add_flag("--auth", up.auth, "verify SigV4 signatures against credentials from --config");
+  up_cmd->add_flag("--s3-aws-bucket-defaults", up.s3_aws_bucket_defaults,
+                   "new buckets get AWS's defaults since 2023: ACLs disabled (BucketOwnerEnforced), public access blocked");
   up_cmd->add_option("--config", up.config_file, "YAML config file (credentials, image map)");
   up_cmd->add_option("--time-scale", up.time_scale, "run every interval K times faster")->check(CLI::PositiveNumber);
   up_cmd->add_option("--clock", up.clock, "system|manual (manual: time moves only on POST /_hayloft/clock)")

@@ -16,6 +16,7 @@ struct up_options {
   std::string log_level = "info";
   std::string log_format = "text";   // text | json (JSON lines)
   bool auth = false;                 // SigV4 verification on
+  bool s3_aws_bucket_defaults = false;  // new buckets: BucketOwnerEnforced + blocking public access block
   std::string config_file;           // YAML: credentials, image map, ...
   double time_scale = 1.0;           // --time-scale K
   std::string clock = "system";      // system | manual

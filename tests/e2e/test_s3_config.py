@@ -433,6 +433,24 @@ class S3TerraformBootstrapTest(unittest.TestCase):
             h.cleanup()
 
 
+class S3AwsBucketDefaultsTest(unittest.TestCase):
+    def test_new_buckets_get_aws_defaults_with_the_flag(self):
+        h = Hayloft("--in-memory", "--s3-aws-bucket-defaults").start()
+        try:
+            s3 = h.client("s3")
+            s3.create_bucket(Bucket="modern")
+            rules = s3.get_bucket_ownership_controls(Bucket="modern")["OwnershipControls"]["Rules"]
+            self.assertEqual(rules, [{"ObjectOwnership": "BucketOwnerEnforced"}])
+            pab = s3.get_public_access_block(Bucket="modern")["PublicAccessBlockConfiguration"]
+            self.assertTrue(all(pab.values()) and len(pab) == 4)
+            err = error_of(s3.put_object, Bucket="modern", Key="k", Body=b"x", ACL="public-read")
+            self.assertEqual(err["Error"]["Code"], "AccessControlListNotSupported")
+            s3.put_object(Bucket="modern", Key="k", Body=b"x")
+        finally:
+            h.stop()
+            h.cleanup()
+
+
 class S3ConfigCliTest(HayloftTestCase):
     def test_s3api_configuration_verbs_with_both_clis(self):
         env = self.hayloft.cli_env()
