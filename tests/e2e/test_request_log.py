@@ -25,8 +25,7 @@ def exercise(h):
     with unittest.TestCase().assertRaises(botocore.exceptions.ClientError):
         s3.get_object(Bucket="log-bucket", Key="missing")
     with unittest.TestCase().assertRaises(botocore.exceptions.ClientError):
-        s3.put_bucket_accelerate_configuration(Bucket="log-bucket",
-                                               AccelerateConfiguration={"Status": "Enabled"})
+        s3.get_object_torrent(Bucket="log-bucket", Key="any")
     sqs.create_queue(QueueName="log-queue")
     h.admin("GET", "/_hayloft/health")
 
@@ -45,8 +44,8 @@ class RequestLogTest(unittest.TestCase):
                           10, "the CreateQueue line")
         self.assertIn("AWS s3.CreateBucket => 200 ", text)
         self.assertIn("AWS s3.GetObject => 404 (NoSuchKey) ", text)
-        self.assertIn("PutBucketAccelerateConfiguration is not implemented", text)
-        self.assertIn("AWS s3.PutBucketAccelerateConfiguration => 501 (NotImplemented)", text)
+        self.assertIn("GetObjectTorrent is not implemented", text)
+        self.assertIn("AWS s3.GetObjectTorrent => 501 (NotImplemented)", text)
         # Admin requests are debug lines: absent at the default level.
         self.assertNotIn("/_hayloft/health =>", text)
 
@@ -75,7 +74,7 @@ class RequestLogTest(unittest.TestCase):
         h = self.run_with("--log-level", "warn")
         text = wait_until(lambda: (lambda t: t if "is not implemented" in t else None)(log_text(h)), 10,
                           "the NotImplemented warning")
-        self.assertIn("PutBucketAccelerateConfiguration is not implemented", text)
+        self.assertIn("GetObjectTorrent is not implemented", text)
         self.assertNotIn("AWS ", text)
 
 
