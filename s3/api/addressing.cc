@@ -71,9 +71,46 @@ std::optional<std::string> bucket_from_host(std::string_view host) {
   return std::string(r);
 }
 
+namespace {
+
+// "s3-website", "s3-website-eu-central-1" or "s3-website.eu-central-1" as a host's labels: the
+// part before it (the bucket, or empty for path style) when the host names the website endpoint.
+std::optional<std::string> website_bucket(std::string_view host) {
+  if (host.empty() || host.front() == '[') return std::nullopt;
+  auto colon = host.rfind(':');
+  if (colon != std::string_view::npos) host = host.substr(0, colon);
+  auto lower = core::to_lower(host);
+  std::string_view h = lower;
+  std::size_t at = h.starts_with("s3-website") ? 0 : h.find(".s3-website");
+  if (at == std::string_view::npos) return std::nullopt;
+  auto label_start = at == 0 ? 0 : at + 1;
+  auto after = h.substr(label_start + 10);  // past "s3-website"
+  if (!after.empty() && after.front() != '.' && after.front() != '-') return std::nullopt;
+  return std::string(h.substr(0, at));
+}
+
+}  // namespace
+
 address resolve_address(const core::request& req) {
   address a;
   auto host = req.headers.get("host");
+  if (host) {
+    if (auto site = website_bucket(*host)) {
+      a.website = true;
+      std::string_view path = req.path;
+      if (!path.empty() && path.front() == '/') path.remove_prefix(1);
+      if (!site->empty()) {
+        a.bucket = std::move(*site);
+        a.key = std::string(path);
+        a.virtual_host = true;
+        return a;
+      }
+      auto slash = path.find('/');
+      a.bucket = std::string(path.substr(0, slash));
+      if (slash != std::string_view::npos) a.key = std::string(path.substr(slash + 1));
+      return a;
+    }
+  }
   std::optional<std::string> vhost;
   if (host) vhost = bucket_from_host(*host);
   std::string_view path = req.path;

@@ -16,6 +16,9 @@ struct address {
   std::string bucket;  // empty: the service itself (ListBuckets)
   std::string key;     // empty: the bucket
   bool virtual_host = false;
+  // The static website endpoint: "{bucket}.s3-website.localhost" (also "s3-website-{region}",
+  // "s3-website.{region}") or, path style, "s3-website.localhost/{bucket}/{key}".
+  bool website = false;
 };
 
 // The bucket named by a Host header value (port allowed), or nullopt for path style.

@@ -294,6 +294,9 @@ void put_bucket_intelligent_tiering(engine& e, call_ptr c);
 void delete_bucket_intelligent_tiering(engine& e, call_ptr c);
 void list_bucket_intelligent_tiering(engine& e, call_ptr c);
 
+// The static website endpoint (op_website.cc): GET/HEAD when the address is a website one.
+void website_get(engine& e, call_ptr c);
+
 // Bucket policy (op_policy.cc).
 void get_bucket_policy(engine& e, call_ptr c);
 void put_bucket_policy(engine& e, call_ptr c);

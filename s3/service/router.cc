@@ -241,6 +241,7 @@ void route(engine& e, const call_ptr& c) {
   // S3 reads the request URI as UTF-8: a bucket, key or query parameter that is not valid UTF-8
   // is 400 InvalidURI, so no such key is ever stored or echoed.
   if (!valid_uri_text(c->req, c->addr)) return e.reply_error(*c, fail(errc::invalid_uri));
+  if (c->addr.website && !c->addr.bucket.empty()) return website_get(e, c);
   switch (classify(c->req, c->addr)) {
 #define HAYLOFT_S3_CASE(name, fn) \
   case operation::fn:             \

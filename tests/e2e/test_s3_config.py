@@ -398,6 +398,37 @@ class S3SettingsBoto3Test(HayloftTestCase):
         self.assertEqual(s3.get_bucket_replication(Bucket="settings")["ReplicationConfiguration"]["Rules"][0]["ID"], "all")
 
 
+class S3WebsiteEndpointTest(HayloftTestCase):
+    def test_website_endpoint_serves_index_error_and_redirects(self):
+        s3 = self.hayloft.client("s3")
+        s3.create_bucket(Bucket="www")
+        s3.put_bucket_website(Bucket="www", WebsiteConfiguration={
+            "IndexDocument": {"Suffix": "index.html"}, "ErrorDocument": {"Key": "error.html"}})
+        s3.put_object(Bucket="www", Key="index.html", Body=b"<h1>home</h1>", ContentType="text/html")
+        s3.put_object(Bucket="www", Key="blog/index.html", Body=b"blog", ContentType="text/html")
+        s3.put_object(Bucket="www", Key="error.html", Body=b"oops", ContentType="text/html")
+        port = self.hayloft.port
+        site = {"Host": "www.s3-website.localhost:%d" % port}
+
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args):
+                return None
+        opener = urllib.request.build_opener(NoRedirect)
+
+        def get(path, headers):
+            try:
+                with opener.open(urllib.request.Request(self.hayloft.endpoint + path, headers=headers), timeout=30) as r:
+                    return r.status, dict(r.headers), r.read()
+            except urllib.error.HTTPError as e:
+                return e.code, dict(e.headers), e.read()
+        self.assertEqual(get("/", site)[::2], (200, b"<h1>home</h1>"))
+        status, headers, _ = get("/blog", site)
+        self.assertEqual((status, headers.get("Location")), (302, "/blog/"))
+        self.assertEqual(get("/nope.html", site)[::2], (404, b"oops"))
+        path_form = {"Host": "s3-website.localhost:%d" % port}
+        self.assertEqual(get("/www/blog/", path_form)[::2], (200, b"blog"))
+
+
 class S3TerraformBootstrapTest(unittest.TestCase):
     """A bootstrap script configuring a bucket as Terraform's aws_s3_bucket_* resources do runs
     unchanged through `up --bootstrap`."""

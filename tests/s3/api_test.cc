@@ -107,6 +107,29 @@ TEST(S3Errors, RendersErrorDocument) {
             "<HostId>HID</HostId></Error>");
 }
 
+TEST(S3Addressing, WebsiteEndpoint) {
+  auto at = [](std::string host, std::string target) {
+    core::request req;
+    EXPECT_TRUE(core::parse_target(target, req));
+    req.headers.add("Host", host);
+    return resolve_address(req);
+  };
+  auto a = at("site.s3-website.localhost:4566", "/docs/a.html");
+  EXPECT_TRUE(a.website);
+  EXPECT_EQ(a.bucket, "site");
+  EXPECT_EQ(a.key, "docs/a.html");
+  a = at("my.site.s3-website-eu-central-1.localhost", "/");
+  EXPECT_TRUE(a.website);
+  EXPECT_EQ(a.bucket, "my.site");
+  a = at("s3-website.localhost:4566", "/site/x");
+  EXPECT_TRUE(a.website);
+  EXPECT_EQ(a.bucket, "site");
+  EXPECT_EQ(a.key, "x");
+  EXPECT_FALSE(at("site.s3.localhost", "/x").website);
+  EXPECT_FALSE(at("s3-websites.localhost", "/b/x").website);
+  EXPECT_FALSE(at("localhost:4566", "/s3-website/x").website);
+}
+
 TEST(S3Addressing, VirtualHostForms) {
   struct {
     std::string_view host;
