@@ -384,6 +384,10 @@ scaled_object_spec parse_scaled_object(const json& obj, validation& v) {
   for (std::size_t i = 0; i < triggers.size(); ++i) {
     std::string tp = index_path("spec.triggers", i);
     const json& t = triggers[i];
+    if (!t.is_object()) {
+      v.invalid(tp, t, "must be of type object");
+      continue;
+    }
     v.known_fields(t, tp, {"type", "name", "metadata", "authenticationRef", "metricType", "useCachedMetrics"});
     trigger_spec ts;
     ts.type = get_str(t, "type");
@@ -404,7 +408,10 @@ scaled_object_spec parse_scaled_object(const json& obj, validation& v) {
     } else if (ts.type == "cpu" || ts.type == "memory") {
       ts.metric_type = "Utilization";
     }
-    ts.use_cached_metrics = t.value("useCachedMetrics", false);
+    if (t.contains("useCachedMetrics") && !t["useCachedMetrics"].is_null()) {
+      if (t["useCachedMetrics"].is_boolean()) ts.use_cached_metrics = t["useCachedMetrics"].get<bool>();
+      else v.invalid(join_path(tp, "useCachedMetrics"), t["useCachedMetrics"], "must be of type boolean");
+    }
     check_trigger_metadata(ts, tp, v);
     s.triggers.push_back(std::move(ts));
   }

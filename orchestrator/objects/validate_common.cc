@@ -234,59 +234,65 @@ validation validate_object(kind k, json& obj) {
     else
       check_subdomain_name("metadata.name", meta.name, v);
   }
-  switch (k) {
-    case kind::namespace_:
-      v.known_fields(obj, "", {"apiVersion", "kind", "metadata", "spec", "status"});
-      break;
-    case kind::secret: {
-      auto data = parse_secret(obj, v);
-      if (v.ok()) {
-        json encoded = json::object();
-        for (const auto& [key, value] : data) encoded[key] = core::base64_encode(value);
-        obj["data"] = encoded;
-        obj.erase("stringData");
-        if (!obj.contains("type")) obj["type"] = "Opaque";
+  try {
+    switch (k) {
+      case kind::namespace_:
+        v.known_fields(obj, "", {"apiVersion", "kind", "metadata", "spec", "status"});
+        break;
+      case kind::secret: {
+        auto data = parse_secret(obj, v);
+        if (v.ok()) {
+          json encoded = json::object();
+          for (const auto& [key, value] : data) encoded[key] = core::base64_encode(value);
+          obj["data"] = encoded;
+          obj.erase("stringData");
+          if (!obj.contains("type")) obj["type"] = "Opaque";
+        }
+        break;
       }
-      break;
-    }
-    case kind::config_map: (void)parse_config_map(obj, v); break;
-    case kind::deployment: {
-      auto spec = parse_deployment(obj, v);
-      if (v.ok()) obj["spec"]["replicas"] = spec.replicas;
-      break;
-    }
-    case kind::scaled_object: (void)parse_scaled_object(obj, v); break;
-    case kind::trigger_authentication: (void)parse_trigger_authentication(obj, v); break;
-    case kind::pod_monitoring: (void)parse_pod_monitoring(obj, v); break;
-    case kind::horizontal_pod_autoscaler:
-      convert_hpa_to_v2(obj);  // v1, v2beta1 and v2beta2 are stored as v2, as the API server does
-      (void)parse_hpa(obj, v);
-      break;
-    case kind::service: {
-      auto spec = parse_service(obj, v);
-      if (v.ok()) {
-        // SetDefaults_Service: type, protocol, targetPort, sessionAffinity, traffic policies.
-        json& s = obj["spec"];
-        s["type"] = spec.type;
-        if (!s.contains("sessionAffinity")) s["sessionAffinity"] = "None";
-        if (spec.type != "ExternalName" && !s.contains("internalTrafficPolicy")) s["internalTrafficPolicy"] = "Cluster";
-        if ((spec.type == "NodePort" || spec.type == "LoadBalancer") && !s.contains("externalTrafficPolicy"))
-          s["externalTrafficPolicy"] = "Cluster";
-        if (s.contains("ports") && s["ports"].is_array())
-          for (std::size_t i = 0; i < s["ports"].size(); ++i) {
-            json& p = s["ports"][i];
-            p["protocol"] = spec.ports[i].protocol;
-            if (!spec.ports[i].target_port_name.empty()) p["targetPort"] = spec.ports[i].target_port_name;
-            else p["targetPort"] = spec.ports[i].target_port;
-          }
+      case kind::config_map: (void)parse_config_map(obj, v); break;
+      case kind::deployment: {
+        auto spec = parse_deployment(obj, v);
+        if (v.ok()) obj["spec"]["replicas"] = spec.replicas;
+        break;
       }
-      break;
+      case kind::scaled_object: (void)parse_scaled_object(obj, v); break;
+      case kind::trigger_authentication: (void)parse_trigger_authentication(obj, v); break;
+      case kind::pod_monitoring: (void)parse_pod_monitoring(obj, v); break;
+      case kind::horizontal_pod_autoscaler:
+        convert_hpa_to_v2(obj);  // v1, v2beta1 and v2beta2 are stored as v2, as the API server does
+        (void)parse_hpa(obj, v);
+        break;
+      case kind::service: {
+        auto spec = parse_service(obj, v);
+        if (v.ok()) {
+          // SetDefaults_Service: type, protocol, targetPort, sessionAffinity, traffic policies.
+          json& s = obj["spec"];
+          s["type"] = spec.type;
+          if (!s.contains("sessionAffinity")) s["sessionAffinity"] = "None";
+          if (spec.type != "ExternalName" && !s.contains("internalTrafficPolicy")) s["internalTrafficPolicy"] = "Cluster";
+          if ((spec.type == "NodePort" || spec.type == "LoadBalancer") && !s.contains("externalTrafficPolicy"))
+            s["externalTrafficPolicy"] = "Cluster";
+          if (s.contains("ports") && s["ports"].is_array())
+            for (std::size_t i = 0; i < s["ports"].size(); ++i) {
+              json& p = s["ports"][i];
+              p["protocol"] = spec.ports[i].protocol;
+              if (!spec.ports[i].target_port_name.empty()) p["targetPort"] = spec.ports[i].target_port_name;
+              else p["targetPort"] = spec.ports[i].target_port;
+            }
+        }
+        break;
+      }
+      case kind::replica_set:
+      case kind::pod:
+      case kind::endpoints:
+      case kind::endpoint_slice:
+      case kind::event: v.forbidden("kind", "hayloft creates " + std::string(ki.plural) + " itself"); break;
     }
-    case kind::replica_set:
-    case kind::pod:
-    case kind::endpoints:
-    case kind::endpoint_slice:
-    case kind::event: v.forbidden("kind", "hayloft creates " + std::string(ki.plural) + " itself"); break;
+  } catch (const json::exception&) {
+    // The parsers check each field's type; this is the net under a check that is missing: the
+    // client gets the API server's 422 for a wrong type, never a crash or a library's text.
+    v.invalid("spec", "", "a field has a value of the wrong type for " + std::string(ki.name));
   }
   return v;
 }

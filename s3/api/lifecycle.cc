@@ -1,5 +1,6 @@
 #include "s3/api/lifecycle.h"
 
+#include <algorithm>
 #include <charconv>
 #include <set>
 
@@ -348,9 +349,15 @@ bool selects(const lifecycle_filter& f, std::string_view key, std::uint64_t size
 
 core::time_point due_after_days(core::time_point event, int days) {
   constexpr std::int64_t day_ms = 86400000;
-  auto ms = core::to_unix_ms(event) + static_cast<std::int64_t>(days) * day_ms;
+  // The clock counts nanoseconds in 64 bits (to April 2262); S3 sets no upper bound on Days, so a
+  // due date past the clock's range is held at its last whole day (found by s3_config_xml: Days
+  // 2999899 overflowed the conversion).
+  const std::int64_t last_ms = core::to_unix_ms(core::time_point::max()) / day_ms * day_ms - day_ms;
+  auto ms = core::to_unix_ms(event);
+  if (days > 0 && static_cast<std::int64_t>(days) > (last_ms - ms) / day_ms) return core::from_unix_ms(last_ms);
+  ms += static_cast<std::int64_t>(days) * day_ms;
   auto rounded = (ms + day_ms - 1) / day_ms * day_ms;
-  return core::from_unix_ms(rounded);
+  return core::from_unix_ms(std::min(rounded, last_ms));
 }
 
 bool transition_applies(const lifecycle_configuration& c, const lifecycle_rule& rule,

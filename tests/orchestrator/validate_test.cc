@@ -33,6 +33,25 @@ TEST(OrchValidate, ReferenceManifestsAreValid) {
   }
 }
 
+// Found by fuzzing orchestrator_manifests: a trigger that is a string made the validator throw.
+TEST(OrchValidate, WrongTypesAreFieldErrorsNotExceptions) {
+  json so = one(
+      "apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata: {name: s}\n"
+      "spec:\n  scaleTargetRef: {name: d}\n  triggers:\n  - type the queue length\n"
+      "  - type: aws-sqs-queue\n    useCachedMetrics: maybe\n    metadata: {queueURL: q, queueLength: '5', awsRegion: eu-central-1}\n");
+  auto v = validate_object(kind::scaled_object, so);
+  ASSERT_FALSE(v.ok());
+  const std::string m = v.message("ScaledObject", "s");
+  EXPECT_NE(m.find("spec.triggers[0]"), std::string::npos) << m;
+  EXPECT_NE(m.find("spec.triggers[1].useCachedMetrics"), std::string::npos) << m;
+  // What a parser does not check yet is a 422, not a crash.
+  json d = one("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  strategy: {type: 5}\n");
+  EXPECT_NO_THROW({
+    auto dv = validate_object(kind::deployment, d);
+    EXPECT_FALSE(dv.ok());
+  });
+}
+
 TEST(OrchValidate, ReferenceDeploymentParsesAndWarnsAboutLimits) {
   json d = one(testing::read_file(testing::manifests_dir() / "deployment-consumer.yaml"));
   validation v;

@@ -3,6 +3,10 @@
 // classes, RestoreObject completing on the clock, and GetObjectAttributes.
 #include <nlohmann/json.hpp>
 
+#include <limits>
+
+#include "s3/api/lifecycle.h"
+
 #include "tests/s3/fixture.h"
 
 namespace hayloft::s3::testing {
@@ -53,6 +57,17 @@ class S3LifecycleTest : public service_test {
     return out;
   }
 };
+
+// Found by fuzzing s3_config_xml: Days 2999899 overflowed the nanosecond clock.
+TEST(S3LifecycleDue, FarDueDatesHoldAtTheClocksLastDay) {
+  const auto now = core::from_unix_ms(1765000000000);
+  EXPECT_EQ(core::to_unix_ms(due_after_days(now, 1)) % 86400000, 0);
+  EXPECT_GT(due_after_days(now, 1), now);
+  const auto far = due_after_days(now, 2999899);
+  EXPECT_EQ(far, due_after_days(now, std::numeric_limits<int>::max()));
+  EXPECT_GT(far, due_after_days(now, 36500));
+  EXPECT_LT(far, core::time_point::max());
+}
 
 TEST_F(S3LifecycleTest, ConfigurationIsValidatedAsS3Does) {
   EXPECT_EQ(xml_text(call("GET", "/bkt?lifecycle").body, "Code"), "NoSuchLifecycleConfiguration");
