@@ -54,14 +54,20 @@ class LayersTest(unittest.TestCase):
         self.assertIn("sqs/service includes <boost/beast/http.hpp>", r.stdout)
 
     def test_a_known_exception_that_disappears_must_leave_the_list(self):
-        path = os.path.join(self.tmp, "s3/store/blob_files.cc")
+        path = os.path.join(self.tmp, "orchestrator/kube/tables.cc")
         with open(path) as f:
             text = f.read()
         with open(path, "w") as f:
-            f.write("\n".join(l for l in text.splitlines() if '#include "s3/api/' not in l))
+            f.write("\n".join(l for l in text.splitlines() if '#include "orchestrator/cli/' not in l))
         r = run(self.tmp)
         self.assertEqual(r.returncode, 1)
-        self.assertIn("known exception s3/store -> s3/api is gone", r.stdout)
+        self.assertIn("known exception orchestrator/kube -> orchestrator/cli is gone", r.stdout)
+
+    def test_store_including_the_wire_layer_fails(self):
+        self.append("s3/store/blob_files.cc", '#include "s3/api/errors.h"\n')
+        r = run(self.tmp)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn('s3/store includes "s3/api/errors.h"', r.stdout)
 
     def test_a_file_outside_every_module_fails(self):
         os.makedirs(os.path.join(self.tmp, "consumer/newthing"))

@@ -4,16 +4,18 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <system_error>
 #include <vector>
 
 #include "emulator/core/ids.h"
-#include "s3/api/errors.h"
 
 namespace hayloft::s3 {
 namespace fs = std::filesystem;
 
 namespace {
-hayloft::error io_error(std::string what) { return fail(errc::internal_error, std::move(what)); }
+// The store's failures are I/O errors; the service's one table turns any code outside S3's own
+// into 500 InternalError (s3::to_errc), so the store needs nothing of the wire layer.
+hayloft::error io_error(std::string what) { return {std::make_error_code(std::errc::io_error), std::move(what)}; }
 
 result<void> fsync_path(const fs::path& p, bool directory) {
   int fd = ::open(p.c_str(), directory ? (O_RDONLY | O_DIRECTORY) : O_RDONLY);
