@@ -169,6 +169,12 @@ void route(engine& e, const call_ptr& c);
 // The operation route() runs for a request, by its AWS name ("PutObject"); pure.
 std::string_view operation_name(const core::request& req);
 
+// Stores bucket document `d` ("" removes it) in one writer transaction, after `check` (when given)
+// passed on the bucket as it is now (documents loaded), then forgets the cached row and answers
+// `status` with an empty body (op_settings.cc). Every Put/Delete of a bucket document uses it.
+void store_bucket_doc(engine& e, const call_ptr& c, bucket_doc d, std::string value, unsigned status,
+                      std::function<result<void>(database&, const bucket_row&)> check = nullptr);
+
 // Operations (one .cc per area). Each answers through e.reply / e.reply_error exactly once.
 void list_buckets(engine& e, call_ptr c);
 void create_bucket(engine& e, call_ptr c);

@@ -20,26 +20,6 @@ result<std::string> acl_of_put_acl(const call& c, bool bucket) {
   return store_acl(*policy);
 }
 
-void set_bucket_doc_then(engine& e, call_ptr c, bucket_doc d, std::string value,
-                         std::function<result<void>(const bucket_row&)> check, unsigned status) {
-  auto name = c->addr.bucket;
-  e.store.submit(
-      [name, d, value = std::move(value), check = std::move(check)](database& db) -> result<void> {
-        auto existing = find_bucket(db, name);
-        if (!existing.ok()) return existing.err();
-        if (!*existing) return fail(errc::no_such_bucket);
-        if (check) HAYLOFT_TRY(check(**existing));
-        return set_bucket_doc(db, name, d, value);
-      },
-      [&e, c, status](result<void> r) {
-        e.forget_bucket(c->addr.bucket);
-        if (!r.ok()) return e.reply_error(*c, r.err());
-        core::response resp;
-        resp.status = status;
-        e.reply(*c, std::move(resp));
-      });
-}
-
 }  // namespace
 
 result<std::string> request_acl(const core::request& req, bool bucket) {
@@ -132,18 +112,18 @@ void put_bucket_ownership_controls(engine& e, call_ptr c) {
   if (!body.ok()) return e.reply_error(*c, body.err());
   auto ownership = parse_ownership_controls(*body);
   if (!ownership.ok()) return e.reply_error(*c, ownership.err());
-  std::function<result<void>(const bucket_row&)> check;
+  std::function<result<void>(database&, const bucket_row&)> check;
   // ACLs are disabled only once the bucket's own ACL grants nothing beyond its owner.
   if (*ownership == "BucketOwnerEnforced")
-    check = [](const bucket_row& b) -> result<void> {
+    check = [](database&, const bucket_row& b) -> result<void> {
       if (!owner_only(b.acl)) return fail(errc::invalid_bucket_acl_with_object_ownership);
       return {};
     };
-  set_bucket_doc_then(e, c, bucket_doc::ownership, *ownership, std::move(check), 200);
+  store_bucket_doc(e, c, bucket_doc::ownership, *ownership, 200, std::move(check));
 }
 
 void delete_bucket_ownership_controls(engine& e, call_ptr c) {
-  set_bucket_doc_then(e, c, bucket_doc::ownership, {}, nullptr, 204);
+  store_bucket_doc(e, c, bucket_doc::ownership, {}, 204);
 }
 
 void get_public_access_block(engine& e, call_ptr c) {
@@ -159,11 +139,11 @@ void put_public_access_block(engine& e, call_ptr c) {
   if (!body.ok()) return e.reply_error(*c, body.err());
   auto pab = parse_public_access_block(*body);
   if (!pab.ok()) return e.reply_error(*c, pab.err());
-  set_bucket_doc_then(e, c, bucket_doc::public_access_block, render_public_access_block(*pab), nullptr, 200);
+  store_bucket_doc(e, c, bucket_doc::public_access_block, render_public_access_block(*pab), 200);
 }
 
 void delete_public_access_block(engine& e, call_ptr c) {
-  set_bucket_doc_then(e, c, bucket_doc::public_access_block, {}, nullptr, 204);
+  store_bucket_doc(e, c, bucket_doc::public_access_block, {}, 204);
 }
 
 }  // namespace hayloft::s3::detail

@@ -41,24 +41,6 @@ result<std::optional<cors_configuration>> bucket_cors(engine& e, std::string_vie
   return std::optional<cors_configuration>(std::move(*c));
 }
 
-void set_cors(engine& e, call_ptr c, std::string stored, unsigned status) {
-  auto name = c->addr.bucket;
-  e.store.submit(
-      [name, stored = std::move(stored)](database& db) -> result<void> {
-        auto existing = find_bucket(db, name);
-        if (!existing.ok()) return existing.err();
-        if (!*existing) return fail(errc::no_such_bucket);
-        return set_bucket_doc(db, name, bucket_doc::cors, stored);
-      },
-      [&e, c, status](result<void> r) {
-        e.forget_bucket(c->addr.bucket);
-        if (!r.ok()) return e.reply_error(*c, r.err());
-        core::response resp;
-        resp.status = status;
-        e.reply(*c, std::move(resp));
-      });
-}
-
 }  // namespace
 
 void get_bucket_cors(engine& e, call_ptr c) {
@@ -74,10 +56,10 @@ void put_bucket_cors(engine& e, call_ptr c) {
   if (!body.ok()) return e.reply_error(*c, body.err());
   auto config = parse_cors_configuration(*body);
   if (!config.ok()) return e.reply_error(*c, config.err());
-  set_cors(e, c, render_cors_configuration(*config), 200);
+  store_bucket_doc(e, c, bucket_doc::cors, render_cors_configuration(*config), 200);
 }
 
-void delete_bucket_cors(engine& e, call_ptr c) { set_cors(e, c, {}, 204); }
+void delete_bucket_cors(engine& e, call_ptr c) { store_bucket_doc(e, c, bucket_doc::cors, {}, 204); }
 
 void cors_preflight(engine& e, call_ptr c) {
   const auto& req = c->req;

@@ -8,27 +8,16 @@
 namespace hayloft::s3::detail {
 namespace {
 
-void set_policy(engine& e, call_ptr c, std::string text, bool is_public, unsigned status) {
-  auto name = c->addr.bucket;
-  e.store.submit(
-      [name, text = std::move(text), is_public](database& db) -> result<void> {
-        auto existing = find_bucket(db, name, true);
-        if (!existing.ok()) return existing.err();
-        if (!*existing) return fail(errc::no_such_bucket);
-        // BlockPublicPolicy refuses a public policy (checked against the block as it is now).
-        if (const auto& pab = (*existing)->doc(bucket_doc::public_access_block); is_public && !pab.empty()) {
-          auto p = parse_public_access_block(pab);
-          if (p.ok() && p->block_public_policy) return fail(errc::access_denied);
-        }
-        return set_bucket_doc(db, name, bucket_doc::policy, text);
-      },
-      [&e, c, status](result<void> r) {
-        e.forget_bucket(c->addr.bucket);
-        if (!r.ok()) return e.reply_error(*c, r.err());
-        core::response resp;
-        resp.status = status;
-        e.reply(*c, std::move(resp));
-      });
+// BlockPublicPolicy refuses a public policy (checked against the block as it is now).
+void set_policy(engine& e, const call_ptr& c, std::string text, bool is_public, unsigned status) {
+  auto check = [is_public](database&, const bucket_row& b) -> result<void> {
+    if (const auto& pab = b.doc(bucket_doc::public_access_block); is_public && !pab.empty()) {
+      auto p = parse_public_access_block(pab);
+      if (p.ok() && p->block_public_policy) return fail(errc::access_denied);
+    }
+    return {};
+  };
+  store_bucket_doc(e, c, bucket_doc::policy, std::move(text), status, std::move(check));
 }
 
 }  // namespace

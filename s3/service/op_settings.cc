@@ -44,13 +44,24 @@ void get_setting(engine& e, const call_ptr& c, bucket_doc d) {
   e.reply_error(*c, fail(s.absent_error));
 }
 
-// Stores `value` ("" removes the setting) after `check` passed on the bucket as it is now.
-void store_setting(engine& e, const call_ptr& c, bucket_doc d, std::string value, unsigned status,
-                   std::function<result<void>(database&, const bucket_row&)> check = nullptr) {
+template <class Parse>
+void put_setting(engine& e, const call_ptr& c, bucket_doc d, Parse parse,
+                 std::function<result<void>(database&, const bucket_row&)> check = nullptr) {
+  auto body = xml_body(c->req);
+  if (!body.ok()) return e.reply_error(*c, body.err());
+  auto doc = parse(*body);
+  if (!doc.ok()) return e.reply_error(*c, doc.err());
+  store_bucket_doc(e, c, d, std::move(*doc), setting_of(d).put_status, std::move(check));
+}
+
+}  // namespace
+
+void store_bucket_doc(engine& e, const call_ptr& c, bucket_doc d, std::string value, unsigned status,
+                      std::function<result<void>(database&, const bucket_row&)> check) {
   auto name = c->addr.bucket;
   e.store.submit(
       [name, d, value = std::move(value), check = std::move(check)](database& db) -> result<void> {
-        auto existing = find_bucket(db, name);
+        auto existing = find_bucket(db, name, static_cast<bool>(check));
         if (!existing.ok()) return existing.err();
         if (!*existing) return fail(errc::no_such_bucket);
         if (check) HAYLOFT_TRY(check(db, **existing));
@@ -64,18 +75,6 @@ void store_setting(engine& e, const call_ptr& c, bucket_doc d, std::string value
         e.reply(*c, std::move(resp));
       });
 }
-
-template <class Parse>
-void put_setting(engine& e, const call_ptr& c, bucket_doc d, Parse parse,
-                 std::function<result<void>(database&, const bucket_row&)> check = nullptr) {
-  auto body = xml_body(c->req);
-  if (!body.ok()) return e.reply_error(*c, body.err());
-  auto doc = parse(*body);
-  if (!doc.ok()) return e.reply_error(*c, doc.err());
-  store_setting(e, c, d, std::move(*doc), setting_of(d).put_status, std::move(check));
-}
-
-}  // namespace
 
 void get_bucket_accelerate(engine& e, call_ptr c) { get_setting(e, c, bucket_doc::accelerate); }
 void put_bucket_accelerate(engine& e, call_ptr c) {
@@ -109,11 +108,11 @@ void get_bucket_encryption(engine& e, call_ptr c) { get_setting(e, c, bucket_doc
 void put_bucket_encryption(engine& e, call_ptr c) {
   put_setting(e, c, bucket_doc::encryption, parse_encryption_configuration);
 }
-void delete_bucket_encryption(engine& e, call_ptr c) { store_setting(e, c, bucket_doc::encryption, {}, 204); }
+void delete_bucket_encryption(engine& e, call_ptr c) { store_bucket_doc(e, c, bucket_doc::encryption, {}, 204); }
 
 void get_bucket_website(engine& e, call_ptr c) { get_setting(e, c, bucket_doc::website); }
 void put_bucket_website(engine& e, call_ptr c) { put_setting(e, c, bucket_doc::website, parse_website_configuration); }
-void delete_bucket_website(engine& e, call_ptr c) { store_setting(e, c, bucket_doc::website, {}, 204); }
+void delete_bucket_website(engine& e, call_ptr c) { store_bucket_doc(e, c, bucket_doc::website, {}, 204); }
 
 void get_bucket_replication(engine& e, call_ptr c) { get_setting(e, c, bucket_doc::replication); }
 void put_bucket_replication(engine& e, call_ptr c) {
@@ -125,6 +124,6 @@ void put_bucket_replication(engine& e, call_ptr c) {
                 return {};
               });
 }
-void delete_bucket_replication(engine& e, call_ptr c) { store_setting(e, c, bucket_doc::replication, {}, 204); }
+void delete_bucket_replication(engine& e, call_ptr c) { store_bucket_doc(e, c, bucket_doc::replication, {}, 204); }
 
 }  // namespace hayloft::s3::detail

@@ -8,24 +8,6 @@
 namespace hayloft::s3::detail {
 namespace {
 
-void set_bucket_tags(engine& e, call_ptr c, std::string stored, unsigned status) {
-  auto name = c->addr.bucket;
-  e.store.submit(
-      [name, stored = std::move(stored)](database& db) -> result<void> {
-        auto existing = find_bucket(db, name);
-        if (!existing.ok()) return existing.err();
-        if (!*existing) return fail(errc::no_such_bucket);
-        return set_bucket_doc(db, name, bucket_doc::tagging, stored);
-      },
-      [&e, c, status](result<void> r) {
-        e.forget_bucket(c->addr.bucket);
-        if (!r.ok()) return e.reply_error(*c, r.err());
-        core::response resp;
-        resp.status = status;
-        e.reply(*c, std::move(resp));
-      });
-}
-
 // Replaces the tags of the addressed version (?versionId= or the latest) in one transaction and
 // sends ObjectTagging:Put / ObjectTagging:Delete.
 void set_object_tags(engine& e, call_ptr c, std::string stored, unsigned status, std::string_view event) {
@@ -88,10 +70,10 @@ void put_bucket_tagging(engine& e, call_ptr c) {
   if (!body.ok()) return e.reply_error(*c, body.err());
   auto tags = parse_tagging(*body, tag_target::bucket);
   if (!tags.ok()) return e.reply_error(*c, tags.err());
-  set_bucket_tags(e, c, encode_tags(*tags), 204);
+  store_bucket_doc(e, c, bucket_doc::tagging, encode_tags(*tags), 204);
 }
 
-void delete_bucket_tagging(engine& e, call_ptr c) { set_bucket_tags(e, c, std::string(), 204); }
+void delete_bucket_tagging(engine& e, call_ptr c) { store_bucket_doc(e, c, bucket_doc::tagging, std::string(), 204); }
 
 void get_object_tagging(engine& e, call_ptr c) {
   auto row = read_version(e, *c, false);
